@@ -1,0 +1,399 @@
+/* The compilation pipeline, and the commands built on it. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../deepbench/db.h"
+#include "../frontend/fe.h"
+#include "driver.h"
+
+/* A stage of the pipeline and how --dump-after prints its result. Later stages (build, lower,
+ * fuse, quantize, schedule, map) join this list in pipeline order. */
+typedef struct Unit {
+	Ctx *c;
+	const Options *o;
+	CellSpec spec;
+	Target target;
+} Unit;
+
+struct Pass {
+	const char *name;
+	int (*run)(Unit *u);
+	void (*dump)(const Unit *u, FILE *out);
+};
+
+static int run_frontend(Unit *u);
+static void dump_spec(const Unit *u, FILE *out);
+
+static const Pass pipeline[] = {
+	{"spec", run_frontend, dump_spec},
+};
+enum { NPASS = sizeof pipeline / sizeof pipeline[0] };
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} emit_kinds[] = {
+	{"spec", EMIT_SPEC},
+};
+
+const char *
+drv_emit_kinds(void)
+{
+	static char buf[256];
+	size_t i;
+
+	buf[0] = 0;
+	for (i = 0; i < sizeof emit_kinds / sizeof emit_kinds[0]; i++) {
+		strcat(buf, i ? ", " : "");
+		strcat(buf, emit_kinds[i].name);
+	}
+	return buf;
+}
+
+int
+drv_parse_emit(const char *list, unsigned *out)
+{
+	const char *p = list;
+
+	while (*p) {
+		size_t len = strcspn(p, ","), i;
+		int found = 0;
+
+		for (i = 0; i < sizeof emit_kinds / sizeof emit_kinds[0]; i++) {
+			if (strlen(emit_kinds[i].name) == len && !strncmp(p, emit_kinds[i].name, len)) {
+				*out |= emit_kinds[i].bit;
+				found = 1;
+			}
+		}
+		if (!found) {
+			fprintf(stderr, "rnnc: unknown --emit kind '%.*s'; kinds are %s\n", (int)len, p,
+			        drv_emit_kinds());
+			return -1;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!*out) {
+		fprintf(stderr, "rnnc: --emit needs at least one kind: %s\n", drv_emit_kinds());
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+drv_pass_names(void)
+{
+	static char buf[256];
+	size_t i;
+
+	buf[0] = 0;
+	for (i = 0; i < NPASS; i++) {
+		strcat(buf, i ? ", " : "");
+		strcat(buf, pipeline[i].name);
+	}
+	return buf;
+}
+
+const Pass *
+drv_find_pass(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NPASS; i++) {
+		if (!strcmp(pipeline[i].name, name))
+			return &pipeline[i];
+	}
+	return NULL;
+}
+
+/* A spec file, or deepbench:NAME. */
+static int
+load_spec(Ctx *c, const char *input, CellSpec *spec)
+{
+	const Embedded *e;
+	const char *near;
+
+	if (strncmp(input, DB_PREFIX, strlen(DB_PREFIX)))
+		return fe_load_spec(c, input, spec);
+	input += strlen(DB_PREFIX);
+	e = db_find_spec(input);
+	if (!e) {
+		near = db_suggest(c, input);
+		if (near)
+			ir_error(c, (Loc){0}, "unknown DeepBench problem '%s'; did you mean '%s'?", input,
+			         near);
+		else
+			ir_error(c, (Loc){0}, "unknown DeepBench problem '%s'; 'rnnc --list-deepbench' "
+			         "lists them", input);
+		return -1;
+	}
+	return fe_parse_spec(c, e->path, (const char *)e->data, e->len, spec);
+}
+
+static int
+run_frontend(Unit *u)
+{
+	if (load_spec(u->c, u->o->inputs[0], &u->spec) < 0)
+		return -1;
+	return fe_resolve_target(u->c, &u->spec, u->o->arch, u->o->target, &u->target);
+}
+
+static void
+dump_spec(const Unit *u, FILE *out)
+{
+	fe_print_spec(&u->spec, out);
+}
+
+static double
+mib(int64_t bytes)
+{
+	return (double)bytes / (1024.0 * 1024.0);
+}
+
+static void
+print_fixed(FILE *out, const char *what, FixedFmt f)
+{
+	fprintf(out, "%s %d bits (%d fraction)", what, f.bits, f.frac);
+}
+
+static void
+print_summary(const CellSpec *s, const Target *t, FILE *out)
+{
+	static const char *const cell_title[] = {"LSTM", "GRU", "vanilla RNN"};
+	int64_t wbytes = ir_spec_weight_bytes(s), chip = ir_target_onchip_bytes(t);
+	const Knobs *k = &s->knobs;
+
+	fprintf(out, "%s: %s, hidden %d, input %d, %d step%s, batch %d (%s)\n", s->name,
+	        cell_title[s->cell], s->hidden, s->input, s->timesteps, s->timesteps == 1 ? "" : "s",
+	        s->batch, s->loc.file ? s->loc.file->name : "?");
+	if (s->prec.kind == PREC_FIXED) {
+		fprintf(out, "  precision    fixed point: ");
+		print_fixed(out, "weights", s->prec.weight);
+		print_fixed(out, ", x and h", s->prec.act);
+		if (s->cell == CELL_LSTM)
+			print_fixed(out, ", c", s->prec.cell);
+		fprintf(out, ", accumulator %d bits\n", s->prec.accum_bits);
+	} else {
+		fprintf(out, "  precision    fp32 (reference)\n");
+	}
+	if (s->act.impl == ACT_LUT)
+		fprintf(out, "  activations  lookup tables of %d entries over [%g, %g)\n", s->act.entries,
+		        s->act.lo, s->act.hi);
+	else
+		fprintf(out, "  activations  exact\n");
+	fprintf(out, "  work         %lld MAC per step, %.4g GFLOP over %d steps\n",
+	        (long long)ir_spec_macs_per_step(s), ir_spec_flop(s) / 1e9, s->timesteps);
+	fprintf(out, "  weights      %.2f MiB (%lld values at %d bits)\n", mib(wbytes),
+	        (long long)ir_spec_weight_count(s),
+	        s->prec.kind == PREC_FP32 ? 32 : s->prec.weight.bits);
+	fprintf(out, "  target       %s: %d x %d %s, %d PCU + %d PMU, %g MHz, %.2f MiB on chip\n",
+	        t->name, t->rows, t->cols, "checkerboard", ir_target_pcus(t), ir_target_pmus(t),
+	        t->clock_mhz, mib(chip));
+	if (wbytes <= chip)
+		fprintf(out, "  storage      the weights fit on chip (%.1f%% of the PMU capacity)\n",
+		        100.0 * (double)wbytes / (double)chip);
+	else
+		fprintf(out, "  storage      the weights need %.2f MiB, %.2fx the %.2f MiB on chip: the "
+		        "design must use a larger fabric or stream weights from DRAM\n",
+		        mib(wbytes), (double)wbytes / (double)chip, mib(chip));
+	if (k->hu || k->ru || k->rv || k->hv || k->folded >= 0 || k->hoist_input >= 0) {
+		fprintf(out, "  schedule     pinned:");
+		if (k->hu) fprintf(out, " hu=%d", k->hu);
+		if (k->ru) fprintf(out, " ru=%d", k->ru);
+		if (k->rv) fprintf(out, " rv=%d", k->rv);
+		if (k->hv) fprintf(out, " hv=%d", k->hv);
+		if (k->folded >= 0) fprintf(out, " folded=%s", k->folded ? "true" : "false");
+		if (k->hoist_input >= 0)
+			fprintf(out, " hoist_input=%s", k->hoist_input ? "true" : "false");
+		fputc('\n', out);
+	}
+}
+
+/* mkdir -p */
+static int
+make_dirs(Ctx *c, const char *path)
+{
+	char *p = ir_strdup(&c->arena, path), *q;
+	struct stat st;
+
+	for (q = p + 1; ; q++) {
+		if (*q == '/' || *q == 0) {
+			char save = *q;
+
+			*q = 0;
+			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+				ir_error(c, (Loc){0}, "cannot create directory '%s': %s", p, strerror(errno));
+				return -1;
+			}
+			*q = save;
+			if (!save)
+				break;
+		}
+	}
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		ir_error(c, (Loc){0}, "'%s' exists and is not a directory", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_outputs(Unit *u)
+{
+	Ctx *c = u->c;
+	const char *dir = u->o->outdir ? u->o->outdir
+	                               : ir_sprintf(&c->arena, "rnnc-out/%s", u->spec.name);
+	const char *path;
+	FILE *f;
+
+	if (make_dirs(c, dir) < 0)
+		return -1;
+	if (u->o->emit & EMIT_SPEC) {
+		path = ir_sprintf(&c->arena, "%s/spec.yaml", dir);
+		if (!(f = fopen(path, "w"))) {
+			ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
+			return -1;
+		}
+		fe_print_spec(&u->spec, f);
+		if (fclose(f) != 0) {
+			ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
+			return -1;
+		}
+		if (u->o->verbosity > 0)
+			fprintf(stderr, "rnnc: wrote %s\n", path);
+	}
+	return 0;
+}
+
+static int
+finish(Ctx *c, int rc)
+{
+	ir_print_diags(c, stderr);
+	if (c->nerrors)
+		rc = 1;
+	ir_ctx_free(c);
+	return rc;
+}
+
+int
+drv_compile(const Options *o)
+{
+	Ctx c;
+	Unit u = {.c = &c, .o = o};
+	size_t i;
+	unsigned emit = o->emit;
+
+	ir_ctx_init(&c);
+	c.verbosity = o->verbosity;
+	for (i = 0; i < NPASS; i++) {
+		if (pipeline[i].run(&u) < 0 || c.nerrors)
+			return finish(&c, 1);
+		if (o->dump_after && !strcmp(o->dump_after, pipeline[i].name)) {
+			pipeline[i].dump(&u, stdout);
+			return finish(&c, 0);
+		}
+	}
+	if (o->verbosity >= 0)
+		print_summary(&u.spec, &u.target, stdout);
+	if (o->outdir && !emit)
+		emit = EMIT_SPEC;  /* -o alone writes everything there is */
+	if (emit) {
+		Options eo = *o;
+
+		eo.emit = emit;
+		u.o = &eo;
+		write_outputs(&u);
+		u.o = o;
+	}
+	return finish(&c, 0);
+}
+
+int
+drv_sweep(const Options *o)
+{
+	(void)o;
+	fprintf(stderr, "rnnc: error: 'rnnc sweep' needs the design-space search, which this build "
+	        "of rnnc does not have yet\n");
+	return 2;
+}
+
+int
+drv_print_target(const Options *o, const char *arg)
+{
+	Ctx c;
+	Target t;
+	const Embedded *e = fe_find_builtin_target(arg);
+
+	(void)o;
+	if (e) {
+		fwrite(e->data, 1, e->len, stdout);
+		return 0;
+	}
+	ir_ctx_init(&c);
+	if (!strchr(arg, '/') && !strstr(arg, ".yaml") && !strstr(arg, ".yml"))
+		fe_builtin_target_load(&c, arg, (Loc){0}, &t);  /* reports the unknown name */
+	else if (fe_load_target(&c, arg, &t) == 0)
+		fe_print_target(&t, stdout);
+	return finish(&c, 0);
+}
+
+static void
+print_problem_row(Ctx *c, const CellSpec *s, const Target *t, const char *set)
+{
+	int64_t w = ir_spec_weight_bytes(s);
+
+	(void)c;
+	printf("%-20s %-6s %-4s %6d %6d %5d %10.4g %9.2f  %s\n", s->name, set, ir_cell_name(s->cell),
+	       s->hidden, s->timesteps, s->batch, ir_spec_flop(s) / 1e9, mib(w),
+	       w <= ir_target_onchip_bytes(t) ? "fits" : "too large: stream or resize");
+}
+
+/* Lists the problems with their sizes and whether their weights fit the target. */
+static int
+problem_table(const Options *o, int all)
+{
+	Ctx c;
+	size_t i;
+	int n, rc = 0;
+
+	printf("%-20s %-6s %-4s %6s %6s %5s %10s %9s  %s\n", "problem", "set", "cell", "hidden",
+	       "steps", "batch", "GFLOP", "MiB@spec", "weights on chip");
+	for (i = 0; i < (all ? db_spec_count() : (size_t)o->ninputs); i++) {
+		CellSpec s;
+		Target t;
+		const char *arg;
+
+		ir_ctx_init(&c);
+		if (all) {
+			arg = ir_sprintf(&c.arena, "%s%s/%s", DB_PREFIX, db_spec_set(db_spec(i)),
+			                 db_spec_name(&c, db_spec(i)));
+		} else {
+			arg = o->inputs[i];
+			if (strncmp(arg, DB_PREFIX, strlen(DB_PREFIX)) && !strchr(arg, '.'))
+				arg = ir_sprintf(&c.arena, "%s%s", DB_PREFIX, arg);
+		}
+		n = load_spec(&c, arg, &s) == 0 && fe_resolve_target(&c, &s, o->arch, o->target, &t) == 0;
+		if (n)
+			print_problem_row(&c, &s, &t,
+			                  strncmp(arg, DB_PREFIX, strlen(DB_PREFIX)) ? "file" :
+			                  strstr(s.loc.file->name, "/device/") ? "device" : "server");
+		if (finish(&c, 0))
+			rc = 1;
+	}
+	return rc;
+}
+
+int
+drv_list_deepbench(const Options *o)
+{
+	return problem_table(o, 1);
+}
+
+int
+drv_bench(const Options *o)
+{
+	return problem_table(o, o->ninputs == 0);
+}

@@ -1,0 +1,41 @@
+/* The driver: the only part of rnnc that knows every stage. */
+#ifndef RNNC_DRIVER_H
+#define RNNC_DRIVER_H
+
+#include "../ir/spec.h"
+#include "../ir/target.h"
+
+typedef enum { CMD_COMPILE, CMD_SWEEP, CMD_BENCH } Command;
+
+/* Files that --emit writes into the output folder. */
+enum { EMIT_SPEC = 1 << 0 };
+
+#define DRV_MAX_INPUTS 256
+#define DRV_MAX_INPUTS_STR "256"
+
+typedef struct Options {
+	Command cmd;
+	const char *inputs[DRV_MAX_INPUTS];
+	int ninputs;
+	const char *outdir;
+	unsigned emit;
+	const char *dump_after;
+	const char *arch, *target;
+	int jobs;
+	int verbosity;
+} Options;
+
+typedef struct Pass Pass;
+
+int drv_parse_emit(const char *list, unsigned *out);
+const char *drv_emit_kinds(void);
+const char *drv_pass_names(void);
+const Pass *drv_find_pass(const char *name);
+
+int drv_compile(const Options *o);
+int drv_sweep(const Options *o);
+int drv_bench(const Options *o);
+int drv_print_target(const Options *o, const char *name_or_file);
+int drv_list_deepbench(const Options *o);
+
+#endif

@@ -1,0 +1,207 @@
+/* rnnc: the command line. Parses options, runs the pipeline (driver/compile.c) and turns the
+ * collected diagnostics into an exit status. Only this file exits. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../deepbench/db.h"
+#include "../frontend/fe.h"
+#include "driver.h"
+
+#ifndef RNNC_VERSION
+#define RNNC_VERSION "0.0.0"
+#endif
+
+static const char usage[] =
+	"usage: rnnc [options] SPEC             compile an RNN cell spec\n"
+	"       rnnc sweep [options] SPEC       sweep the design space of a spec\n"
+	"       rnnc bench [options] [NAME...]  the DeepBench suite (all problems by default)\n"
+	"       rnnc --print-target NAME|FILE   print a target description\n"
+	"       rnnc --list-deepbench           list the DeepBench problems\n";
+
+static const char help[] =
+	"\n"
+	"rnnc compiles recurrent cells (LSTM, GRU, vanilla RNN) for a spatial accelerator of\n"
+	"Plasticine-style compute (PCU) and memory (PMU) units: it lowers the cell to a loop\n"
+	"nest, fuses it into one pass per time step, searches tiling and unroll factors, and\n"
+	"reports speed, area and power of the design it chose.\n"
+	"\n"
+	"SPEC is a YAML file (docs/spec.md) or deepbench:NAME, a DeepBench inference problem\n"
+	"such as deepbench:lstm-1024-t25 or deepbench:gru-512-t1-b4 (see --list-deepbench).\n"
+	"\n"
+	"options:\n"
+	"  -o DIR              write output files into DIR (default: rnnc-out/NAME)\n"
+	"  --emit=LIST         files to write, comma-separated: %s\n"
+	"  --dump-after=PASS   print the result of PASS on standard output; passes: %s\n"
+	"  --target NAME       built-in target (default: plasticine)\n"
+	"  --arch FILE         target description file (docs/target.md)\n"
+	"  -j N                parallel workers for sweep and bench (default: online cores)\n"
+	"  -q, --quiet         print errors only\n"
+	"  -v, --verbose       print more about each stage\n"
+	"  -h, --help          print this help\n"
+	"  --version           print the version\n"
+	"\n"
+	"exit status: 0 success, 1 errors in the input (reported as file:line:col: error: ...),\n"
+	"2 a bad command line.\n";
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "rnnc: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%sTry 'rnnc --help' for more.\n", usage);
+	return 2;
+}
+
+/* Options that take a value accept both "--opt VALUE" and "--opt=VALUE". */
+static const char *const long_opts[] = {
+	"--emit", "--dump-after", "--target", "--arch", "--print-target", "--list-deepbench",
+	"--quiet", "--verbose", "--help", "--version", NULL,
+};
+
+static const char *
+take_value(int argc, char **argv, int *i, const char *opt)
+{
+	size_t len = strlen(opt);
+
+	if (argv[*i][len] == '=')
+		return argv[*i] + len + 1;
+	if (*i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static int
+parse_jobs(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end || v < 1 || v > 1024)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int
+is_opt(const char *arg, const char *opt)
+{
+	size_t len = strlen(opt);
+
+	return !strncmp(arg, opt, len) && (arg[len] == 0 || arg[len] == '=');
+}
+
+int
+main(int argc, char **argv)
+{
+	Options o = {0};
+	const char *print_target = NULL;
+	int list_db = 0, i, rc;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	o.cmd = CMD_COMPILE;
+	o.jobs = ncpu > 0 ? (int)ncpu : 1;
+	i = 1;
+	if (argc > 1 && !strcmp(argv[1], "sweep"))
+		o.cmd = CMD_SWEEP, i = 2;
+	else if (argc > 1 && !strcmp(argv[1], "bench"))
+		o.cmd = CMD_BENCH, i = 2;
+	for (; i < argc; i++) {
+		const char *a = argv[i], *v;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("%s", usage);
+			printf(help, drv_emit_kinds(), drv_pass_names());
+			return 0;
+		} else if (!strcmp(a, "--version")) {
+			printf("rnnc %s\n", RNNC_VERSION);
+			return 0;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			o.verbosity = -1;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			o.verbosity++;
+		} else if (!strncmp(a, "-o", 2)) {
+			o.outdir = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+			if (!o.outdir || !*o.outdir)
+				return usage_error("option '-o' needs a directory");
+		} else if (!strncmp(a, "-j", 2)) {
+			v = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+			if (parse_jobs(v, &o.jobs) < 0)
+				return usage_error("option '-j' needs a worker count from 1 to 1024, got '%s'",
+				                   v ? v : "");
+		} else if (is_opt(a, "--emit")) {
+			if (!(v = take_value(argc, argv, &i, "--emit")))
+				return usage_error("option '--emit' needs a list of kinds");
+			if (drv_parse_emit(v, &o.emit) < 0)
+				return 2;
+		} else if (is_opt(a, "--dump-after")) {
+			if (!(o.dump_after = take_value(argc, argv, &i, "--dump-after")))
+				return usage_error("option '--dump-after' needs a pass name");
+			if (!drv_find_pass(o.dump_after)) {
+				fprintf(stderr, "rnnc: unknown pass '%s' for --dump-after; passes are %s\n",
+				        o.dump_after, drv_pass_names());
+				return 2;
+			}
+		} else if (is_opt(a, "--target")) {
+			if (!(o.target = take_value(argc, argv, &i, "--target")))
+				return usage_error("option '--target' needs a target name");
+		} else if (is_opt(a, "--arch")) {
+			if (!(o.arch = take_value(argc, argv, &i, "--arch")))
+				return usage_error("option '--arch' needs a file");
+		} else if (is_opt(a, "--print-target")) {
+			if (!(print_target = take_value(argc, argv, &i, "--print-target")))
+				return usage_error("option '--print-target' needs a target name or file");
+		} else if (!strcmp(a, "--list-deepbench")) {
+			list_db = 1;
+		} else if (a[0] == '-' && a[1]) {
+			const char *near = NULL;
+			int best = 3, j;
+
+			for (j = 0; long_opts[j]; j++) {
+				int d = ir_edit_distance(a, long_opts[j], 3);
+
+				if (d < best)
+					best = d, near = long_opts[j];
+			}
+			if (near) {
+				fprintf(stderr, "rnnc: unknown option '%s'; did you mean '%s'?\n", a, near);
+				return 2;
+			}
+			return usage_error("unknown option '%s'", a);
+		} else if (o.ninputs < DRV_MAX_INPUTS) {
+			o.inputs[o.ninputs++] = a;
+		} else {
+			return usage_error("too many inputs (the limit is %s)", DRV_MAX_INPUTS_STR);
+		}
+	}
+	if (o.arch && o.target)
+		return usage_error("give either --arch FILE or --target NAME, not both");
+	if (print_target)
+		return drv_print_target(&o, print_target);
+	if (list_db)
+		return drv_list_deepbench(&o);
+	switch (o.cmd) {
+	case CMD_BENCH:
+		return drv_bench(&o);
+	case CMD_SWEEP:
+	case CMD_COMPILE:
+		if (o.ninputs == 0)
+			return usage_error("no spec given");
+		if (o.ninputs > 1)
+			return usage_error("one spec at a time; got a second: '%s'", o.inputs[1]);
+		rc = o.cmd == CMD_SWEEP ? drv_sweep(&o) : drv_compile(&o);
+		return rc;
+	}
+	return 2;
+}
