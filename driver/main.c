@@ -57,7 +57,7 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%sTry 'rnnc --help' for more.\n", usage);
+	fprintf(stderr, "\nTry 'rnnc --help' for more.\n");
 	return 2;
 }
 
@@ -168,8 +168,14 @@ main(int argc, char **argv)
 			const char *near = NULL;
 			int best = 3, j;
 
+			size_t len = strcspn(a, "=");
+
 			for (j = 0; long_opts[j]; j++) {
-				int d = ir_edit_distance(a, long_opts[j], 3);
+				char opt[64];
+				int d;
+
+				snprintf(opt, sizeof opt, "%.*s", (int)(len < 63 ? len : 63), a);
+				d = ir_edit_distance(opt, long_opts[j], 3);
 
 				if (d < best)
 					best = d, near = long_opts[j];
@@ -197,7 +203,7 @@ main(int argc, char **argv)
 	case CMD_SWEEP:
 	case CMD_COMPILE:
 		if (o.ninputs == 0)
-			return usage_error("no spec given");
+			return fprintf(stderr, "rnnc: no spec given\n%s", usage), 2;
 		if (o.ninputs > 1)
 			return usage_error("one spec at a time; got a second: '%s'", o.inputs[1]);
 		rc = o.cmd == CMD_SWEEP ? drv_sweep(&o) : drv_compile(&o);

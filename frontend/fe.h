@@ -45,6 +45,9 @@ const SrcFile *fe_add_text(Ctx *c, const char *name, const char *text, size_t le
 const YNode *fe_parse_yaml(Ctx *c, const SrcFile *f);
 const YNode *fe_map_get(const YNode *map, const char *key);
 const char *fe_kind_name(const YNode *n);
+/* Where `path` ("precision.weight_bits") is in the document: the deepest node of the path that
+ * exists, so a missing key points at its section. */
+Loc fe_loc_of(const YNode *doc, const char *path);
 
 /* ---- specs ------------------------------------------------------------------------------- */
 

@@ -343,6 +343,19 @@ decode_field(Dec *d, const Field *f, const YNode *v, const char *name, char *obj
 	}
 }
 
+/* A section some of whose keys are required. */
+static int
+section_required(const Field *f)
+{
+	const Field *s;
+
+	for (s = f->sub; s->key; s++) {
+		if (s->flags & F_REQUIRED)
+			return 1;
+	}
+	return 0;
+}
+
 int
 fe_decode(Ctx *c, const YNode *map, const Field *fields, void *obj, const char *path,
           const char *what, DecodeMode mode, const char *const *skip)
@@ -350,7 +363,7 @@ fe_decode(Ctx *c, const YNode *map, const Field *fields, void *obj, const char *
 	Dec d = {c, 0};
 	const Field *f;
 	int i, j, nf;
-	char where[160];
+	char where[160], *suggested;
 
 	if (what)
 		snprintf(where, sizeof where, "%s", what);
@@ -367,6 +380,7 @@ fe_decode(Ctx *c, const YNode *map, const Field *fields, void *obj, const char *
 	}
 	for (nf = 0; fields[nf].key; nf++)
 		;
+	suggested = ir_alloc_array(&c->arena, (size_t)nf, sizeof *suggested);
 	for (i = 0; i < map->n; i++) {
 		const YNode *k = map->keys[i];
 		int skipped = 0;
@@ -380,9 +394,12 @@ fe_decode(Ctx *c, const YNode *map, const Field *fields, void *obj, const char *
 		if (!f->key) {
 			const char *near = nearest(k->str, &fields[0].key, (size_t)nf, sizeof *fields);
 
-			if (near)
+			if (near) {
 				err(&d, k->loc, "unknown key '%s' in %s; did you mean '%s'?", k->str, where,
 				    near);
+				for (j = 0; j < nf; j++)  /* then "missing 'near'" would say it twice */
+					suggested[j] |= fields[j].key == near;
+			}
 			else
 				err(&d, k->loc, "unknown key '%s' in %s; valid keys are %s", k->str, where,
 				    list_names(c, &fields[0].key, (size_t)nf, sizeof *fields, " and "));
@@ -391,16 +408,24 @@ fe_decode(Ctx *c, const YNode *map, const Field *fields, void *obj, const char *
 		decode_field(&d, f, map->vals[i], join(c, path, f->key), obj, mode);
 	}
 	if (mode == DECODE_FULL) {
+		/* one message per mapping, naming every missing key */
+		const char **miss = ir_alloc_array(&c->arena, (size_t)nf, sizeof *miss);
+		int nmiss = 0;
+
 		for (f = fields; f->key; f++) {
-			if (fe_map_get(map, f->key))
+			if (fe_map_get(map, f->key) || suggested[f - fields])
 				continue;
-			if (f->flags & F_REQUIRED)
-				err(&d, map->loc, "missing required key '%s' in %s", join(c, path, f->key),
-				    where);
-			else if (f->kind == FK_SECTION)  /* its required keys must still be there */
-				d.nerr += fe_decode(c, &(YNode){.kind = YN_MAP, .loc = map->loc}, f->sub,
-				                    obj, join(c, path, f->key), NULL, mode, NULL);
+			if (f->kind == FK_SECTION && section_required(f))
+				miss[nmiss++] = ir_sprintf(&c->arena, "section '%s'", join(c, path, f->key));
+			else if (f->flags & F_REQUIRED)
+				miss[nmiss++] = ir_sprintf(&c->arena, "'%s'", join(c, path, f->key));
 		}
+		if (nmiss == 1)
+			err(&d, map->loc, "missing required %s%s in %s", strncmp(miss[0], "section", 7) ?
+			    "key " : "", miss[0], where);
+		else if (nmiss > 1)
+			err(&d, map->loc, "missing required keys and sections in %s: %s", where,
+			    list_names(c, miss, (size_t)nmiss, sizeof *miss, " and "));
 	}
 	return d.nerr;
 }

@@ -45,9 +45,6 @@ typedef enum { DECODE_FULL, DECODE_PARTIAL } DecodeMode;
 int fe_decode(Ctx *c, const YNode *map, const Field *fields, void *obj, const char *path,
               const char *what, DecodeMode mode, const char *const *skip);
 
-/* Where `path` ("precision.weight_bits") is in the document, or the document's own location. */
-Loc fe_loc_of(const YNode *doc, const char *path);
-
 /* Writes `obj` as YAML through `fields` (used for normalized specs and targets). */
 void fe_emit(FILE *out, const Field *fields, const void *obj, int indent);
 

@@ -185,8 +185,12 @@ decode_target(Ctx *c, const YNode *doc, Target *out, int depth)
 	} else {
 		memset(out, 0, sizeof *out);
 		if (fe_decode(c, doc, target_fields, out, "", "the target", DECODE_FULL,
-		              target_skip) > 0)
+		              target_skip) > 0) {
+			if (!fe_map_get(doc, "base"))
+				ir_note(c, doc->loc, "a file that starts with 'base: plasticine' inherits "
+				        "every key it does not set");
 			return -1;
+		}
 	}
 	fe_check_target(c, doc, out);
 	return c->nerrors > before ? -1 : 0;

@@ -32,8 +32,8 @@ check_text(Ctx *c, const SrcFile *f)
 		if (n == 0) {
 			if (p == (const unsigned char *)f->text && f->len >= 2 &&
 			    ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
-				ir_error(c, loc_at(f, line, col),
-				         "the file is UTF-16; rnnc reads UTF-8 only");
+				ir_error(c, (Loc){0}, "%s: the file is UTF-16; rnnc reads UTF-8 only",
+				         f->name);
 			else
 				ir_error(c, loc_at(f, line, col),
 				         "invalid UTF-8 byte 0x%02x; the file must be UTF-8 text", *p);
@@ -146,6 +146,53 @@ mark_loc(Parser *p, yaml_mark_t m)
 	return loc_at(p->f, (int)m.line + 1, (int)m.column + 1);
 }
 
+/* The byte at a location of the file (NUL past the end). */
+static unsigned char
+byte_at(const SrcFile *f, Loc l)
+{
+	const unsigned char *q = (const unsigned char *)f->text, *end = q + f->len;
+	int line = 1, col = 1, n;
+
+	if (f->len >= 3 && !memcmp(q, "\xef\xbb\xbf", 3))
+		q += 3;
+	while (q < end && line < l.line)
+		line += *q++ == '\n';
+	for (; q < end && col < l.col && *q != '\n'; col++) {
+		n = ir_utf8_len(q, (size_t)(end - q));
+		q += n ? n : 1;
+	}
+	return q < end ? *q : 0;
+}
+
+/* Says what libyaml found, where it helps most: an unclosed quote or bracket is reported where
+ * it opens, not at the end of the file; tabs and over-indented keys get a hint. */
+static void
+report_yaml_error(Parser *p)
+{
+	const char *problem = p->yp.problem ? p->yp.problem : "malformed YAML";
+	Loc l = mark_loc(p, p->yp.problem_mark);
+	unsigned char at = byte_at(p->f, l);
+
+	if (p->yp.error == YAML_READER_ERROR) {
+		/* the reader reports a byte offset, not a line */
+		ir_error(p->c, (Loc){0}, "%s: invalid input: %s", p->f->name, problem);
+	} else if (at == '\t') {
+		ir_error(p->c, l, "invalid YAML: a tab character; YAML indents with spaces only");
+	} else if (p->yp.context && at == 0) {
+		ir_error(p->c, mark_loc(p, p->yp.context_mark),
+		         "invalid YAML: the file ends %s; %s", p->yp.context, problem);
+	} else if (p->yp.context) {
+		ir_error(p->c, l, "invalid YAML: %s (%s that starts at line %d, column %d)",
+		         problem, p->yp.context, (int)p->yp.context_mark.line + 1,
+		         (int)p->yp.context_mark.column + 1);
+	} else if (!strcmp(problem, "mapping values are not allowed in this context")) {
+		ir_error(p->c, l, "invalid YAML: a key is not allowed here; check the indentation "
+		         "of this line and the one above");
+	} else {
+		ir_error(p->c, l, "invalid YAML: %s", problem);
+	}
+}
+
 static int
 next_event(Parser *p)
 {
@@ -153,19 +200,7 @@ next_event(Parser *p)
 		yaml_event_delete(&p->ev);
 	p->have_ev = 0;
 	if (!yaml_parser_parse(&p->yp, &p->ev)) {
-		const char *problem = p->yp.problem ? p->yp.problem : "malformed YAML";
-		Loc l = mark_loc(p, p->yp.problem_mark);
-
-		if (p->yp.error == YAML_READER_ERROR) {
-			/* the reader reports a byte offset, not a line */
-			ir_error(p->c, (Loc){0}, "%s: invalid input: %s", p->f->name, problem);
-		} else if (p->yp.context) {
-			ir_error(p->c, l, "invalid YAML: %s (%s that starts at line %d, column %d)",
-			         problem, p->yp.context, (int)p->yp.context_mark.line + 1,
-			         (int)p->yp.context_mark.column + 1);
-		} else {
-			ir_error(p->c, l, "invalid YAML: %s", problem);
-		}
+		report_yaml_error(p);
 		return -1;
 	}
 	p->have_ev = 1;
@@ -297,7 +332,11 @@ fe_parse_yaml(Ctx *c, const SrcFile *f)
 
 	if (!yaml_parser_initialize(&p.yp))
 		IR_BUG("libyaml could not initialize");
-	yaml_parser_set_input_string(&p.yp, (const unsigned char *)f->text, f->len);
+	/* a byte-order mark is not part of the document; columns count from after it */
+	if (f->len >= 3 && !memcmp(f->text, "\xef\xbb\xbf", 3))
+		yaml_parser_set_input_string(&p.yp, (const unsigned char *)f->text + 3, f->len - 3);
+	else
+		yaml_parser_set_input_string(&p.yp, (const unsigned char *)f->text, f->len);
 	yaml_parser_set_encoding(&p.yp, YAML_UTF8_ENCODING);
 	if (next_event(&p) < 0 || next_event(&p) < 0)  /* stream start, then a document */
 		goto out;

@@ -117,6 +117,8 @@ print_excerpt(Loc loc, FILE *out)
 	int line = 1, col, n, width;
 	char gutter[16];
 
+	if (loc.file->len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;  /* a byte-order mark takes no column */
 	while (p < end && line < loc.line) {
 		if (*p++ == '\n')
 			line++;
