@@ -73,7 +73,8 @@ const SrcFile *ir_add_source(Ctx *c, const char *name, const char *text, size_t 
 void ir_error(Ctx *c, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ir_warning(Ctx *c, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ir_note(Ctx *c, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void ir_vdiag(Ctx *c, DiagKind kind, Loc loc, const char *fmt, va_list ap);
+void ir_vdiag(Ctx *c, DiagKind kind, Loc loc, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 /* Prints every collected diagnostic as `file:line:col: error: message`, followed by the source
  * line and a caret under the column when the source is known. */
