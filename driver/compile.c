@@ -1,6 +1,7 @@
 /* The compilation pipeline, and the commands built on it. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -340,28 +341,45 @@ drv_print_target(const Options *o, const char *arg)
 	return finish(&c, 0);
 }
 
-static void
-print_problem_row(Ctx *c, const CellSpec *s, const Target *t, const char *set)
-{
-	int64_t w = ir_spec_weight_bytes(s);
+typedef struct Row {
+	char name[SPEC_MAX_NAME + 1];
+	const char *set;
+	CellKind cell;
+	int hidden, timesteps, batch;
+	double gflop, mib;
+	int fits;
+} Row;
 
-	(void)c;
-	printf("%-20s %-6s %-4s %6d %6d %5d %10.4g %9.2f  %s\n", s->name, set, ir_cell_name(s->cell),
-	       s->hidden, s->timesteps, s->batch, ir_spec_flop(s) / 1e9, mib(w),
-	       w <= ir_target_onchip_bytes(t) ? "fits" : "too large: stream or resize");
+/* Server problems first, then by cell (LSTM, GRU, RNN) and size, as DeepBench lists them. */
+static int
+cmp_rows(const void *pa, const void *pb)
+{
+	const Row *a = pa, *b = pb;
+	int d;
+
+	if ((d = strcmp(b->set, a->set)))  /* "server" before "file" before "device" */
+		return d;
+	if (a->cell != b->cell)
+		return a->cell < b->cell ? -1 : 1;
+	if (a->hidden != b->hidden)
+		return a->hidden < b->hidden ? -1 : 1;
+	if (a->timesteps != b->timesteps)
+		return a->timesteps > b->timesteps ? -1 : 1;
+	return a->batch - b->batch;
 }
 
-/* Lists the problems with their sizes and whether their weights fit the target. */
+/* Lists problems with their sizes and whether their weights fit the target. */
 static int
 problem_table(const Options *o, int all)
 {
-	Ctx c;
-	size_t i;
-	int n, rc = 0;
+	size_t n = all ? db_spec_count() : (size_t)o->ninputs, nrows = 0, i;
+	Row *rows = calloc(n ? n : 1, sizeof *rows);
+	int rc = 0;
 
-	printf("%-20s %-6s %-4s %6s %6s %5s %10s %9s  %s\n", "problem", "set", "cell", "hidden",
-	       "steps", "batch", "GFLOP", "MiB@spec", "weights on chip");
-	for (i = 0; i < (all ? db_spec_count() : (size_t)o->ninputs); i++) {
+	if (!rows)
+		IR_BUG("out of memory");
+	for (i = 0; i < n; i++) {
+		Ctx c;
 		CellSpec s;
 		Target t;
 		const char *arg;
@@ -375,14 +393,36 @@ problem_table(const Options *o, int all)
 			if (strncmp(arg, DB_PREFIX, strlen(DB_PREFIX)) && !strchr(arg, '.'))
 				arg = ir_sprintf(&c.arena, "%s%s", DB_PREFIX, arg);
 		}
-		n = load_spec(&c, arg, &s) == 0 && fe_resolve_target(&c, &s, o->arch, o->target, &t) == 0;
-		if (n)
-			print_problem_row(&c, &s, &t,
-			                  strncmp(arg, DB_PREFIX, strlen(DB_PREFIX)) ? "file" :
-			                  strstr(s.loc.file->name, "/device/") ? "device" : "server");
+		if (load_spec(&c, arg, &s) == 0 &&
+		    fe_resolve_target(&c, &s, o->arch, o->target, &t) == 0) {
+			Row *r = &rows[nrows++];
+			int64_t w = ir_spec_weight_bytes(&s);
+
+			snprintf(r->name, sizeof r->name, "%s", s.name);
+			r->set = strncmp(arg, DB_PREFIX, strlen(DB_PREFIX)) ? "file" :
+			         strstr(s.loc.file->name, "/device/") ? "device" : "server";
+			r->cell = s.cell;
+			r->hidden = s.hidden;
+			r->timesteps = s.timesteps;
+			r->batch = s.batch;
+			r->gflop = ir_spec_flop(&s) / 1e9;
+			r->mib = mib(w);
+			r->fits = w <= ir_target_onchip_bytes(&t);
+		}
 		if (finish(&c, 0))
 			rc = 1;
 	}
+	qsort(rows, nrows, sizeof *rows, cmp_rows);
+	printf("%-20s %-6s %-4s %6s %6s %5s %10s %9s  %s\n", "problem", "set", "cell", "hidden",
+	       "steps", "batch", "GFLOP", "weights", "on chip");
+	for (i = 0; i < nrows; i++) {
+		const Row *r = &rows[i];
+
+		printf("%-20s %-6s %-4s %6d %6d %5d %10.4g %5.2f MiB  %s\n", r->name, r->set,
+		       ir_cell_name(r->cell), r->hidden, r->timesteps, r->batch, r->gflop, r->mib,
+		       r->fits ? "fits" : "too large: stream from DRAM or use a larger fabric");
+	}
+	free(rows);
 	return rc;
 }
 
