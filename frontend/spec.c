@@ -186,7 +186,10 @@ fe_decode_spec(Ctx *c, const YNode *doc, CellSpec *s)
 		} else if (t->kind == YN_MAP) {
 			const YNode *b = fe_map_get(t, "base");
 
-			if (b && b->kind == YN_SCALAR) {
+			if (b && (b->kind != YN_SCALAR || b->quoted)) {
+				ir_error(c, b->loc, "'target.base' must be the name of a built-in target, "
+				         "not a %s", fe_kind_name(b));
+			} else if (b) {
 				s->target = b->str;
 				s->target_loc = b->loc;
 			}
@@ -246,8 +249,15 @@ emit_node(FILE *out, const YNode *n, int indent)
 					fputc(*p, out);
 			}
 			fputs("\"\n", out);
-		} else {
+		} else if (strspn(n->str, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		                            "0123456789_.+-") == strlen(n->str)) {
 			fprintf(out, " %s\n", n->str);
+		} else {
+			/* only a string key can hold other characters; quoted, it means the same */
+			YNode q = *n;
+
+			q.quoted = 1;
+			emit_node(out, &q, indent);
 		}
 		break;
 	case YN_SEQ:
