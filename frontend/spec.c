@@ -135,12 +135,19 @@ check_spec(Ctx *c, const YNode *doc, CellSpec *s)
 		check_fixed(c, doc, "weight", s->prec.weight);
 		check_fixed(c, doc, "act", s->prec.act);
 		check_fixed(c, doc, "cell", s->prec.cell);
-		if (s->prec.accum_bits < s->prec.weight.bits + s->prec.act.bits)
+		/* the contract (docs/numerics.md) sums exactly: a dot product of D+H products must
+		 * fit the accumulator, so no order of summation can overflow it */
+		int need = s->prec.weight.bits + s->prec.act.bits, terms = red;
+
+		while (terms > 1) {
+			need++;
+			terms = (terms + 1) / 2;
+		}
+		if (s->prec.accum_bits < need)
 			ir_error(c, fe_loc_of(doc, "precision.accum_bits"),
-			         "'precision.accum_bits' = %d cannot hold a product of weight_bits (%d) "
-			         "and act_bits (%d); it must be at least %d", s->prec.accum_bits,
-			         s->prec.weight.bits, s->prec.act.bits,
-			         s->prec.weight.bits + s->prec.act.bits);
+			         "'precision.accum_bits' = %d can overflow: %d products of %d x %d bits "
+			         "need %d bits; use %d", s->prec.accum_bits, red, s->prec.weight.bits,
+			         s->prec.act.bits, need, need <= 32 ? 32 : 64);
 	}
 	if (s->act.entries & (s->act.entries - 1))
 		ir_error(c, fe_loc_of(doc, "activation.entries"),
