@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../deepbench/db.h"
 #include "../frontend/fe.h"
@@ -334,8 +335,9 @@ drv_print_target(const Options *o, const char *arg)
 		return 0;
 	}
 	ir_ctx_init(&c);
-	if (!strchr(arg, '/') && !strstr(arg, ".yaml") && !strstr(arg, ".yml"))
-		fe_builtin_target_load(&c, arg, (Loc){0}, &t);  /* reports the unknown name */
+	/* a name that is not built in is a file; a missing one gets the built-in names too */
+	if (access(arg, F_OK) != 0 && !strchr(arg, '/'))
+		fe_builtin_target_load(&c, arg, (Loc){0}, &t);
 	else if (fe_load_target(&c, arg, &t) == 0)
 		fe_print_target(&t, stdout);
 	return finish(&c, 0);

@@ -78,8 +78,9 @@ int fe_builtin_target_load(Ctx *c, const char *name, Loc loc, Target *out);
 int fe_apply_target_overrides(Ctx *c, const YNode *map, Target *t);
 /* Writes a target with every key, as YAML that fe_parse_target reads back (no comments). */
 void fe_print_target(const Target *t, FILE *out);
-/* Checks the relations between fields (lanes a power of two, at least one PCU and PMU, ...). */
-int fe_check_target(Ctx *c, const YNode *doc, const Target *t);
+/* Checks the relations between fields (lanes a power of two, at least one PCU and PMU, ...);
+ * messages name keys with `prefix` ("target." for a spec's overrides). */
+int fe_check_target(Ctx *c, const YNode *doc, const Target *t, const char *prefix);
 
 /* Resolves the target for a spec: --arch FILE, else --target NAME, else the spec's `target:`
  * name, else `plasticine`; then the spec's target overrides are applied. */

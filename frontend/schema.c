@@ -262,8 +262,11 @@ decode_choice(Dec *d, const Field *f, const YNode *v, const char *name, int *dst
 			}
 		}
 	}
-	err(d, v->loc, "'%s' must be %s, got %s%s", name, buf, v->quoted ? "the string " : "",
-	    v->str);
+	if (v->quoted)
+		err(d, v->loc, "'%s' must be %s, not the string \"%s\"%s", name, buf, v->str,
+		    parse_int(v->str, &x, &overflow) ? " (remove the quotes)" : "");
+	else
+		err(d, v->loc, "'%s' must be %s, got %s", name, buf, v->str);
 }
 
 static int
@@ -338,7 +341,7 @@ decode_field(Dec *d, const Field *f, const YNode *v, const char *name, char *obj
 	case FK_SECTION:
 		if (v->kind == YN_NULL)
 			break;
-		d->nerr += fe_decode(d->c, v, f->sub, obj, name, NULL, mode, NULL);
+		d->nerr += fe_decode(d->c, v, f->sub, obj, name, NULL, mode);
 		break;
 	}
 }
@@ -358,7 +361,7 @@ section_required(const Field *f)
 
 int
 fe_decode(Ctx *c, const YNode *map, const Field *fields, void *obj, const char *path,
-          const char *what, DecodeMode mode, const char *const *skip)
+          const char *what, DecodeMode mode)
 {
 	Dec d = {c, 0};
 	const Field *f;
@@ -383,14 +386,11 @@ fe_decode(Ctx *c, const YNode *map, const Field *fields, void *obj, const char *
 	suggested = ir_alloc_array(&c->arena, (size_t)nf, sizeof *suggested);
 	for (i = 0; i < map->n; i++) {
 		const YNode *k = map->keys[i];
-		int skipped = 0;
 
-		for (j = 0; skip && skip[j]; j++)
-			skipped |= !strcmp(skip[j], k->str);
-		if (skipped)
-			continue;
 		for (f = fields; f->key && strcmp(f->key, k->str); f++)
 			;
+		if (f->key && (f->flags & F_EXTERNAL))
+			continue;
 		if (!f->key) {
 			const char *near = nearest(k->str, &fields[0].key, (size_t)nf, sizeof *fields);
 
@@ -507,7 +507,7 @@ fe_emit(FILE *out, const Field *fields, const void *obj_, int indent)
 	for (f = fields; f->key; f++) {
 		const void *src = obj + f->off;
 
-		if (!field_is_set(f, obj))
+		if (!field_is_set(f, obj) || (f->flags & F_EXTERNAL))
 			continue;
 		fprintf(out, "%*s%s:", indent, "", f->key);
 		switch (f->kind) {

@@ -21,7 +21,10 @@ typedef enum {
 	FK_SECTION,  /* a nested mapping decoded with `sub` */
 } FieldKind;
 
-enum { F_REQUIRED = 1 };
+enum {
+	F_REQUIRED = 1,
+	F_EXTERNAL = 2,  /* decoded by the caller; listed here for messages and suggestions */
+};
 
 typedef struct Field {
 	const char *key;
@@ -41,9 +44,9 @@ typedef enum { DECODE_FULL, DECODE_PARTIAL } DecodeMode;
 /* Decodes `map` into `obj` through `fields`. Keys absent from the mapping leave their fields
  * as they were (the caller sets the defaults first). `path` names the mapping in messages
  * ("" for the top level, "precision" for a section). In DECODE_FULL mode, missing F_REQUIRED
- * keys are errors. `skip` lists keys the caller handles itself. Returns the number of errors. */
+ * keys are errors. Returns the number of errors. */
 int fe_decode(Ctx *c, const YNode *map, const Field *fields, void *obj, const char *path,
-              const char *what, DecodeMode mode, const char *const *skip);
+              const char *what, DecodeMode mode);
 
 /* Writes `obj` as YAML through `fields` (used for normalized specs and targets). */
 void fe_emit(FILE *out, const Field *fields, const void *obj, int indent);

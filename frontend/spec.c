@@ -64,6 +64,8 @@ static const Field spec_fields[] = {
 	{.key = "precision", .kind = FK_SECTION, .sub = precision_fields},
 	{.key = "activation", .kind = FK_SECTION, .sub = activation_fields},
 	{.key = "schedule", .kind = FK_SECTION, .sub = schedule_fields},
+	{.key = "target", .kind = FK_STR, .flags = F_EXTERNAL,
+	 .help = "a target name, or a mapping of target keys that override it"},
 	{0},
 };
 
@@ -134,7 +136,8 @@ check_spec(Ctx *c, const YNode *doc, CellSpec *s)
 	if (s->prec.kind == PREC_FIXED) {
 		check_fixed(c, doc, "weight", s->prec.weight);
 		check_fixed(c, doc, "act", s->prec.act);
-		check_fixed(c, doc, "cell", s->prec.cell);
+		if (s->cell == CELL_LSTM)  /* only an LSTM has a cell state */
+			check_fixed(c, doc, "cell", s->prec.cell);
 		/* the contract (docs/numerics.md) sums exactly: a dot product of D+H products must
 		 * fit the accumulator, so no order of summation can overflow it */
 		int need = s->prec.weight.bits + s->prec.act.bits, terms = red;
@@ -169,8 +172,6 @@ check_spec(Ctx *c, const YNode *doc, CellSpec *s)
 		         k->rv ? " at this rv" : "");
 }
 
-static const char *const spec_skip[] = {"target", NULL};
-
 int
 fe_decode_spec(Ctx *c, const YNode *doc, CellSpec *s)
 {
@@ -181,19 +182,19 @@ fe_decode_spec(Ctx *c, const YNode *doc, CellSpec *s)
 	set_defaults(s);
 	s->loc = doc->loc;
 	s->name = default_name(c, file);
-	if (fe_decode(c, doc, spec_fields, s, "", "the spec", DECODE_FULL, spec_skip) > 0)
+	if (fe_decode(c, doc, spec_fields, s, "", "the spec", DECODE_FULL) > 0)
 		return -1;
 	if (!fe_map_get(doc, "input"))
 		s->input = s->hidden;
 	t = fe_map_get(doc, "target");
 	if (t) {
-		if (t->kind == YN_SCALAR && !t->quoted) {
+		if (t->kind == YN_SCALAR) {
 			s->target = t->str;
 			s->target_loc = t->loc;
 		} else if (t->kind == YN_MAP) {
 			const YNode *b = fe_map_get(t, "base");
 
-			if (b && (b->kind != YN_SCALAR || b->quoted)) {
+			if (b && b->kind != YN_SCALAR) {
 				ir_error(c, b->loc, "'target.base' must be the name of a built-in target, "
 				         "not a %s", fe_kind_name(b));
 			} else if (b) {

@@ -70,6 +70,8 @@ static const Field dram_fields[] = {
 };
 
 static const Field target_fields[] = {
+	{.key = "base", .kind = FK_NAME, .flags = F_EXTERNAL,
+	 .help = "a built-in target to start from"},
 	{.key = "name", .kind = FK_NAME, .off = O(name), .flags = F_REQUIRED,
 	 .help = "target name"},
 	{.key = "description", .kind = FK_STR, .off = O(description), .help = "one line"},
@@ -82,8 +84,6 @@ static const Field target_fields[] = {
 	{.key = "dram", .kind = FK_SECTION, .sub = dram_fields},
 	{0},
 };
-
-static const char *const target_skip[] = {"base", NULL};
 
 size_t
 fe_builtin_target_count(void)
@@ -130,31 +130,33 @@ power_of_two(int x)
 }
 
 int
-fe_check_target(Ctx *c, const YNode *doc, const Target *t)
+fe_check_target(Ctx *c, const YNode *doc, const Target *t, const char *prefix)
 {
 	int before = c->nerrors;
+	const char *p = prefix;
 
 	if (ir_target_pcus(t) < 1 || ir_target_pmus(t) < 1)
 		ir_error(c, fe_loc_of(doc, "grid"),
 		         "a %dx%d grid has no room for both a PCU and a PMU", t->rows, t->cols);
 	if (!power_of_two(t->pcu.lanes))
 		ir_error(c, fe_loc_of(doc, "pcu.lanes"),
-		         "'pcu.lanes' = %d must be a power of two (the cross-lane reduction is a tree)",
-		         t->pcu.lanes);
+		         "'%spcu.lanes' = %d must be a power of two (the cross-lane reduction is a tree)",
+		         p, t->pcu.lanes);
 	if (t->pcu.word_bits % t->pcu.pack_bits)
 		ir_error(c, fe_loc_of(doc, "pcu.pack_bits"),
-		         "'pcu.pack_bits' = %d must divide 'pcu.word_bits' = %d", t->pcu.pack_bits,
-		         t->pcu.word_bits);
+		         "'%spcu.pack_bits' = %d must divide '%spcu.word_bits' = %d", p,
+		         t->pcu.pack_bits, p, t->pcu.word_bits);
 	if (t->pcu.stages < 2)
 		ir_error(c, fe_loc_of(doc, "pcu.stages"),
-		         "'pcu.stages' = %d is too few: a PCU needs a multiply and a reduce stage",
-		         t->pcu.stages);
+		         "'%spcu.stages' = %d is too few: a PCU needs a multiply and a reduce stage",
+		         p, t->pcu.stages);
 	if (t->pmu.banks > t->pmu.capacity_kib * 1024 / (t->pmu.word_bits / 8))
 		ir_error(c, fe_loc_of(doc, "pmu.banks"),
-		         "'pmu.banks' = %d is more than the PMU has words", t->pmu.banks);
+		         "'%spmu.banks' = %d is more than the PMU has words", p, t->pmu.banks);
 	if (t->pmu.word_bits % 8)
 		ir_error(c, fe_loc_of(doc, "pmu.word_bits"),
-		         "'pmu.word_bits' = %d must be a whole number of bytes", t->pmu.word_bits);
+		         "'%spmu.word_bits' = %d must be a whole number of bytes", p,
+		         t->pmu.word_bits);
 	if ((int64_t)t->rows * t->cols > 1 << 16)
 		ir_error(c, fe_loc_of(doc, "grid"), "a %dx%d grid has more than %d units", t->rows,
 		         t->cols, 1 << 16);
@@ -173,26 +175,24 @@ decode_target(Ctx *c, const YNode *doc, Target *out, int depth)
 		return -1;
 	}
 	if (base) {
-		if (base->kind != YN_SCALAR || base->quoted) {
+		if (base->kind != YN_SCALAR) {
 			ir_error(c, base->loc, "'base' must be the name of a built-in target");
 			return -1;
 		}
 		if (load_builtin(c, base->str, base->loc, out, depth + 1) < 0)
 			return -1;
-		if (fe_decode(c, doc, target_fields, out, "", "the target", DECODE_PARTIAL,
-		              target_skip) > 0)
+		if (fe_decode(c, doc, target_fields, out, "", "the target", DECODE_PARTIAL) > 0)
 			return -1;
 	} else {
 		memset(out, 0, sizeof *out);
-		if (fe_decode(c, doc, target_fields, out, "", "the target", DECODE_FULL,
-		              target_skip) > 0) {
+		if (fe_decode(c, doc, target_fields, out, "", "the target", DECODE_FULL) > 0) {
 			if (!fe_map_get(doc, "base"))
 				ir_note(c, doc->loc, "a file that starts with 'base: plasticine' inherits "
 				        "every key it does not set");
 			return -1;
 		}
 	}
-	fe_check_target(c, doc, out);
+	fe_check_target(c, doc, out, "");
 	return c->nerrors > before ? -1 : 0;
 }
 
@@ -282,10 +282,9 @@ fe_apply_target_overrides(Ctx *c, const YNode *map, Target *t)
 {
 	int before = c->nerrors;
 
-	if (fe_decode(c, map, target_fields, t, "target", "the spec's 'target'", DECODE_PARTIAL,
-	              target_skip) > 0)
+	if (fe_decode(c, map, target_fields, t, "target", "the spec's 'target'", DECODE_PARTIAL) > 0)
 		return -1;
-	fe_check_target(c, map, t);
+	fe_check_target(c, map, t, "target.");
 	return c->nerrors > before ? -1 : 0;
 }
 

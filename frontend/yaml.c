@@ -249,6 +249,20 @@ parse_node(Parser *p, int depth)
 	YNode *n, *k, *v;
 	int cap = 0, vcap = 0;
 
+	{
+		const yaml_char_t *tag = e->type == YAML_SCALAR_EVENT ? e->data.scalar.tag :
+		                         e->type == YAML_MAPPING_START_EVENT ? e->data.mapping_start.tag :
+		                         e->type == YAML_SEQUENCE_START_EVENT ? e->data.sequence_start.tag :
+		                         NULL;
+
+		/* a tag would change what a value means ("!!str 5" is not the number 5) */
+		if (tag) {
+			ir_error(p->c, mark_loc(p, e->start_mark),
+			         "YAML tags (%s) are not supported in rnnc files; quote a value to make it "
+			         "a string", (const char *)tag);
+			return NULL;
+		}
+	}
 	switch (e->type) {
 	case YAML_ALIAS_EVENT:
 		ir_error(p->c, mark_loc(p, e->start_mark),

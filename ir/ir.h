@@ -223,6 +223,26 @@ Ref ir_b_result(Func *f, Ref loop, Type ty, Ref yield);
 Access ir_access(const Func *f, int t, const Affine *idx);
 void ir_access_pred(Access *a, PredKind kind, Affine e, int64_t bound);
 
+/* ---- copying: passes build a new function from an old one --------------------------------- */
+
+/* What the old function's handles became in the new one. */
+typedef struct IrMap {
+	const Func *src;
+	Func *dst;
+	Ref *val;      /* old value node -> new value node */
+	Affine *var;   /* old loop -> the expression of the new loops that replaces its variable */
+	int *tensor;   /* old tensor -> new tensor */
+} IrMap;
+
+/* Copies every tensor of src into dst (same names and types) and maps them. */
+void ir_map_init(IrMap *m, const Func *src, Func *dst);
+Affine ir_map_aff(const IrMap *m, const Affine *a);
+Access ir_map_access(const IrMap *m, const Access *a);
+/* Copies one instruction (not a RESULT) with its operands, accesses and tensors mapped. */
+Ref ir_copy_instr(Builder *b, IrMap *m, Ref r);
+/* Copies a block: loops keep their kind, extent, par and vec; a reduce's results are mapped. */
+void ir_copy_block(Builder *b, IrMap *m, const Block *blk);
+
 /* ---- text, checks, execution ------------------------------------------------------------- */
 
 void ir_print(const Func *f, FILE *out);

@@ -55,6 +55,6 @@ typedef struct Target {
 int ir_target_pcus(const Target *t);
 int ir_target_pmus(const Target *t);
 int64_t ir_target_onchip_bytes(const Target *t);   /* all PMUs together */
-int ir_target_reduce_latency(const Target *t);      /* folded: log2(lanes) + 1 */
+int ir_target_reduce_latency(const Target *t);      /* reduce-accumulate: log2(lanes) + 1 */
 
 #endif
