@@ -700,7 +700,7 @@ use_val(Parser *p)
 
 /* Claims a label for a new value: its node is set when made (0 until then, -1 for the results of
  * a reduce until its loop ends). */
-static Ent *
+static int64_t
 def_val(Parser *p)
 {
 	Loc l = p->tok.loc;
@@ -715,7 +715,14 @@ def_val(Parser *p)
 	e->used = 1;
 	e->val = 0;
 	e->loc = l;
-	return e;
+	return n;
+}
+
+/* Sets the node of a label (the map may have moved since def_val). */
+static void
+set_val(Parser *p, int64_t n, Ref r)
+{
+	map_get(&p->vals, NULL, n)->val = r;
 }
 
 /* ---- statements -------------------------------------------------------------------------- */
@@ -786,7 +793,7 @@ body(Parser *p, Ref r, int depth)
 
 /* %a, %b = reduce add VAR EXT [par P] [vec V] : T1, T2 { ... yield %x, %y } */
 static void
-reduce(Parser *p, Ent **res, Loc *resloc, int nres, int depth, Loc l)
+reduce(Parser *p, const int64_t *res, const Loc *resloc, int nres, int depth, Loc l)
 {
 	Type ty[IR_MAXRES];
 	Ref yield[IR_MAXRES], r;
@@ -821,14 +828,16 @@ reduce(Parser *p, Ent **res, Loc *resloc, int nres, int depth, Loc l)
 		expected(p, "'}' after 'yield' (it ends a reduce loop)");
 	next(p);
 	for (k = 0; k < nres; k++) {
-		res[k]->val = ir_b_result(p->f, r, ty[k], yield[k]);
-		p->f->nodes[res[k]->val].loc = resloc[k];
+		Ref v = ir_b_result(p->f, r, ty[k], yield[k]);
+
+		p->f->nodes[v].loc = resloc[k];
+		set_val(p, res[k], v);
 	}
 }
 
 /* %n = OP TYPE operands */
 static void
-instr(Parser *p, Ent *e, Loc l)
+instr(Parser *p, int64_t label, Loc l)
 {
 	const char *names[NOP];
 	Loc ol = p->tok.loc;
@@ -873,14 +882,14 @@ instr(Parser *p, Ent *e, Loc l)
 		break;
 	}
 	p->f->nodes[r].i.ty = ty;  /* as written: whether it is the tensor's is ir_verify's rule */
-	e->val = r;
+	set_val(p, label, r);
 }
 
 /* a statement that starts with values: an instruction or a reduce */
 static void
 def(Parser *p, int depth)
 {
-	Ent *res[IR_MAXRES];
+	int64_t res[IR_MAXRES];
 	Loc resloc[IR_MAXRES], l = p->tok.loc;
 	int n = 0, k;
 
@@ -893,7 +902,7 @@ def(Parser *p, int depth)
 	expect(p, '=', "'='");
 	if (accept_kw(p, "reduce")) {
 		for (k = 0; k < n; k++)
-			res[k]->val = -1;  /* known, usable after the loop */
+			set_val(p, res[k], -1);  /* known, usable after the loop */
 		reduce(p, res, resloc, n, depth, l);
 		return;
 	}
@@ -1057,6 +1066,7 @@ tensor(Parser *p)
 		in = init(p, t);
 	t = ir_add_tensor(p->f, name, ty, mem, role, n, dim, in);
 	p->f->tensors[t].loc = l;
+	e = map_get(&p->tens, name, 0);  /* the map has not moved, but say so */
 	e->used = 1;
 	e->val = t;
 	e->loc = l;
