@@ -148,32 +148,46 @@ where(const Parser *p)
 	return p->tok.loc;
 }
 
-/* Describes the current token for messages: ", found 'x'" or "" at the end of a line. */
+/* Describes the current token for messages: ", found 'x'", or where the text ended when the
+ * token is on a later line (and `eol` is set). */
 static const char *
-found(const Parser *p, char *buf, size_t size)
+found(const Parser *p, char *buf, size_t size, int eol)
 {
 	const Tok *t = &p->tok;
+	unsigned char ch = (unsigned char)*t->s;
 
 	if (t->kind == T_EOF)
 		return " at end of file";
-	if (t->loc.line > p->prev.line)
+	if (eol && t->loc.line > p->prev.line)
 		return " at end of line";
-	if (t->kind == T_BAD && *t->s == 0)
+	if (t->kind == T_BAD && ch == 0)
 		snprintf(buf, size, ", found a NUL byte");
-	else if (t->kind == T_BAD && t->n == 1 && (*t->s < 0x20 || *t->s >= 0x7f))
-		snprintf(buf, size, ", found byte 0x%02x", (unsigned char)*t->s);
+	else if (t->kind == T_BAD && (ch < 0x20 || ch == 0x7f))
+		snprintf(buf, size, ", found control character 0x%02x", ch);
+	else if (t->kind == T_BAD && t->n == 1 && ch >= 0x80)
+		snprintf(buf, size, ", found byte 0x%02x, which is not UTF-8", ch);
 	else
 		snprintf(buf, size, ", found '%.*s%s'", t->n > 32 ? 32 : (int)t->n, t->s,
 		         t->n > 32 ? "..." : "");
 	return buf;
 }
 
+/* "expected X" where a line or the file ended too soon, or at the token */
 static _Noreturn void
 expected(Parser *p, const char *what)
 {
-	char buf[64];
+	char buf[80];
 
-	fail(p, where(p), "expected %s%s", what, found(p, buf, sizeof buf));
+	fail(p, where(p), "expected %s%s", what, found(p, buf, sizeof buf, 1));
+}
+
+/* "expected X" at the token, wherever it is */
+static _Noreturn void
+unexpected(Parser *p, const char *what)
+{
+	char buf[80];
+
+	fail(p, p->tok.loc, "expected %s%s", what, found(p, buf, sizeof buf, 0));
 }
 
 /* The candidate nearest to name, if it is near enough to be a likely typo. */
@@ -949,7 +963,7 @@ block(Parser *p, int depth, Loc open)
 		} else if (is_kw(p, "tensor")) {
 			fail(p, l, "tensor declarations must come before the instructions");
 		} else {
-			expected(p, "an instruction, a loop or '}'");
+			unexpected(p, "an instruction, a loop or '}'");
 		}
 	}
 }
@@ -1126,9 +1140,9 @@ parse(Parser *p)
 
 	lex(p);
 	if (p->tok.kind == T_EOF)
-		fail(p, p->tok.loc, "the file is empty; expected 'func NAME {'");
+		fail(p, p->tok.loc, "no function in the file; expected 'func NAME {'");
 	if (!accept_kw(p, "func"))
-		expected(p, "'func NAME {'");
+		unexpected(p, "'func NAME {'");
 	l = p->tok.loc;
 	name = func_name(p);
 	next(p);
