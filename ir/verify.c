@@ -1,0 +1,988 @@
+/* The verifier: every rule a Func must follow before a later stage may rely on it. Each violation
+ * is reported at the node's or tensor's location, naming the loop (by its variable) and the
+ * tensor; the checks go on after an error so that one run reports them all.
+ *
+ * The tree is checked first (handles in range, each node in one block under its loop): the other
+ * checks assume it. Then one walk in program order checks definitions before uses (values are
+ * scoped by blocks, a reduce's results appear after it), types, accesses and their bounds, and
+ * collects the accesses under each foreach loop, whose pairs are then checked for races. Index
+ * facts are decided by interval arithmetic on the affine forms; where that cannot prove a rule,
+ * the verifier rejects (it is conservative), but the tile patterns of the scheduler pass. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir.h"
+
+typedef struct Ival {
+	int64_t lo, hi;
+} Ival;
+
+/* The accesses in the body of a foreach loop: acc[begin..end) of the verifier. */
+typedef struct Region {
+	Ref loop;
+	int begin, end;
+} Region;
+
+typedef struct Verifier {
+	const Func *f;
+	int nerr;
+	int *seen;       /* how many blocks hold each node */
+	char *avail;     /* values usable at the current point of the walk */
+	char *open;      /* loops enclosing the current point */
+	Ref *defs;       /* values defined in the open blocks, innermost last */
+	int ndefs;
+	Ref *acc;        /* well-formed loads and stores, in program order */
+	int nacc;
+	Region *reg;
+	int nreg;
+	Ref cur;         /* the innermost open loop */
+	int nreduce;     /* open reduce loops */
+} Verifier;
+
+static void err(Verifier *v, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+err(Verifier *v, Loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ir_vdiag(v->f->c, DIAG_ERROR, loc, fmt, ap);
+	va_end(ap);
+	v->nerr++;
+}
+
+/* Appends to a message buffer of `size` bytes. */
+static void put(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+put(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	if (len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+static const char *
+var_name(const Func *f, Ref loop)
+{
+	const char *s = f->nodes[loop].l.var;
+
+	return s ? s : "?";
+}
+
+/* " (in loop 'i')" or " (at the top level)": where a node is. */
+static const char *
+where(const Verifier *v, char *buf, size_t size)
+{
+	buf[0] = 0;
+	if (v->cur)
+		put(buf, size, " (in loop '%s')", var_name(v->f, v->cur));
+	else
+		put(buf, size, " (at the top level)");
+	return buf;
+}
+
+static void
+put_aff(const Func *f, char *buf, size_t size, const Affine *a)
+{
+	int i;
+
+	for (i = 0; i < a->nterm; i++) {
+		int64_t k = a->t[i].coef;
+
+		if (i)
+			put(buf, size, k < 0 ? " - " : " + ");
+		else if (k < 0)
+			put(buf, size, "-");
+		put(buf, size, "%s", var_name(f, a->t[i].loop));
+		if (k != 1 && k != -1)
+			put(buf, size, "*%lld", (long long)(k < 0 ? -k : k));
+	}
+	if (a->nterm == 0)
+		put(buf, size, "%lld", (long long)a->c);
+	else if (a->c)
+		put(buf, size, " %c %lld", a->c < 0 ? '-' : '+', (long long)(a->c < 0 ? -a->c : a->c));
+}
+
+/* "[t, b, i]" */
+static const char *
+access_str(const Func *f, const Access *a, char *buf, size_t size)
+{
+	int d;
+
+	buf[0] = 0;
+	put(buf, size, "[");
+	for (d = 0; d < a->ndim; d++) {
+		if (d)
+			put(buf, size, ", ");
+		put_aff(f, buf, size, &a->idx[d]);
+	}
+	put(buf, size, "]");
+	return buf;
+}
+
+static const char *
+type_str(Type t, char *buf)
+{
+	return ir_type_str(t, buf);
+}
+
+/* ---- interval arithmetic ------------------------------------------------------------------ */
+
+static int64_t
+sadd(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return a < 0 ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+static int64_t
+smul(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return (a < 0) != (b < 0) ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+/* coef * var for var in [0, extent - 1], added to r. */
+static void
+add_term(const Func *f, Ival *r, Ref loop, int64_t coef)
+{
+	int64_t ext = f->nodes[loop].l.extent, x = smul(coef, ext > 1 ? ext - 1 : 0);
+
+	r->lo = sadd(r->lo, x < 0 ? x : 0);
+	r->hi = sadd(r->hi, x > 0 ? x : 0);
+}
+
+static int64_t
+coef_of(const Affine *a, Ref loop)
+{
+	int i;
+
+	for (i = 0; i < a->nterm; i++) {
+		if (a->t[i].loop == loop)
+			return a->t[i].coef;
+	}
+	return 0;
+}
+
+/* The range of a - b, both evaluated at the same values of the variables. */
+static Ival
+range_diff(const Func *f, const Affine *a, const Affine *b)
+{
+	Ival r;
+	int i;
+
+	r.lo = r.hi = sadd(a->c, -b->c);
+	for (i = 0; i < a->nterm; i++)
+		add_term(f, &r, a->t[i].loop, a->t[i].coef - coef_of(b, a->t[i].loop));
+	for (i = 0; i < b->nterm; i++) {
+		if (!coef_of(a, b->t[i].loop))
+			add_term(f, &r, b->t[i].loop, -b->t[i].coef);
+	}
+	return r;
+}
+
+static Ival
+range_of(const Func *f, const Affine *a)
+{
+	Affine zero = {0};
+
+	return range_diff(f, a, &zero);
+}
+
+/* ---- the tree ----------------------------------------------------------------------------- */
+
+static int
+valid_ref(const Func *f, Ref r)
+{
+	return r > 0 && r < f->nnodes;
+}
+
+/* Checks that every handle of the tree is in range and that each node is in one block, under its
+ * loop. Returns the number of errors that make the other checks unsafe. */
+static int
+check_tree(Verifier *v, const Block *b, Ref parent)
+{
+	const Func *f = v->f;
+	Loc at = parent ? f->nodes[parent].loc : f->loc;
+	int i, k, bad = 0;
+
+	for (i = 0; i < b->len; i++) {
+		Ref r = b->n[i];
+		const Node *n;
+
+		if (!valid_ref(f, r)) {
+			err(v, at, "the body of %s%s%s holds node %d, which does not exist",
+			    parent ? "loop '" : "the function", parent ? var_name(f, parent) : "",
+			    parent ? "'" : "", (int)r);
+			bad++;
+			continue;
+		}
+		n = &f->nodes[r];
+		if (v->seen[r]++) {
+			err(v, n->loc, "node %d is in more than one block", (int)r);
+			bad++;
+			continue;
+		}
+		if (n->parent != parent) {
+			err(v, n->loc, "node %d is in the body of %s%s%s but names loop %d as its parent",
+			    (int)r, parent ? "loop '" : "the function", parent ? var_name(f, parent) : "",
+			    parent ? "'" : "", (int)n->parent);
+			bad++;
+		}
+		if (n->kind == N_INSTR) {
+			if ((int)n->i.op < 0 || n->i.op >= NOP) {
+				err(v, n->loc, "node %d has unknown op %d", (int)r, (int)n->i.op);
+				bad++;
+			} else if (n->i.op == OP_RESULT) {
+				err(v, n->loc, "a reduce result (node %d) is in a block; it belongs to its "
+				    "loop only", (int)r);
+				bad++;
+			}
+			continue;
+		}
+		if (n->kind != N_LOOP) {
+			err(v, n->loc, "node %d has unknown kind %d", (int)r, (int)n->kind);
+			bad++;
+			continue;
+		}
+		if ((int)n->l.kind < LOOP_SEQ || n->l.kind > LOOP_REDUCE) {
+			err(v, n->loc, "loop '%s' has unknown kind %d", var_name(f, r), (int)n->l.kind);
+			bad++;
+		}
+		if (n->l.nres < 0 || n->l.nres > IR_MAXRES) {
+			err(v, n->loc, "loop '%s' has %d results; at most %d are allowed",
+			    var_name(f, r), n->l.nres, IR_MAXRES);
+			bad++;
+		}
+		for (k = 0; k < n->l.nres && k < IR_MAXRES; k++) {
+			Ref res = n->l.res[k];
+
+			if (!valid_ref(f, res) || f->nodes[res].kind != N_INSTR ||
+			    f->nodes[res].i.op != OP_RESULT || f->nodes[res].i.loop != r ||
+			    f->nodes[res].i.index != k || f->nodes[res].parent != parent) {
+				err(v, n->loc, "result %d of reduce '%s' is not a result node of that loop",
+				    k, var_name(f, r));
+				bad++;
+			} else {
+				v->seen[res]++;
+			}
+			if (!valid_ref(f, n->l.yield[k])) {
+				err(v, n->loc, "yield %d of reduce '%s' is node %d, which does not exist", k,
+				    var_name(f, r), (int)n->l.yield[k]);
+				bad++;
+			}
+		}
+		bad += check_tree(v, &n->l.body, r);
+	}
+	return bad;
+}
+
+static void
+check_orphans(Verifier *v)
+{
+	const Func *f = v->f;
+	Ref r;
+
+	for (r = 1; r < f->nnodes; r++) {
+		if (!v->seen[r])
+			err(v, f->nodes[r].loc, "node %d is in no block", (int)r);
+	}
+}
+
+/* Loop variables must be unique. */
+static void
+check_loop_names(Verifier *v)
+{
+	const Func *f = v->f;
+	Ref r, s;
+
+	for (r = 1; r < f->nnodes; r++) {
+		const char *a = f->nodes[r].l.var;
+
+		if (f->nodes[r].kind != N_LOOP || !v->seen[r])
+			continue;
+		if (!a || !*a) {
+			err(v, f->nodes[r].loc, "loop %d has no variable name", (int)r);
+			continue;
+		}
+		for (s = 1; s < r; s++) {
+			if (f->nodes[s].kind == N_LOOP && v->seen[s] && f->nodes[s].l.var &&
+			    !strcmp(f->nodes[s].l.var, a)) {
+				err(v, f->nodes[r].loc, "loop variable '%s' is used by two loops", a);
+				break;
+			}
+		}
+	}
+}
+
+/* ---- types -------------------------------------------------------------------------------- */
+
+static int
+valid_type(Type t)
+{
+	if (t.kind == TY_F32)
+		return 1;
+	return t.kind == TY_FIX && (t.bits == 8 || t.bits == 16 || t.bits == 32 || t.bits == 64) &&
+	       t.frac < t.bits;
+}
+
+static int
+is_pow2(int64_t n)
+{
+	return n > 0 && (n & (n - 1)) == 0;
+}
+
+static int
+representable(double x, Type t)
+{
+	double y;
+
+	if (t.kind == TY_F32)
+		return !isnan(x) && (double)(float)x == x;
+	y = ldexp(x, t.frac);
+	return isfinite(y) && y == floor(y) && y >= -ldexp(1, t.bits - 1) && y < ldexp(1, t.bits - 1);
+}
+
+static void
+check_tensors(Verifier *v)
+{
+	const Func *f = v->f;
+	int i, j, d;
+
+	for (i = 0; i < f->ntensors; i++) {
+		const Tensor *t = &f->tensors[i];
+		const Init *in = &t->init;
+		const char *name = t->name ? t->name : "?";
+
+		if (!t->name || !*t->name)
+			err(v, t->loc, "tensor %d has no name", i);
+		for (j = 0; j < i && t->name; j++) {
+			if (f->tensors[j].name && !strcmp(f->tensors[j].name, t->name)) {
+				err(v, t->loc, "tensor '%s' is declared twice", name);
+				break;
+			}
+		}
+		if (!valid_type(t->ty))
+			err(v, t->loc, "tensor '%s' has an invalid type", name);
+		if ((int)t->mem < 0 || t->mem >= NMEM || (int)t->role < 0 || t->role >= NROLE)
+			err(v, t->loc, "tensor '%s' has an unknown memory space or role", name);
+		if (t->ndim < 0 || t->ndim > IR_MAXDIM) {
+			err(v, t->loc, "tensor '%s' has %d dimensions; at most %d are allowed", name,
+			    t->ndim, IR_MAXDIM);
+			continue;
+		}
+		for (d = 0; d < t->ndim; d++) {
+			if (t->dim[d] < 1)
+				err(v, t->loc, "dimension %d of tensor '%s' is %d; it must be at least 1", d,
+				    name, t->dim[d]);
+		}
+		switch (in->kind) {
+		case INIT_NONE:
+		case INIT_ZERO:
+			break;
+		case INIT_RAND:
+			if (!(in->lo < in->hi) || !isfinite(in->lo) || !isfinite(in->hi))
+				err(v, t->loc, "tensor '%s' is rand over [%g, %g); the range is empty", name,
+				    in->lo, in->hi);
+			break;
+		case INIT_CONCAT: {
+			const Tensor *a, *b;
+			int n = t->ndim;
+
+			if (in->src[0] < 0 || in->src[0] >= f->ntensors || in->src[1] < 0 ||
+			    in->src[1] >= f->ntensors || in->src[0] == i || in->src[1] == i) {
+				err(v, t->loc, "tensor '%s' is a concat of tensors that do not exist", name);
+				break;
+			}
+			a = &f->tensors[in->src[0]];
+			b = &f->tensors[in->src[1]];
+			if (n < 1 || a->ndim != n || b->ndim != n) {
+				err(v, t->loc, "tensor '%s' (%d dimensions) is a concat of '%s' and '%s' "
+				    "(%d and %d dimensions)", name, n, a->name, b->name, a->ndim, b->ndim);
+				break;
+			}
+			for (d = 0; d < n - 1; d++) {
+				if (a->dim[d] != t->dim[d] || b->dim[d] != t->dim[d])
+					break;
+			}
+			if (d < n - 1)
+				err(v, t->loc, "tensor '%s' is a concat of '%s' and '%s', whose dimension "
+				    "%d differs (%d, %d and %d)", name, a->name, b->name, d, t->dim[d],
+				    a->dim[d], b->dim[d]);
+			else if ((int64_t)a->dim[n - 1] + b->dim[n - 1] != t->dim[n - 1])
+				err(v, t->loc, "tensor '%s' is a concat of '%s' and '%s', so its last "
+				    "dimension must be %d + %d, not %d", name, a->name, b->name,
+				    a->dim[n - 1], b->dim[n - 1], t->dim[n - 1]);
+			break;
+		}
+		case INIT_QUANT: {
+			const Tensor *a;
+
+			if (in->src[0] < 0 || in->src[0] >= f->ntensors || in->src[0] == i) {
+				err(v, t->loc, "tensor '%s' is a quant of a tensor that does not exist", name);
+				break;
+			}
+			a = &f->tensors[in->src[0]];
+			for (d = 0; d < t->ndim && a->ndim == t->ndim; d++) {
+				if (a->dim[d] != t->dim[d])
+					break;
+			}
+			if (a->ndim != t->ndim || d < t->ndim)
+				err(v, t->loc, "tensor '%s' is a quant of '%s', which has another shape",
+				    name, a->name);
+			break;
+		}
+		case INIT_LUT:
+			if (t->ndim != 1 || !(in->lo < in->hi) || !isfinite(in->lo) ||
+			    !isfinite(in->hi) || (int)in->fn < 0 || in->fn >= NFN)
+				err(v, t->loc, "tensor '%s' is a lut: it needs one dimension, a known "
+				    "function and a range lo < hi", name);
+			break;
+		default:
+			err(v, t->loc, "tensor '%s' has an unknown init %d", name, (int)in->kind);
+			break;
+		}
+	}
+}
+
+/* The table of a lut instruction; returns 0 when it cannot be used. */
+static int
+check_lut(Verifier *v, Ref r, Type xt, const char *wh)
+{
+	const Func *f = v->f;
+	const Instr *in = &f->nodes[r].i;
+	Loc loc = f->nodes[r].loc;
+	const Tensor *t;
+	char tb[IR_TYPE_STR], ub[IR_TYPE_STR];
+	int ok = 1;
+
+	if (in->acc.tensor < 0 || in->acc.tensor >= f->ntensors) {
+		err(v, loc, "lut uses tensor %d, which does not exist%s", in->acc.tensor, wh);
+		return 0;
+	}
+	t = &f->tensors[in->acc.tensor];
+	if (t->ndim != 1 || t->mem != MEM_LUT || t->init.kind != INIT_LUT) {
+		err(v, loc, "lut uses tensor '%s', which is not a 1-D lut tensor with a lut init%s",
+		    t->name, wh);
+		return 0;
+	}
+	if (!ir_type_eq(in->ty, t->ty)) {
+		err(v, loc, "lut of table '%s' has type %s but the table holds %s%s", t->name,
+		    type_str(in->ty, tb), type_str(t->ty, ub), wh);
+		ok = 0;
+	}
+	if (!is_pow2(t->dim[0]) || t->dim[0] > 65536) {
+		err(v, loc, "lut table '%s' has %d entries; the count must be a power of two up to "
+		    "65536%s", t->name, t->dim[0], wh);
+		ok = 0;
+	}
+	if (xt.kind == TY_FIX) {
+		double lo = ldexp(t->init.lo, xt.frac), hi = ldexp(t->init.hi, xt.frac);
+
+		if (lo != floor(lo) || hi != floor(hi) || fabs(lo) > 0x1p62 || fabs(hi) > 0x1p62) {
+			err(v, loc, "lut table '%s' covers [%g, %g), whose ends are not multiples of "
+			    "2^-%d, the step of its operand's type %s%s", t->name, t->init.lo,
+			    t->init.hi, xt.frac, type_str(xt, tb), wh);
+			ok = 0;
+		}
+	}
+	return ok;
+}
+
+static void
+check_types(Verifier *v, Ref r, const char *wh)
+{
+	const Func *f = v->f;
+	const Instr *in = &f->nodes[r].i;
+	Loc loc = f->nodes[r].loc;
+	const char *op = ir_ops[in->op].name;
+	char tb[IR_TYPE_STR], ub[IR_TYPE_STR], vb[IR_TYPE_STR];
+	Type t = in->ty, a = {0}, b = {0};
+	int k;
+
+	if (ir_ops[in->op].nargs > 0)
+		a = f->nodes[in->arg[0]].i.ty;
+	if (ir_ops[in->op].nargs > 1)
+		b = f->nodes[in->arg[1]].i.ty;
+	if (in->op != OP_STORE && !valid_type(t)) {
+		err(v, loc, "'%s' has an invalid result type%s", op, wh);
+		return;
+	}
+	switch (ir_ops[in->op].cls) {
+	case OC_CONST:
+		if (!representable(in->imm, t))
+			err(v, loc, "const %.17g is not exactly representable in %s%s", in->imm,
+			    type_str(t, tb), wh);
+		break;
+	case OC_LOAD:
+		if (!ir_type_eq(t, f->tensors[in->acc.tensor].ty))
+			err(v, loc, "load of tensor '%s' has type %s but the tensor holds %s%s",
+			    f->tensors[in->acc.tensor].name, type_str(t, tb),
+			    type_str(f->tensors[in->acc.tensor].ty, ub), wh);
+		break;
+	case OC_STORE:
+		if (!ir_type_eq(a, f->tensors[in->acc.tensor].ty))
+			err(v, loc, "store to tensor '%s' of a %s value; the tensor holds %s%s",
+			    f->tensors[in->acc.tensor].name, type_str(a, tb),
+			    type_str(f->tensors[in->acc.tensor].ty, ub), wh);
+		break;
+	case OC_SAME:
+		for (k = 0; k < ir_ops[in->op].nargs; k++) {
+			Type x = k ? b : a;
+
+			if (!ir_type_eq(x, t)) {
+				err(v, loc, "'%s' of type %s has an operand of type %s; its operands and "
+				    "result must have one type%s", op, type_str(t, tb), type_str(x, ub), wh);
+				break;
+			}
+		}
+		break;
+	case OC_MUL:
+		if (a.kind != b.kind || a.kind != t.kind)
+			err(v, loc, "'%s' of %s and %s to %s: operands and result must be all f32 or "
+			    "all fixed point%s", op, type_str(a, tb), type_str(b, ub), type_str(t, vb), wh);
+		else if (a.kind == TY_FIX && (a.bits > 32 || b.bits > 32))
+			err(v, loc, "'%s' of %s and %s: fixed-point operands have at most 32 bits%s", op,
+			    type_str(a, tb), type_str(b, ub), wh);
+		break;
+	case OC_LUT:
+		check_lut(v, r, a, wh);
+		break;
+	case OC_CAST:
+	case OC_EXACTFN:
+	case OC_RESULT:
+		break;
+	}
+}
+
+/* ---- accesses ----------------------------------------------------------------------------- */
+
+/* The variables of an expression must be loops enclosing the access. */
+static int
+check_aff(Verifier *v, Ref r, const Affine *a, const char *what, const char *tname,
+          const char *wh)
+{
+	const Func *f = v->f;
+	int i;
+
+	if (a->nterm < 0 || a->nterm > IR_MAXTERMS) {
+		err(v, f->nodes[r].loc, "%s of tensor '%s' has %d terms%s", what, tname, a->nterm, wh);
+		return 0;
+	}
+	for (i = 0; i < a->nterm; i++) {
+		Ref l = a->t[i].loop;
+
+		if (!valid_ref(f, l) || f->nodes[l].kind != N_LOOP) {
+			err(v, f->nodes[r].loc, "%s of tensor '%s' uses node %d, which is not a loop%s",
+			    what, tname, (int)l, wh);
+			return 0;
+		}
+		if (!v->open[l]) {
+			err(v, f->nodes[r].loc, "%s of tensor '%s' uses the variable of loop '%s', which "
+			    "does not enclose the access%s", what, tname, var_name(f, l), wh);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int
+check_access(Verifier *v, Ref r, const char *wh)
+{
+	const Func *f = v->f;
+	const Access *a = &f->nodes[r].i.acc;
+	Loc loc = f->nodes[r].loc;
+	const Tensor *t;
+	char what[48];
+	int d, p, ok = 1;
+
+	if (a->tensor < 0 || a->tensor >= f->ntensors) {
+		err(v, loc, "access to tensor %d, which does not exist%s", a->tensor, wh);
+		return 0;
+	}
+	t = &f->tensors[a->tensor];
+	if (a->ndim != t->ndim || t->ndim < 0 || t->ndim > IR_MAXDIM) {
+		err(v, loc, "access to tensor '%s' has %d indices but the tensor has %d dimensions%s",
+		    t->name, a->ndim, t->ndim, wh);
+		return 0;
+	}
+	if (a->npred < 0 || a->npred > IR_MAXPRED) {
+		err(v, loc, "access to tensor '%s' has %d predicates%s", t->name, a->npred, wh);
+		return 0;
+	}
+	for (d = 0; d < a->ndim; d++) {
+		snprintf(what, sizeof what, "index %d", d);
+		ok &= check_aff(v, r, &a->idx[d], what, t->name, wh);
+	}
+	for (p = 0; p < a->npred; p++)
+		ok &= check_aff(v, r, &a->pred[p].e, "a predicate", t->name, wh);
+	if (!ok)
+		return 0;
+	/* bounds, narrowed by the predicates: from e < N and idx = e + rest, idx < N + max(rest) */
+	for (d = 0; d < a->ndim; d++) {
+		Ival iv = range_of(f, &a->idx[d]);
+
+		for (p = 0; p < a->npred; p++) {
+			const Pred *pr = &a->pred[p];
+			Ival rest = range_diff(f, &a->idx[d], &pr->e);
+
+			if (pr->kind == PRED_LT) {
+				int64_t hi = sadd(sadd(pr->bound, -1), rest.hi);
+
+				iv.hi = hi < iv.hi ? hi : iv.hi;
+			} else {
+				int64_t lo = sadd(pr->bound, rest.lo);
+
+				iv.lo = lo > iv.lo ? lo : iv.lo;
+			}
+		}
+		if (iv.lo <= iv.hi && (iv.lo < 0 || iv.hi >= t->dim[d])) {
+			err(v, loc, "tensor '%s' index %d ranges over [%lld, %lld] but its dimension is "
+			    "%d%s", t->name, d, (long long)iv.lo, (long long)iv.hi, t->dim[d], wh);
+		}
+	}
+	return 1;
+}
+
+/* ---- the walk ----------------------------------------------------------------------------- */
+
+static void walk_block(Verifier *v, const Block *b);
+
+static void
+define(Verifier *v, Ref r)
+{
+	v->avail[r] = 1;
+	v->defs[v->ndefs++] = r;
+}
+
+/* Operand k of r: a value defined before it, in its block or an enclosing one. */
+static int
+check_use(Verifier *v, Ref r, int k, const char *wh)
+{
+	const Func *f = v->f;
+	Ref a = f->nodes[r].i.arg[k];
+	const char *op = ir_ops[f->nodes[r].i.op].name;
+	const Node *n;
+
+	if (!valid_ref(f, a)) {
+		err(v, f->nodes[r].loc, "operand %d of '%s' is node %d, which does not exist%s", k,
+		    op, (int)a, wh);
+		return 0;
+	}
+	n = &f->nodes[a];
+	if (n->kind != N_INSTR || n->i.op == OP_STORE) {
+		err(v, f->nodes[r].loc, "operand %d of '%s' is node %d, which is not a value%s", k, op,
+		    (int)a, wh);
+		return 0;
+	}
+	if (v->avail[a])
+		return 1;
+	if (n->i.op == OP_RESULT && valid_ref(f, n->i.loop) && v->open[n->i.loop])
+		err(v, f->nodes[r].loc, "'%s' uses result %d of reduce '%s' inside that loop; it is "
+		    "defined only after the loop%s", op, n->i.index, var_name(f, n->i.loop), wh);
+	else
+		err(v, f->nodes[r].loc, "operand %d of '%s' (node %d) is not defined before it in "
+		    "its block or an enclosing one%s", k, op, (int)a, wh);
+	return 0;
+}
+
+static void
+walk_instr(Verifier *v, Ref r)
+{
+	const Func *f = v->f;
+	const Instr *in = &f->nodes[r].i;
+	Loc loc = f->nodes[r].loc;
+	char wh[96];
+	int k, ok = 1;
+
+	where(v, wh, sizeof wh);
+	for (k = 0; k < ir_ops[in->op].nargs; k++)
+		ok &= check_use(v, r, k, wh);
+	if (in->op == OP_LOAD || in->op == OP_STORE) {
+		if (!check_access(v, r, wh))
+			ok = 0;
+		else
+			v->acc[v->nacc++] = r;
+	}
+	if (in->op == OP_STORE) {
+		if (ok) {
+			const Tensor *t = &f->tensors[in->acc.tensor];
+
+			if (t->role == ROLE_INPUT || t->role == ROLE_PARAM)
+				err(v, loc, "store to tensor '%s', which is %s %s%s", t->name,
+				    t->role == ROLE_INPUT ? "an" : "a", ir_role_name(t->role), wh);
+		}
+		if (v->nreduce)
+			err(v, loc, "store to tensor '%s' inside a reduce body; a reduce computes its "
+			    "yields only%s", in->acc.tensor >= 0 && in->acc.tensor < f->ntensors ?
+			    f->tensors[in->acc.tensor].name : "?", wh);
+	}
+	if (ok)
+		check_types(v, r, wh);
+	if (in->op != OP_STORE)
+		define(v, r);
+}
+
+/* Whether node r is inside the body of loop l (at any depth). */
+static int
+inside(const Func *f, Ref r, Ref l)
+{
+	int steps;
+
+	for (steps = 0; valid_ref(f, r) && steps < f->nnodes; steps++) {
+		r = f->nodes[r].parent;
+		if (r == l)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+walk_loop(Verifier *v, Ref r)
+{
+	const Func *f = v->f;
+	const Loop *l = &f->nodes[r].l;
+	Loc loc = f->nodes[r].loc;
+	const char *var = var_name(f, r);
+	char tb[IR_TYPE_STR], ub[IR_TYPE_STR];
+	Ref saved = v->cur;
+	int k, begin;
+
+	if (l->extent < 1)
+		err(v, loc, "loop '%s' has extent %d; it must be at least 1", var, l->extent);
+	if (l->par < 1 || l->vec < 1)
+		err(v, loc, "loop '%s' has par %d and vec %d; both must be at least 1", var, l->par,
+		    l->vec);
+	else if (l->par > l->extent && l->extent >= 1)
+		err(v, loc, "loop '%s' has par %d, more than its extent %d", var, l->par, l->extent);
+	if (l->kind == LOOP_REDUCE) {
+		if (l->nres < 1)
+			err(v, loc, "reduce '%s' has no results", var);
+		if (l->comb != OP_ADD)
+			err(v, loc, "reduce '%s' combines with '%s'; only add is supported", var,
+			    (int)l->comb >= 0 && l->comb < NOP ? ir_ops[l->comb].name : "?");
+	} else if (l->nres) {
+		err(v, loc, "loop '%s' has results but is not a reduce", var);
+	}
+	v->open[r] = 1;
+	v->cur = r;
+	v->nreduce += l->kind == LOOP_REDUCE;
+	begin = v->nacc;
+	walk_block(v, &l->body);
+	if (l->kind == LOOP_FOREACH && l->extent > 1 && v->nacc > begin)
+		v->reg[v->nreg++] = (Region){r, begin, v->nacc};
+	v->nreduce -= l->kind == LOOP_REDUCE;
+	v->cur = saved;
+	v->open[r] = 0;
+	if (l->kind != LOOP_REDUCE)
+		return;
+	for (k = 0; k < l->nres; k++) {
+		Ref y = l->yield[k], res = l->res[k];
+		const Node *n = &f->nodes[y];
+		Type rt = f->nodes[res].i.ty, yt = n->i.ty;
+
+		if (n->kind != N_INSTR || n->i.op == OP_STORE) {
+			err(v, loc, "yield %d of reduce '%s' is not a value", k, var);
+		} else if (!inside(f, y, r)) {
+			err(v, loc, "yield %d of reduce '%s' is not defined in the body of that loop", k,
+			    var);
+		} else if (!valid_type(rt)) {
+			err(v, loc, "result %d of reduce '%s' has an invalid type", k, var);
+		} else if (rt.kind != yt.kind || (rt.kind == TY_FIX && rt.frac != yt.frac)) {
+			err(v, loc, "result %d of reduce '%s' has type %s but its yield has type %s; the "
+			    "sum keeps the kind%s of its terms", k, var, type_str(rt, tb),
+			    type_str(yt, ub), rt.kind == TY_FIX && yt.kind == TY_FIX ?
+			    " and the fraction bits" : "");
+		}
+		define(v, res);
+	}
+}
+
+static void
+walk_block(Verifier *v, const Block *b)
+{
+	int mark = v->ndefs, i;
+
+	for (i = 0; i < b->len; i++) {
+		if (v->f->nodes[b->n[i]].kind == N_LOOP)
+			walk_loop(v, b->n[i]);
+		else
+			walk_instr(v, b->n[i]);
+	}
+	while (v->ndefs > mark)
+		v->avail[v->defs[--v->ndefs]] = 0;
+}
+
+/* ---- races -------------------------------------------------------------------------------- */
+
+/* Whether loop a encloses loop b (or is it). */
+static int
+encloses(const Func *f, Ref a, Ref b)
+{
+	return a == b || inside(f, b, a);
+}
+
+/* Whether index x of one iteration of foreach L can never equal index y of another iteration.
+ * Variables of loops enclosing L are the same in both; L's variable differs; variables of loops
+ * inside L are free in each. With x = a*v1 + rx and y = a*v2 + ry, x - y = a*(v1 - v2) + r
+ * where r = rx - ry lies in R; |v1 - v2| >= 1, so |r| < |a| proves it, as does R lying beyond
+ * |a| * (extent - 1) on either side. */
+static int
+dim_disjoint(const Func *f, Ref L, const Affine *x, const Affine *y)
+{
+	int64_t ax = coef_of(x, L), ay = coef_of(y, L), ext = f->nodes[L].l.extent;
+	Ival R;
+	int i;
+
+	R.lo = R.hi = sadd(x->c, -y->c);
+	for (i = 0; i < x->nterm; i++) {
+		Ref t = x->t[i].loop;
+
+		if (t == L)
+			continue;
+		if (encloses(f, t, L))  /* shared: cancels against y's term */
+			add_term(f, &R, t, x->t[i].coef - coef_of(y, t));
+		else
+			add_term(f, &R, t, x->t[i].coef);
+	}
+	for (i = 0; i < y->nterm; i++) {
+		Ref t = y->t[i].loop;
+
+		if (t == L)
+			continue;
+		if (encloses(f, t, L)) {
+			if (!coef_of(x, t))
+				add_term(f, &R, t, -y->t[i].coef);
+		} else {
+			add_term(f, &R, t, -y->t[i].coef);
+		}
+	}
+	if (ax == ay) {
+		int64_t A = ax < 0 ? -ax : ax, M = smul(A, ext - 1);
+
+		if (A > 0 && R.lo > -A && R.hi < A)
+			return 1;
+		return R.lo > M || R.hi < -M;
+	}
+	/* different coefficients: the whole difference, with v1 and v2 independent */
+	add_term(f, &R, L, ax);
+	add_term(f, &R, L, -ay);
+	return R.lo > 0 || R.hi < 0;
+}
+
+static int
+disjoint(const Func *f, Ref L, const Access *a, const Access *b)
+{
+	int d;
+
+	for (d = 0; d < a->ndim; d++) {
+		if (dim_disjoint(f, L, &a->idx[d], &b->idx[d]))
+			return 1;
+	}
+	return 0;
+}
+
+/* The nearest sequential loop enclosing L, or 0. */
+static Ref
+seq_around(const Func *f, Ref L)
+{
+	Ref p;
+
+	for (p = f->nodes[L].parent; p; p = f->nodes[p].parent) {
+		if (f->nodes[p].l.kind == LOOP_SEQ)
+			return p;
+	}
+	return 0;
+}
+
+static void
+check_region(Verifier *v, const Region *g)
+{
+	const Func *f = v->f;
+	char *done = calloc((size_t)(f->ntensors ? f->ntensors : 1), 1);
+	int i, j;
+
+	if (!done)
+		IR_BUG("out of memory");
+	for (i = g->begin; i < g->end; i++) {
+		for (j = i; j < g->end; j++) {
+			const Instr *x = &f->nodes[v->acc[i]].i, *y = &f->nodes[v->acc[j]].i;
+			const Instr *st, *other;
+			char sb[256], ob[256], hint[96];
+			Ref s;
+
+			if (x->acc.tensor != y->acc.tensor || done[x->acc.tensor])
+				continue;
+			if (x->op != OP_STORE && y->op != OP_STORE)
+				continue;
+			if (disjoint(f, g->loop, &x->acc, &y->acc))
+				continue;
+			st = x->op == OP_STORE ? x : y;
+			other = st == x ? y : x;
+			hint[0] = 0;
+			if (other->op == OP_STORE)
+				put(hint, sizeof hint, "each iteration must write its own elements");
+			else if ((s = seq_around(f, g->loop)))
+				put(hint, sizeof hint, "double-buffer it: write step %s+1", var_name(f, s));
+			else
+				put(hint, sizeof hint, "double-buffer it");
+			err(v, f->nodes[v->acc[i]].loc, "race in foreach '%s': tensor '%s' is written at %s "
+			    "and %s at %s by different iterations (%s)", var_name(f, g->loop),
+			    f->tensors[st->acc.tensor].name, access_str(f, &st->acc, sb, sizeof sb),
+			    other->op == OP_STORE ? "written" : "read",
+			    access_str(f, &other->acc, ob, sizeof ob), hint);
+			done[x->acc.tensor] = 1;
+		}
+	}
+	free(done);
+}
+
+/* ---- entry -------------------------------------------------------------------------------- */
+
+int
+ir_verify(const Func *f)
+{
+	Verifier v = {0};
+	size_t n = (size_t)(f->nnodes > 0 ? f->nnodes : 1);
+	int i;
+
+	v.f = f;
+	v.seen = calloc(n, sizeof *v.seen);
+	v.avail = calloc(n, 1);
+	v.open = calloc(n, 1);
+	v.defs = calloc(n, sizeof *v.defs);
+	v.acc = calloc(n, sizeof *v.acc);
+	v.reg = calloc(n, sizeof *v.reg);
+	if (!v.seen || !v.avail || !v.open || !v.defs || !v.acc || !v.reg)
+		IR_BUG("out of memory");
+	check_tensors(&v);
+	if (check_tree(&v, &f->body, 0) == 0) {
+		check_orphans(&v);
+		check_loop_names(&v);
+		walk_block(&v, &f->body);
+		for (i = 0; i < v.nreg; i++)
+			check_region(&v, &v.reg[i]);
+	}
+	free(v.seen);
+	free(v.avail);
+	free(v.open);
+	free(v.defs);
+	free(v.acc);
+	free(v.reg);
+	return v.nerr;
+}
