@@ -8,16 +8,22 @@
 
 #include "../deepbench/db.h"
 #include "../frontend/fe.h"
+#include "../ir/exec.h"
+#include "../passes/passes.h"
 #include "driver.h"
 
-/* A stage of the pipeline and how --dump-after prints its result. Later stages (build, lower,
- * fuse, quantize, schedule, map) join this list in pipeline order. */
+/* What the stages of one compilation produce. */
 typedef struct Unit {
 	Ctx *c;
 	const Options *o;
 	CellSpec spec;
 	Target target;
+	Func *ir;                  /* the latest form of the cell */
+	Func *fp32;                /* the fused fp32 nest: the reference for the quantization error */
+	PassStats unfused, fused;
 } Unit;
+
+/* A stage of the pipeline and how --dump-after prints its result. */
 
 struct Pass {
 	const char *name;
@@ -27,9 +33,19 @@ struct Pass {
 
 static int run_frontend(Unit *u);
 static void dump_spec(const Unit *u, FILE *out);
+static int run_build(Unit *u);
+static int run_fuse(Unit *u);
+static int run_quantize(Unit *u);
+static int run_schedule(Unit *u);
+static void dump_ir(const Unit *u, FILE *out);
 
+/* The pipeline, in order (DESIGN.md). Each IR stage checks its result with the verifier. */
 static const Pass pipeline[] = {
 	{"spec", run_frontend, dump_spec},
+	{"build", run_build, dump_ir},
+	{"fuse", run_fuse, dump_ir},
+	{"quantize", run_quantize, dump_ir},
+	{"schedule", run_schedule, dump_ir},
 };
 enum { NPASS = sizeof pipeline / sizeof pipeline[0] };
 
@@ -38,6 +54,7 @@ static const struct {
 	unsigned bit;
 } emit_kinds[] = {
 	{"spec", EMIT_SPEC},
+	{"ir", EMIT_IR},
 };
 
 const char *
@@ -149,6 +166,62 @@ dump_spec(const Unit *u, FILE *out)
 	fe_print_spec(&u->spec, out);
 }
 
+static void
+dump_ir(const Unit *u, FILE *out)
+{
+	ir_print(u->ir, out);
+}
+
+/* A pass's result must pass the verifier: a failure there is a bug of the pass. */
+static int
+verified(Unit *u, Func *f, const char *pass)
+{
+	if (!f)
+		return -1;
+	if (ir_verify(f)) {
+		ir_note(u->c, (Loc){0}, "this is a bug of the '%s' pass; the IR it produced:", pass);
+		ir_print(f, stderr);
+		return -1;
+	}
+	u->ir = f;
+	return 0;
+}
+
+static int
+run_build(Unit *u)
+{
+	if (verified(u, pass_build(u->c, &u->spec), "build") < 0)
+		return -1;
+	pass_stats(u->ir, &u->unfused);
+	return 0;
+}
+
+static int
+run_fuse(Unit *u)
+{
+	if (verified(u, pass_fuse(u->ir), "fuse") < 0)
+		return -1;
+	pass_stats(u->ir, &u->fused);
+	u->fp32 = u->ir;
+	return 0;
+}
+
+static int
+run_quantize(Unit *u)
+{
+	return verified(u, pass_quantize(u->ir, &u->spec), "quantize");
+}
+
+/* The knobs the spec pins; the others stay as they are until the design-space search. */
+static int
+run_schedule(Unit *u)
+{
+	const Knobs *k = &u->spec.knobs;
+	PassKnobs pk = {k->hu, k->ru, k->rv, k->hv};
+
+	return verified(u, pass_schedule(u->ir, &pk), "schedule");
+}
+
 static double
 mib(int64_t bytes)
 {
@@ -214,6 +287,76 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 	}
 }
 
+static double
+kib(int64_t bytes)
+{
+	return (double)bytes / 1024.0;
+}
+
+/* What fusion saved, per time step. */
+static void
+print_fusion(const Unit *u, FILE *out)
+{
+	const PassStats *a = &u->unfused, *b = &u->fused;
+
+	fprintf(out, "  fusion       intermediate buffers %.1f KiB -> %.1f KiB; per step %.1f KiB "
+	        "loaded and %.1f KiB stored -> %.1f and %.1f KiB (fp32)\n", kib(a->temp_bytes),
+	        kib(b->temp_bytes), kib(a->load_bytes), kib(a->store_bytes), kib(b->load_bytes),
+	        kib(b->store_bytes));
+}
+
+enum { ERROR_MAX_MACS = 20 * 1000 * 1000 };  /* larger cells: too slow for the interpreter */
+
+/* The quantization error of h against the fp32 nest, over all steps, by the interpreter. */
+static void
+print_quant_error(Unit *u, FILE *out)
+{
+	int64_t macs = ir_spec_macs_per_step(&u->spec) * u->spec.timesteps;
+	Memory mf, mq;
+	Diff d;
+
+	if (u->spec.prec.kind == PREC_FP32 || !u->fp32)
+		return;
+	if (macs > ERROR_MAX_MACS) {
+		fprintf(out, "  quantization error not measured: %lld MACs is more than the "
+		        "interpreter's budget of %d\n", (long long)macs, ERROR_MAX_MACS);
+		return;
+	}
+	if (ir_mem_init(u->fp32, &mf) < 0)
+		return;
+	if (ir_mem_init(u->ir, &mq) < 0) {
+		ir_mem_free(&mf);
+		return;
+	}
+	if (ir_interp(u->fp32, &mf) == 0 && ir_interp(u->ir, &mq) == 0 &&
+	    ir_compare(u->fp32, &mf, u->ir, &mq, "h", &d) == 0)
+		fprintf(out, "  quantization h vs fp32 over %lld values: max abs error %.3g, mean "
+		        "%.3g\n", (long long)d.n, d.max_abs, d.mean_abs);
+	ir_mem_free(&mf);
+	ir_mem_free(&mq);
+}
+
+static int
+write_file(Unit *u, const char *dir, const char *name, void (*fn)(const Unit *, FILE *))
+{
+	Ctx *c = u->c;
+	const char *path = ir_sprintf(&c->arena, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	fn(u, f);
+	if (fclose(f) != 0) {
+		ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (u->o->verbosity > 0)
+		fprintf(stderr, "rnnc: wrote %s\n", path);
+	return 0;
+}
+
 /* mkdir -p */
 static int
 make_dirs(Ctx *c, const char *path)
@@ -248,25 +391,14 @@ write_outputs(Unit *u)
 	Ctx *c = u->c;
 	const char *dir = u->o->outdir ? u->o->outdir
 	                               : ir_sprintf(&c->arena, "rnnc-out/%s", u->spec.name);
-	const char *path;
-	FILE *f;
 
 	if (make_dirs(c, dir) < 0)
 		return -1;
-	if (u->o->emit & EMIT_SPEC) {
-		path = ir_sprintf(&c->arena, "%s/spec.yaml", dir);
-		if (!(f = fopen(path, "w"))) {
-			ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
-			return -1;
-		}
-		fe_print_spec(&u->spec, f);
-		if (fclose(f) != 0) {
-			ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
-			return -1;
-		}
-		if (u->o->verbosity > 0)
-			fprintf(stderr, "rnnc: wrote %s\n", path);
-	}
+	if ((u->o->emit & EMIT_SPEC) && write_file(u, dir, "spec.yaml", dump_spec) < 0)
+		return -1;
+	if ((u->o->emit & EMIT_IR) && write_file(u, dir, ir_sprintf(&c->arena, "%s.rir",
+	                                                              u->spec.name), dump_ir) < 0)
+		return -1;
 	return 0;
 }
 
@@ -298,10 +430,13 @@ drv_compile(const Options *o)
 			return finish(&c, 0);
 		}
 	}
-	if (o->verbosity >= 0)
+	if (o->verbosity >= 0) {
 		print_summary(&u.spec, &u.target, stdout);
+		print_fusion(&u, stdout);
+		print_quant_error(&u, stdout);
+	}
 	if (o->outdir && !emit)
-		emit = EMIT_SPEC;  /* -o alone writes everything there is */
+		emit = EMIT_SPEC | EMIT_IR;  /* -o alone writes everything there is */
 	if (emit) {
 		Options eo = *o;
 
