@@ -5,7 +5,7 @@
 #include "../ir/spec.h"
 #include "../ir/target.h"
 
-typedef enum { CMD_COMPILE, CMD_SWEEP, CMD_BENCH } Command;
+typedef enum { CMD_COMPILE, CMD_SWEEP, CMD_BENCH, CMD_OPT } Command;
 
 /* Files that --emit writes into the output folder. */
 enum { EMIT_SPEC = 1 << 0, EMIT_IR = 1 << 1 };
@@ -23,6 +23,8 @@ typedef struct Options {
 	const char *arch, *target;
 	int jobs;
 	int verbosity;
+	const char *passes;        /* opt: the passes to run, comma-separated */
+	const char *spec;          /* opt: the spec giving precision and knobs */
 } Options;
 
 typedef struct Pass Pass;
@@ -37,5 +39,6 @@ int drv_sweep(const Options *o);
 int drv_bench(const Options *o);
 int drv_print_target(const Options *o, const char *name_or_file);
 int drv_list_deepbench(const Options *o);
+int drv_opt(const Options *o);
 
 #endif

@@ -18,6 +18,7 @@ static const char usage[] =
 	"usage: rnnc [options] SPEC             compile an RNN cell spec\n"
 	"       rnnc sweep [options] SPEC       sweep the design space of a spec\n"
 	"       rnnc bench [options] [NAME...]  the DeepBench suite (all problems by default)\n"
+	"       rnnc opt [options] FILE.rir     run IR passes on a loop-IR file (docs/ir.md)\n"
 	"       rnnc --print-target NAME|FILE   print a target description\n"
 	"       rnnc --list-deepbench           list the DeepBench problems\n";
 
@@ -38,6 +39,9 @@ static const char help[] =
 	"  --target NAME       built-in target (default: plasticine)\n"
 	"  --arch FILE         target description file (docs/target.md)\n"
 	"  -j N                parallel workers for sweep and bench (default: online cores)\n"
+	"  --passes=LIST       opt: the passes to run in order (fuse, quantize, schedule), each\n"
+	"                      followed by the verifier; none: parse, verify and print\n"
+	"  --spec FILE         opt: the spec whose precision and schedule knobs the passes use\n"
 	"  -q, --quiet         print errors only\n"
 	"  -v, --verbose       print more about each stage\n"
 	"  -h, --help          print this help\n"
@@ -64,7 +68,7 @@ usage_error(const char *fmt, ...)
 /* Options that take a value accept both "--opt VALUE" and "--opt=VALUE". */
 static const char *const long_opts[] = {
 	"--emit", "--dump-after", "--target", "--arch", "--print-target", "--list-deepbench",
-	"--quiet", "--verbose", "--help", "--version", NULL,
+	"--quiet", "--verbose", "--help", "--version", "--passes", "--spec", NULL,
 };
 
 static const char *
@@ -117,6 +121,8 @@ main(int argc, char **argv)
 		o.cmd = CMD_SWEEP, i = 2;
 	else if (argc > 1 && !strcmp(argv[1], "bench"))
 		o.cmd = CMD_BENCH, i = 2;
+	else if (argc > 1 && !strcmp(argv[1], "opt"))
+		o.cmd = CMD_OPT, i = 2;
 	for (; i < argc; i++) {
 		const char *a = argv[i], *v;
 
@@ -153,6 +159,12 @@ main(int argc, char **argv)
 				        o.dump_after, drv_pass_names());
 				return 2;
 			}
+		} else if (is_opt(a, "--passes")) {
+			if (!(o.passes = take_value(argc, argv, &i, "--passes")))
+				return usage_error("option '--passes' needs a list of passes");
+		} else if (is_opt(a, "--spec")) {
+			if (!(o.spec = take_value(argc, argv, &i, "--spec")))
+				return usage_error("option '--spec' needs a spec file");
 		} else if (is_opt(a, "--target")) {
 			if (!(o.target = take_value(argc, argv, &i, "--target")))
 				return usage_error("option '--target' needs a target name");
@@ -200,6 +212,10 @@ main(int argc, char **argv)
 	switch (o.cmd) {
 	case CMD_BENCH:
 		return drv_bench(&o);
+	case CMD_OPT:
+		if (o.ninputs != 1)
+			return usage_error("'rnnc opt' takes one IR file");
+		return drv_opt(&o);
 	case CMD_SWEEP:
 	case CMD_COMPILE:
 		if (o.ninputs == 0)

@@ -3,7 +3,8 @@
  *   NAME.err   expected standard error, followed by a line "[exit N]"; N must not be 0
  *   NAME.out   expected standard output; the exit status must be 0 and standard error empty
  * NAME.args, if present, holds the arguments (whitespace-separated; {} stands for NAME.yaml);
- * without it rnnc gets just NAME.yaml. rnnc runs in DIR, so paths in messages are relative.
+ * without it rnnc gets just NAME.yaml. Inputs may also be loop-IR files, NAME.rir, for
+ * `rnnc opt`. rnnc runs in DIR, so paths in messages are relative.
  * With UPDATE_GOLDEN=1 in the environment, the sidecars are rewritten from what rnnc printed.
  * Ends with "N passed, N failed". */
 #define _XOPEN_SOURCE 700  /* realpath */
@@ -138,14 +139,16 @@ cmp_names(const void *a, const void *b)
 }
 
 static int
-check_one(char *rnnc, const char *dir, const char *name, int update)
+check_one(char *rnnc, const char *dir, const char *file, int update)
 {
-	char path[4096], spec[1024], *argv[MAX_ARGS + 2], *out, *err, *args = NULL, *want, *got;
+	char path[4096], spec[1024], name[1024], *argv[MAX_ARGS + 2], *out, *err, *args = NULL, *want;
+	char *got;
 	int argc = 0, rc, ok;
 	size_t len;
 	const char *mode;
 
-	snprintf(spec, sizeof spec, "%s.yaml", name);
+	snprintf(spec, sizeof spec, "%s", file);
+	snprintf(name, sizeof name, "%.*s", (int)(strrchr(file, '.') - file), file);
 	argv[argc++] = rnnc;
 	snprintf(path, sizeof path, "%s/%s.args", dir, name);
 	if ((args = read_file(path, NULL))) {
@@ -244,12 +247,13 @@ main(int argc, char **argv)
 		while ((e = readdir(d))) {
 			size_t len = strlen(e->d_name);
 
-			if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) {
+			if ((len > 5 && !strcmp(e->d_name + len - 5, ".yaml")) ||
+			    (len > 4 && !strcmp(e->d_name + len - 4, ".rir"))) {
 				if (n == cap) {
 					cap = cap ? 2 * cap : 64;
 					names = realloc(names, cap * sizeof *names);
 				}
-				names[n++] = strndup(e->d_name, len - 5);
+				names[n++] = strdup(e->d_name);
 			}
 		}
 		closedir(d);
