@@ -58,6 +58,7 @@ typedef struct Parser {
 	int line, col;
 	Tok tok;
 	Loc prev;            /* just after the previous token */
+	Loc close;           /* the last '}' that closed a block */
 	Func *f;
 	Builder b;
 	Map vals;            /* %N -> node (0 while a reduce's result is not yet defined) */
@@ -435,8 +436,8 @@ real(Parser *p, const char *what)
 	int neg = accept(p, '-');
 	Loc l = p->tok.loc;
 	const char *s = p->tok.s;
-	size_t i = 0, n = p->tok.n, nd = 0;
-	char *text;
+	size_t n = p->tok.n;
+	char *text, *end;
 	double v;
 
 	if (is_kw(p, "inf") || is_kw(p, "nan")) {
@@ -446,25 +447,11 @@ real(Parser *p, const char *what)
 	}
 	if (p->tok.kind != T_NUM)
 		expected(p, what);
-	while (i < n && is_digit(s[i]))
-		i++, nd++;
-	if (i < n && s[i] == '.')
-		for (i++; i < n && is_digit(s[i]); i++)
-			nd++;
-	if (nd && i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i == n || !is_digit(s[i]))
-			nd = 0;
-		while (i < n && is_digit(s[i]))
-			i++;
-	}
-	if (!nd || i != n)
-		fail(p, l, "expected %s, found '%.*s'", what, n > 32 ? 32 : (int)n, s);
 	text = ir_strndup(&p->c->arena, s, n);
 	errno = 0;
-	v = strtod(text, NULL);
+	v = strtod(text, &end);  /* decimal only: no hex, no inf or nan inside */
+	if (strspn(text, "0123456789.eE+-") != n || end != text + n)
+		fail(p, l, "expected %s, found '%.*s'", what, n > 32 ? 32 : (int)n, s);
 	if (errno == ERANGE && isinf(v))
 		fail(p, l, "number out of range");
 	next(p);
@@ -488,15 +475,15 @@ type(Parser *p)
 		return ir_f32();
 	}
 	for (i = 1; *s == 's' && i < n && is_digit(s[i]); i++, nb++)
-		bits = bits < 1000 ? bits * 10 + (s[i] - '0') : bits;
+		bits = bits * 10 + (s[i] - '0');
 	if (i < n && s[i] == '.')
 		for (i++; i < n && is_digit(s[i]); i++, nf++)
-			frac = frac < 1000 ? frac * 10 + (s[i] - '0') : frac;
-	if (*s != 's' || !nb || !nf || i != n)
+			frac = frac * 10 + (s[i] - '0');
+	if (*s != 's' || !nb || !nf || i != n || nb > 2 || nf > 2)
 		fail(p, l, "unknown type '%.*s'; types are f32 and sB.F (signed fixed point of B bits, "
 		     "F after the binary point)", n > 32 ? 32 : (int)n, s);
 	if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
-		fail(p, l, "fixed-point type needs 8, 16, 32 or 64 bits, not %d", bits);
+		fail(p, l, "fixed-point type '%.*s' needs 8, 16, 32 or 64 bits", (int)n, s);
 	if (frac >= bits)
 		fail(p, l, "fixed-point type s%d.%d needs fewer than %d fraction bits", bits, frac,
 		     bits);
@@ -524,21 +511,27 @@ keyword(Parser *p, const char *what, const char *const *names, int n)
 	unknown(p, l, what, s, names, n);
 }
 
+static _Noreturn void
+unknown_tensor(Parser *p, Loc l, const char *name)
+{
+	const char **cand = ir_alloc_array(&p->c->arena, (size_t)p->f->ntensors + 1, sizeof *cand);
+	int i;
+
+	for (i = 0; i < p->f->ntensors; i++)
+		cand[i] = p->f->tensors[i].name;
+	unknown(p, l, "tensor", name, cand, p->f->ntensors);
+}
+
 static int
 tensor_ref(Parser *p)
 {
 	Loc l = p->tok.loc;
 	const char *name = ident(p, "a tensor name");
 	Ent *e = map_get(&p->tens, name, 0);
-	const char **cand;
-	int i;
 
-	if (e->used)
-		return e->val;
-	cand = ir_alloc_array(&p->c->arena, (size_t)p->f->ntensors + 1, sizeof *cand);
-	for (i = 0; i < p->f->ntensors; i++)
-		cand[i] = p->f->tensors[i].name;
-	unknown(p, l, "tensor", name, cand, p->f->ntensors);
+	if (!e->used)
+		unknown_tensor(p, l, name);
+	return e->val;
 }
 
 /* ---- affine expressions ------------------------------------------------------------------ */
@@ -741,30 +734,7 @@ set_val(Parser *p, int64_t n, Ref r)
 
 /* ---- statements -------------------------------------------------------------------------- */
 
-static void block(Parser *p, int depth, Loc open);
-
-/* par P, vec V after a loop's extent */
-static void
-loop_opts(Parser *p, Ref r)
-{
-	int havep = 0, havev = 0;
-
-	for (;;) {
-		Loc l = p->tok.loc;
-
-		if (accept_kw(p, "par")) {
-			if (havep++)
-				fail(p, l, "duplicate 'par'");
-			p->f->nodes[r].l.par = (int32_t)integer(p, "the par factor", 1, INT32_MAX);
-		} else if (accept_kw(p, "vec")) {
-			if (havev++)
-				fail(p, l, "duplicate 'vec'");
-			p->f->nodes[r].l.vec = (int32_t)integer(p, "the vec factor", 1, INT32_MAX);
-		} else {
-			return;
-		}
-	}
-}
+static int block(Parser *p, int depth, Loc open);
 
 /* VAR EXTENT [par P] [vec V]: makes the loop */
 static Ref
@@ -774,6 +744,7 @@ loop_head(Parser *p, LoopKind kind, int depth, Loc l)
 	const char *var = ident(p, "a loop variable");
 	Ent *e = map_get(&p->vars, var, 0);
 	int32_t ext;
+	int seen = 0;
 	Ref r;
 
 	if (depth >= MAXDEPTH)
@@ -789,20 +760,34 @@ loop_head(Parser *p, LoopKind kind, int depth, Loc l)
 	p->b.loc = l;
 	r = ir_b_loop(&p->b, kind, var, ext);
 	e->val = r;
-	loop_opts(p, r);
+	while (is_kw(p, "par") || is_kw(p, "vec")) {
+		int v = is_kw(p, "vec");
+		Loc ol = p->tok.loc;
+		int32_t x;
+
+		next(p);
+		if (seen & (1 << v))
+			fail(p, ol, "duplicate '%s'", v ? "vec" : "par");
+		seen |= 1 << v;
+		x = (int32_t)integer(p, v ? "the vec factor" : "the par factor", 1, INT32_MAX);
+		*(v ? &p->f->nodes[r].l.vec : &p->f->nodes[r].l.par) = x;
+	}
 	return r;
 }
 
-static void
+/* { statements }: returns 1 when it stopped at 'yield' */
+static int
 body(Parser *p, Ref r, int depth)
 {
 	Ref saved = p->b.at;
 	Loc open = p->tok.loc;
+	int y;
 
 	expect(p, '{', "'{' to open the loop body");
 	p->b.at = r;
-	block(p, depth + 1, open);
+	y = block(p, depth + 1, open);
 	p->b.at = saved;
+	return y;
 }
 
 /* %a, %b = reduce add VAR EXT [par P] [vec V] : T1, T2 { ... yield %x, %y } */
@@ -827,9 +812,8 @@ reduce(Parser *p, const int64_t *res, const Loc *resloc, int nres, int depth, Lo
 	} while (accept(p, ','));
 	if (n < nres)
 		fail(p, where(p), "%d results but %d type%s", nres, n, n == 1 ? "" : "s");
-	body(p, r, depth);
-	if (!is_kw(p, "yield"))
-		fail(p, p->tok.loc, "expected 'yield' at the end of a reduce loop");
+	if (!body(p, r, depth))
+		fail(p, p->close, "expected 'yield' at the end of a reduce loop");
 	next(p);
 	for (k = 0; k < nres; k++) {
 		if (k)
@@ -925,8 +909,9 @@ def(Parser *p, int depth)
 	instr(p, res[0], l);
 }
 
-/* Statements up to the closing '}' (consumed), or up to 'yield' in a reduce (not consumed). */
-static void
+/* Statements up to the closing '}' (consumed, returns 0), or up to the 'yield' that ends a
+ * reduce (not consumed, returns 1). */
+static int
 block(Parser *p, int depth, Loc open)
 {
 	for (;;) {
@@ -938,12 +923,14 @@ block(Parser *p, int depth, Loc open)
 			ir_note(p->c, open, "to match this '{'");
 			bail(p);
 		}
-		if (accept(p, '}'))
-			return;
+		if (accept(p, '}')) {
+			p->close = l;
+			return 0;
+		}
 		if (is_kw(p, "yield")) {
 			if (p->b.at && p->f->nodes[p->b.at].l.kind == LOOP_REDUCE)
-				return;
-			fail(p, l, "'yield' outside a reduce loop");
+				return 1;
+			fail(p, l, "'yield' outside a reduce loop: it ends the body of a reduce");
 		}
 		if (p->tok.kind == T_VAL) {
 			def(p, depth);
@@ -1095,17 +1082,10 @@ resolve_inits(Parser *p)
 	for (i = 0; i < p->nirefs; i++) {
 		InitRef *r = &p->irefs[i];
 		Ent *e = map_get(&p->tens, r->name, 0);
-		const char **cand;
-		int k;
 
-		if (e->used) {
-			p->f->tensors[r->tensor].init.src[r->slot] = e->val;
-			continue;
-		}
-		cand = ir_alloc_array(&p->c->arena, (size_t)p->f->ntensors + 1, sizeof *cand);
-		for (k = 0; k < p->f->ntensors; k++)
-			cand[k] = p->f->tensors[k].name;
-		unknown(p, r->loc, "tensor", r->name, cand, p->f->ntensors);
+		if (!e->used)
+			unknown_tensor(p, r->loc, r->name);
+		p->f->tensors[r->tensor].init.src[r->slot] = e->val;
 	}
 }
 
