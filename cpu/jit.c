@@ -15,6 +15,7 @@
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/IRReader.h>
 #include <llvm-c/LLJIT.h>
@@ -573,6 +574,24 @@ gen_instr(Gen *g, Ref r)
 
 static void gen_block(Gen *g, const Block *blk);
 
+/* Loop metadata asking the vectorizer to interleave `count` copies of a reassociable reduction,
+ * so that the sums of several results do not wait on one chain of additions each. */
+static void
+set_interleave(Gen *g, LLVMValueRef br, unsigned count)
+{
+	static const char key[] = "llvm.loop.interleave.count";
+	LLVMMetadataRef tmp = LLVMTemporaryMDNode(g->cx, NULL, 0), opt[2], ops[2], id;
+
+	opt[0] = LLVMMDStringInContext2(g->cx, key, sizeof key - 1);
+	opt[1] = LLVMValueAsMetadata(LLVMConstInt(g->i32, count, 0));
+	ops[0] = tmp;
+	ops[1] = LLVMMDNodeInContext2(g->cx, opt, 2);
+	id = LLVMMDNodeInContext2(g->cx, ops, 2);
+	LLVMMetadataReplaceAllUsesWith(tmp, id);  /* the loop ID refers to itself */
+	LLVMSetMetadata(br, LLVMGetMDKindIDInContext(g->cx, "llvm.loop", 9),
+	                LLVMMetadataAsValue(g->cx, id));
+}
+
 static void
 gen_loop(Gen *g, Ref r)
 {
@@ -595,8 +614,11 @@ gen_loop(Gen *g, Ref r)
 		LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->cx, g->fn, l->var);
 		LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->cx, g->fn, "exit");
 		LLVMBasicBlockRef latch;
-		LLVMValueRef phi, next;
+		LLVMValueRef phi, next, br;
+		int nf32 = 0;
 
+		for (k = 0; k < l->nres; k++)
+			nf32 += rt[k].kind == TY_F32;
 		LLVMBuildBr(g->b, body);
 		LLVMPositionBuilderAtEnd(g->b, body);
 		phi = LLVMBuildPhi(g->b, g->i64, l->var);
@@ -638,7 +660,9 @@ gen_loop(Gen *g, Ref r)
 		}
 		next = LLVMBuildNUWAdd(g->b, phi, ci64(g, 1), "");
 		latch = LLVMGetInsertBlock(g->b);
-		LLVMBuildCondBr(g->b, icmp(g, LLVMIntSLT, next, ci64(g, l->extent)), body, exit);
+		br = LLVMBuildCondBr(g->b, icmp(g, LLVMIntSLT, next, ci64(g, l->extent)), body, exit);
+		if (l->kind == LOOP_REDUCE && g->o.fast_reduce && nf32 > 0 && nf32 <= 4)
+			set_interleave(g, br, nf32 <= 2 ? 4 : 2);
 		LLVMAddIncoming(phi, (LLVMValueRef[]){ci64(g, 0)}, &pre, 1);
 		LLVMAddIncoming(phi, &next, &latch, 1);
 		LLVMPositionBuilderAtEnd(g->b, exit);
