@@ -25,7 +25,8 @@
 #include "../ir/ir.h"
 
 typedef struct CpuOptions {
-	int fast_reduce;  /* let LLVM reassociate (vectorize) f32 reductions */
+	int fast_reduce;  /* let LLVM reorder f32 reductions (vectorize, interleave, fuse the
+	                   * products they sum into multiply-adds) */
 	int opt_level;    /* 0..3: the LLVM pipeline default<On> and the code generator's level */
 } CpuOptions;
 

@@ -60,11 +60,16 @@ cpu_options_default(void)
 	return o;
 }
 
-/* Declarations every module starts from. The reassociating add is a function because the C API
- * of LLVM 16 cannot set fast-math flags; it is always inlined, and its flags come along. */
+/* Declarations every module starts from. The reassociating add (and the product it may contract
+ * with into a fused multiply-add) are functions because the C API of LLVM 16 cannot set fast-math
+ * flags; they are always inlined, and their flags come along. */
 static const char prelude[] =
 	"define internal float @rnnc.fadd.reassoc(float %a, float %b) alwaysinline nounwind {\n"
-	"  %r = fadd reassoc nsz float %a, %b\n"
+	"  %r = fadd reassoc nsz contract float %a, %b\n"
+	"  ret float %r\n"
+	"}\n"
+	"define internal float @rnnc.fmul.contract(float %a, float %b) alwaysinline nounwind {\n"
+	"  %r = fmul contract float %a, %b\n"
 	"  ret float %r\n"
 	"}\n"
 	"declare double @cpu_rt_sigmoid(double) nounwind readnone willreturn\n"
@@ -92,6 +97,7 @@ typedef struct Gen {
 	LLVMValueRef *base;    /* per tensor */
 	LLVMValueRef *slot;    /* per node */
 	LLVMValueRef *var;     /* per loop node, while inside it */
+	char *contract;        /* per node: an f32 product a fast reduction sums */
 	int failed;
 } Gen;
 
@@ -535,7 +541,11 @@ gen_instr(Gen *g, Ref r)
 		break;
 	}
 	case OP_MUL:
-		if (t.kind == TY_F32 && ta.kind == TY_F32 && tb.kind == TY_F32)
+		if (t.kind == TY_F32 && ta.kind == TY_F32 && tb.kind == TY_F32 && g->contract[r]) {
+			LLVMValueRef args[2] = {a, b};
+
+			v = call(g, "rnnc.fmul.contract", args, 2);
+		} else if (t.kind == TY_F32 && ta.kind == TY_F32 && tb.kind == TY_F32)
 			v = LLVMBuildFMul(g->b, a, b, "");
 		else if (t.kind == TY_FIX && ta.kind == TY_FIX && tb.kind == TY_FIX)
 			v = fx_mul(g, a, ta, b, tb, t);
@@ -866,8 +876,22 @@ build_module(Ctx *c, const Func *f, const CpuOptions *o, LLVMContextRef cx,
 	g.base = calloc((size_t)nt + 1, sizeof *g.base);
 	g.slot = calloc((size_t)f->nnodes, sizeof *g.slot);
 	g.var = calloc((size_t)f->nnodes, sizeof *g.var);
-	if (!ptys || !args || !g.base || !g.slot || !g.var)
+	g.contract = calloc((size_t)f->nnodes, 1);
+	if (!ptys || !args || !g.base || !g.slot || !g.var || !g.contract)
 		IR_BUG("out of memory");
+	for (i = 1; g.o.fast_reduce && i < f->nnodes; i++) {
+		const Loop *l = &f->nodes[i].l;
+		int k;
+
+		if (f->nodes[i].kind != N_LOOP || l->kind != LOOP_REDUCE)
+			continue;
+		for (k = 0; k < l->nres; k++) {
+			const Node *y = &f->nodes[l->yield[k]];
+
+			if (y->kind == N_INSTR && y->i.op == OP_MUL && y->i.ty.kind == TY_F32)
+				g.contract[l->yield[k]] = 1;
+		}
+	}
 	for (i = 0; i < nt; i++)
 		ptys[i] = g.ptr;
 	bty = LLVMFunctionType(g.vd, ptys, (unsigned)nt, 0);
@@ -917,6 +941,7 @@ build_module(Ctx *c, const Func *f, const CpuOptions *o, LLVMContextRef cx,
 	free(g.base);
 	free(g.slot);
 	free(g.var);
+	free(g.contract);
 	if (g.failed) {
 		LLVMDisposeModule(m);
 		return NULL;
