@@ -11,6 +11,8 @@
 #include <CUnit/CUnit.h>
 
 #include "../cu_main.h"
+#include "cpu/blasref.h"
+#include "cpu/cpu.h"
 #include "frontend/fe.h"
 #include "ir/exec.h"
 #include "passes/passes.h"
@@ -110,6 +112,66 @@ same_outputs(const Run *a, const Run *b, int exact, double *max_abs)
 	return ok;
 }
 
+/* The JIT on f gives the interpreter's outputs: bit for bit unless fast (f32 reordered). */
+static int
+jit_agrees(Ctx *c, const Run *ref, int fast)
+{
+	CpuOptions o = cpu_options_default();
+	CpuJit *j;
+	Run r;
+	int ok;
+
+	o.fast_reduce = fast;
+	if (!(j = cpu_jit_new(c, ref->f, &o)))
+		return 0;
+	r.f = ref->f;
+	ok = ir_mem_init(ref->f, &r.m) == 0 && cpu_jit_run(j, &r.m) == 0 &&
+	     same_outputs(ref, &r, !fast, NULL);
+	ir_mem_free(&r.m);
+	cpu_jit_free(j);
+	return ok;
+}
+
+static const float *
+buf(const Run *r, const char *name)
+{
+	int t = ir_find_tensor(r->f, name);
+
+	return t < 0 ? NULL : r->m.buf[t].f;
+}
+
+/* The fp32 IR against OpenBLAS on the same weights (the unfused run's initial contents). */
+static int
+blas_agrees(const CellSpec *s, const Run *ir)
+{
+	Run init;
+	BlasCell p = {0};
+	int64_t nh = (int64_t)(s->timesteps + 1) * s->batch * s->hidden, i;
+	float *h = calloc((size_t)nh, sizeof *h), *cs = calloc((size_t)s->batch * s->hidden, 4);
+	const float *ho = buf(ir, "h"), *co = buf(ir, "c");
+	int ok;
+
+	CU_ASSERT_FATAL(h && cs && ir_mem_init(ir->f, &init.m) == 0);
+	p.cell = s->cell;
+	p.T = s->timesteps, p.B = s->batch, p.D = s->input, p.H = s->hidden;
+	p.x = buf(&(Run){ir->f, init.m}, "x");
+	p.wx = buf(&(Run){ir->f, init.m}, "wx");
+	p.uh = buf(&(Run){ir->f, init.m}, "uh");
+	p.bx = buf(&(Run){ir->f, init.m}, "bx");
+	p.bh = buf(&(Run){ir->f, init.m}, "bh");
+	p.h = h;
+	p.c = cs;
+	ok = cpu_blas_run(&p) == 0;
+	for (i = 0; ok && i < nh; i++)
+		ok = fabs(h[i] - ho[i]) <= 1e-5 * fmax(1, fmax(fabs(h[i]), fabs(ho[i])));
+	for (i = 0; ok && co && i < (int64_t)s->batch * s->hidden; i++)
+		ok = fabs(cs[i] - co[i]) <= 1e-5 * fmax(1, fmax(fabs(cs[i]), fabs(co[i])));
+	ir_mem_free(&init.m);
+	free(h);
+	free(cs);
+	return ok;
+}
+
 static const PassKnobs knob_sets[] = {
 	{0, 0, 0, 0}, {1, 1, 1, 1}, {2, 0, 4, 0}, {3, 5, 4, 0}, {4, 2, 16, 2}, {5, 7, 3, 0},
 	{1, 64, 64, 0},
@@ -142,6 +204,12 @@ chain(const Shape *sh, int nknobs)
 	CU_ASSERT_FATAL(run(&r_unf, unf) && run(&r_fus, fus) && run(&r_q, q) && run(&r_qf, qf));
 	CU_ASSERT(same_outputs(&r_unf, &r_fus, 0, NULL));
 	CU_ASSERT(same_outputs(&r_q, &r_qf, s.prec.kind == PREC_FIXED, NULL));
+	/* three executions: interpreter, OpenBLAS, JIT */
+	CU_ASSERT(blas_agrees(&s, &r_unf));
+	CU_ASSERT(blas_agrees(&s, &r_fus));
+	CU_ASSERT(jit_agrees(&c, &r_fus, 0));
+	CU_ASSERT(jit_agrees(&c, &r_fus, 1));
+	CU_ASSERT(jit_agrees(&c, &r_q, 0));
 
 	for (k = 0; k < nknobs; k++) {
 		Func *sf = pass_schedule(fus, &knob_sets[k]), *sq = pass_schedule(q, &knob_sets[k]);
@@ -149,6 +217,7 @@ chain(const Shape *sh, int nknobs)
 
 		CU_ASSERT_FATAL(check_ir(&c, sf) && check_ir(&c, sq));
 		CU_ASSERT_FATAL(run(&r_sf, sf) && run(&r_sq, sq));
+		CU_ASSERT(jit_agrees(&c, &r_sq, 0));
 		if (!same_outputs(&r_fus, &r_sf, 0, NULL) ||
 		    !same_outputs(&r_q, &r_sq, s.prec.kind == PREC_FIXED, NULL)) {
 			fprintf(stderr, "%s H=%d D=%d: schedule hu=%d ru=%d rv=%d hv=%d changed the "
