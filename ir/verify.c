@@ -80,16 +80,21 @@ var_name(const Func *f, Ref loop)
 	return s ? s : "?";
 }
 
-/* " (in loop 'i')" or " (at the top level)": where a node is. */
-static const char *
-where(const Verifier *v, char *buf, size_t size)
+static int nerr(Verifier *v, Ref r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Reports an error at node r, in the innermost open loop: "... (in loop 'i')". Returns 1. */
+static int
+nerr(Verifier *v, Ref r, const char *fmt, ...)
 {
-	buf[0] = 0;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	if (v->cur)
-		put(buf, size, " (in loop '%s')", var_name(v->f, v->cur));
-	else
-		put(buf, size, " (at the top level)");
-	return buf;
+		return err(v, v->f->nodes[r].loc, "%s (in loop '%s')", msg, var_name(v->f, v->cur));
+	return err(v, v->f->nodes[r].loc, "%s (at the top level)", msg);
 }
 
 static void
@@ -411,46 +416,44 @@ check_tensors(Verifier *v)
 
 /* A lookup: the table and, for a fixed-point operand of type xt, exact index arithmetic. */
 static void
-check_lut(Verifier *v, Ref r, Type xt, const char *wh)
+check_lut(Verifier *v, Ref r, Type xt)
 {
 	const Func *f = v->f;
 	const Instr *in = &f->nodes[r].i;
 	const Tensor *t;
-	Loc loc = f->nodes[r].loc;
 	char tb[IR_TYPE_STR], ub[IR_TYPE_STR];
 	double lo, hi;
 
 	if (in->acc.tensor < 0 || in->acc.tensor >= f->ntensors) {
-		err(v, loc, "lut uses tensor %d, which does not exist%s", in->acc.tensor, wh);
+		nerr(v, r, "lut uses tensor %d, which does not exist", in->acc.tensor);
 		return;
 	}
 	t = &f->tensors[in->acc.tensor];
 	if (t->ndim != 1 || t->mem != MEM_LUT || t->init.kind != INIT_LUT) {
-		err(v, loc, "lut uses tensor '%s', which is not a 1-D lut tensor with a lut init%s",
-		    t->name, wh);
+		nerr(v, r, "lut uses tensor '%s', which is not a 1-D lut tensor with a lut init",
+		    t->name);
 		return;
 	}
 	if (!ir_type_eq(in->ty, t->ty))
-		err(v, loc, "lut of table '%s' has type %s but the table holds %s%s", t->name,
-		    ir_type_str(in->ty, tb), ir_type_str(t->ty, ub), wh);
+		nerr(v, r, "lut of table '%s' has type %s but the table holds %s", t->name,
+		    ir_type_str(in->ty, tb), ir_type_str(t->ty, ub));
 	if (!is_pow2(t->dim[0]) || t->dim[0] > 65536)
-		err(v, loc, "lut table '%s' has %d entries; the count must be a power of two up to "
-		    "65536%s", t->name, t->dim[0], wh);
+		nerr(v, r, "lut table '%s' has %d entries; the count must be a power of two up to "
+		    "65536", t->name, t->dim[0]);
 	lo = ldexp(t->init.lo, xt.frac);
 	hi = ldexp(t->init.hi, xt.frac);
 	if (xt.kind == TY_FIX && (lo != floor(lo) || hi != floor(hi) || fabs(lo) > 0x1p62 ||
 	                          fabs(hi) > 0x1p62))
-		err(v, loc, "lut table '%s' covers [%g, %g), whose ends are not multiples of 2^-%d, "
-		    "the step of its operand's type %s%s", t->name, t->init.lo, t->init.hi, xt.frac,
-		    ir_type_str(xt, tb), wh);
+		nerr(v, r, "lut table '%s' covers [%g, %g), whose ends are not multiples of 2^-%d, "
+		    "the step of its operand's type %s", t->name, t->init.lo, t->init.hi, xt.frac,
+		    ir_type_str(xt, tb));
 }
 
 static void
-check_types(Verifier *v, Ref r, const char *wh)
+check_types(Verifier *v, Ref r)
 {
 	const Func *f = v->f;
 	const Instr *in = &f->nodes[r].i;
-	Loc loc = f->nodes[r].loc;
 	const char *op = ir_ops[in->op].name;
 	char tb[IR_TYPE_STR], ub[IR_TYPE_STR], vb[IR_TYPE_STR];
 	Type t = in->ty, a = {0}, b = {0};
@@ -461,50 +464,49 @@ check_types(Verifier *v, Ref r, const char *wh)
 	if (ir_ops[in->op].nargs > 1)
 		b = f->nodes[in->arg[1]].i.ty;
 	if (in->op != OP_STORE && !valid_type(t)) {
-		err(v, loc, "'%s' has an invalid result type%s", op, wh);
+		nerr(v, r, "'%s' has an invalid result type", op);
 		return;
 	}
 	switch (ir_ops[in->op].cls) {
 	case OC_CONST:
 		if (!representable(in->imm, t))
-			err(v, loc, "const %.17g is not exactly representable in %s%s", in->imm,
-			    ir_type_str(t, tb), wh);
+			nerr(v, r, "const %.17g is not exactly representable in %s", in->imm,
+			    ir_type_str(t, tb));
 		break;
 	case OC_LOAD:
 		if (!ir_type_eq(t, f->tensors[in->acc.tensor].ty))
-			err(v, loc, "load of tensor '%s' has type %s but the tensor holds %s%s",
+			nerr(v, r, "load of tensor '%s' has type %s but the tensor holds %s",
 			    f->tensors[in->acc.tensor].name, ir_type_str(t, tb),
-			    ir_type_str(f->tensors[in->acc.tensor].ty, ub), wh);
+			    ir_type_str(f->tensors[in->acc.tensor].ty, ub));
 		break;
 	case OC_STORE:
 		if (!ir_type_eq(a, f->tensors[in->acc.tensor].ty))
-			err(v, loc, "store to tensor '%s' of a %s value; the tensor holds %s%s",
+			nerr(v, r, "store to tensor '%s' of a %s value; the tensor holds %s",
 			    f->tensors[in->acc.tensor].name, ir_type_str(a, tb),
-			    ir_type_str(f->tensors[in->acc.tensor].ty, ub), wh);
+			    ir_type_str(f->tensors[in->acc.tensor].ty, ub));
 		break;
 	case OC_SAME:
 		for (k = 0; k < ir_ops[in->op].nargs; k++) {
 			Type x = k ? b : a;
 
 			if (!ir_type_eq(x, t)) {
-				err(v, loc, "'%s' of type %s has an operand of type %s; its operands and "
-				    "result must have one type%s", op, ir_type_str(t, tb), ir_type_str(x, ub),
-				    wh);
+				nerr(v, r, "'%s' of type %s has an operand of type %s; its operands and "
+				    "result must have one type", op, ir_type_str(t, tb), ir_type_str(x, ub));
 				break;
 			}
 		}
 		break;
 	case OC_MUL:
 		if (a.kind != b.kind || a.kind != t.kind)
-			err(v, loc, "'%s' of %s and %s to %s: operands and result must be all f32 or "
-			    "all fixed point%s", op, ir_type_str(a, tb), ir_type_str(b, ub),
-			    ir_type_str(t, vb), wh);
+			nerr(v, r, "'%s' of %s and %s to %s: operands and result must be all f32 or "
+			    "all fixed point", op, ir_type_str(a, tb), ir_type_str(b, ub),
+			    ir_type_str(t, vb));
 		else if (a.kind == TY_FIX && (a.bits > 32 || b.bits > 32))
-			err(v, loc, "'%s' of %s and %s: fixed-point operands have at most 32 bits%s", op,
-			    ir_type_str(a, tb), ir_type_str(b, ub), wh);
+			nerr(v, r, "'%s' of %s and %s: fixed-point operands have at most 32 bits", op,
+			    ir_type_str(a, tb), ir_type_str(b, ub));
 		break;
 	case OC_LUT:
-		check_lut(v, r, a, wh);
+		check_lut(v, r, a);
 		break;
 	case OC_CAST:
 	case OC_EXACTFN:
@@ -517,27 +519,26 @@ check_types(Verifier *v, Ref r, const char *wh)
 
 /* The variables of an expression must be loops enclosing the access. */
 static int
-check_aff(Verifier *v, Ref r, const Affine *a, const char *what, const char *tname,
-          const char *wh)
+check_aff(Verifier *v, Ref r, const Affine *a, const char *what, const char *tname)
 {
 	const Func *f = v->f;
 	int i;
 
 	if (a->nterm < 0 || a->nterm > IR_MAXTERMS) {
-		err(v, f->nodes[r].loc, "%s of tensor '%s' has %d terms%s", what, tname, a->nterm, wh);
+		nerr(v, r, "%s of tensor '%s' has %d terms", what, tname, a->nterm);
 		return 0;
 	}
 	for (i = 0; i < a->nterm; i++) {
 		Ref l = a->t[i].loop;
 
 		if (!valid_ref(f, l) || f->nodes[l].kind != N_LOOP) {
-			err(v, f->nodes[r].loc, "%s of tensor '%s' uses node %d, which is not a loop%s",
-			    what, tname, (int)l, wh);
+			nerr(v, r, "%s of tensor '%s' uses node %d, which is not a loop",
+			    what, tname, (int)l);
 			return 0;
 		}
 		if (!v->open[l]) {
-			err(v, f->nodes[r].loc, "%s of tensor '%s' uses the variable of loop '%s', which "
-			    "does not enclose the access%s", what, tname, var_name(f, l), wh);
+			nerr(v, r, "%s of tensor '%s' uses the variable of loop '%s', which "
+			    "does not enclose the access", what, tname, var_name(f, l));
 			return 0;
 		}
 	}
@@ -545,35 +546,34 @@ check_aff(Verifier *v, Ref r, const Affine *a, const char *what, const char *tna
 }
 
 static int
-check_access(Verifier *v, Ref r, const char *wh)
+check_access(Verifier *v, Ref r)
 {
 	const Func *f = v->f;
 	const Access *a = &f->nodes[r].i.acc;
-	Loc loc = f->nodes[r].loc;
 	const Tensor *t;
 	char what[48];
 	int d, p, ok = 1;
 
 	if (a->tensor < 0 || a->tensor >= f->ntensors) {
-		err(v, loc, "access to tensor %d, which does not exist%s", a->tensor, wh);
+		nerr(v, r, "access to tensor %d, which does not exist", a->tensor);
 		return 0;
 	}
 	t = &f->tensors[a->tensor];
 	if (a->ndim != t->ndim || t->ndim < 0 || t->ndim > IR_MAXDIM) {
-		err(v, loc, "access to tensor '%s' has %d indices but the tensor has %d dimensions%s",
-		    t->name, a->ndim, t->ndim, wh);
+		nerr(v, r, "access to tensor '%s' has %d indices but the tensor has %d dimensions",
+		    t->name, a->ndim, t->ndim);
 		return 0;
 	}
 	if (a->npred < 0 || a->npred > IR_MAXPRED) {
-		err(v, loc, "access to tensor '%s' has %d predicates%s", t->name, a->npred, wh);
+		nerr(v, r, "access to tensor '%s' has %d predicates", t->name, a->npred);
 		return 0;
 	}
 	for (d = 0; d < a->ndim; d++) {
 		snprintf(what, sizeof what, "index %d", d);
-		ok &= check_aff(v, r, &a->idx[d], what, t->name, wh);
+		ok &= check_aff(v, r, &a->idx[d], what, t->name);
 	}
 	for (p = 0; p < a->npred; p++)
-		ok &= check_aff(v, r, &a->pred[p].e, "a predicate", t->name, wh);
+		ok &= check_aff(v, r, &a->pred[p].e, "a predicate", t->name);
 	if (!ok)
 		return 0;
 	/* bounds, narrowed by the predicates: from e < N and idx = e + rest, idx < N + max(rest) */
@@ -596,8 +596,8 @@ check_access(Verifier *v, Ref r, const char *wh)
 			}
 		}
 		if (iv.lo <= iv.hi && (iv.lo < 0 || iv.hi >= t->dim[d])) {
-			err(v, loc, "tensor '%s' index %d ranges over [%lld, %lld] but its dimension is "
-			    "%d%s", t->name, d, (long long)iv.lo, (long long)iv.hi, t->dim[d], wh);
+			nerr(v, r, "tensor '%s' index %d ranges over [%lld, %lld] but its dimension is "
+			    "%d", t->name, d, (long long)iv.lo, (long long)iv.hi, t->dim[d]);
 		}
 	}
 	return 1;
@@ -616,7 +616,7 @@ define(Verifier *v, Ref r)
 
 /* Operand k of r: a value defined before it, in its block or an enclosing one. */
 static int
-check_use(Verifier *v, Ref r, int k, const char *wh)
+check_use(Verifier *v, Ref r, int k)
 {
 	const Func *f = v->f;
 	Ref a = f->nodes[r].i.arg[k];
@@ -624,24 +624,24 @@ check_use(Verifier *v, Ref r, int k, const char *wh)
 	const Node *n;
 
 	if (!valid_ref(f, a)) {
-		err(v, f->nodes[r].loc, "operand %d of '%s' is node %d, which does not exist%s", k,
-		    op, (int)a, wh);
+		nerr(v, r, "operand %d of '%s' is node %d, which does not exist", k,
+		    op, (int)a);
 		return 0;
 	}
 	n = &f->nodes[a];
 	if (n->kind != N_INSTR || n->i.op == OP_STORE) {
-		err(v, f->nodes[r].loc, "operand %d of '%s' is node %d, which is not a value%s", k, op,
-		    (int)a, wh);
+		nerr(v, r, "operand %d of '%s' is node %d, which is not a value", k, op,
+		    (int)a);
 		return 0;
 	}
 	if (v->avail[a])
 		return 1;
 	if (n->i.op == OP_RESULT && valid_ref(f, n->i.loop) && v->open[n->i.loop])
-		err(v, f->nodes[r].loc, "'%s' uses result %d of reduce '%s' inside that loop; it is "
-		    "defined only after the loop%s", op, n->i.index, var_name(f, n->i.loop), wh);
+		nerr(v, r, "'%s' uses result %d of reduce '%s' inside that loop; it is "
+		    "defined only after the loop", op, n->i.index, var_name(f, n->i.loop));
 	else
-		err(v, f->nodes[r].loc, "operand %d of '%s' (node %d) is not defined before it in "
-		    "its block or an enclosing one%s", k, op, (int)a, wh);
+		nerr(v, r, "operand %d of '%s' (node %d) is not defined before it in "
+		    "its block or an enclosing one", k, op, (int)a);
 	return 0;
 }
 
@@ -650,15 +650,12 @@ walk_instr(Verifier *v, Ref r)
 {
 	const Func *f = v->f;
 	const Instr *in = &f->nodes[r].i;
-	Loc loc = f->nodes[r].loc;
-	char wh[96];
 	int k, ok = 1;
 
-	where(v, wh, sizeof wh);
 	for (k = 0; k < ir_ops[in->op].nargs; k++)
-		ok &= check_use(v, r, k, wh);
+		ok &= check_use(v, r, k);
 	if (in->op == OP_LOAD || in->op == OP_STORE) {
-		if (!check_access(v, r, wh))
+		if (!check_access(v, r))
 			ok = 0;
 		else
 			v->acc[v->nacc++] = r;
@@ -668,16 +665,16 @@ walk_instr(Verifier *v, Ref r)
 			const Tensor *t = &f->tensors[in->acc.tensor];
 
 			if (t->role == ROLE_INPUT || t->role == ROLE_PARAM)
-				err(v, loc, "store to tensor '%s', which is %s %s%s", t->name,
-				    t->role == ROLE_INPUT ? "an" : "a", ir_role_name(t->role), wh);
+				nerr(v, r, "store to tensor '%s', which is %s %s", t->name,
+				    t->role == ROLE_INPUT ? "an" : "a", ir_role_name(t->role));
 		}
 		if (v->nreduce)
-			err(v, loc, "store to tensor '%s' inside a reduce body; a reduce computes its "
-			    "yields only%s", in->acc.tensor >= 0 && in->acc.tensor < f->ntensors ?
-			    f->tensors[in->acc.tensor].name : "?", wh);
+			nerr(v, r, "store to tensor '%s' inside a reduce body; a reduce computes its "
+			    "yields only", in->acc.tensor >= 0 && in->acc.tensor < f->ntensors ?
+			    f->tensors[in->acc.tensor].name : "?");
 	}
 	if (ok)
-		check_types(v, r, wh);
+		check_types(v, r);
 	if (in->op != OP_STORE)
 		define(v, r);
 }
