@@ -474,17 +474,16 @@ check_types(Verifier *v, Ref r)
 			    ir_type_str(t, tb));
 		break;
 	case OC_LOAD:
-		if (!ir_type_eq(t, f->tensors[in->acc.tensor].ty))
-			nerr(v, r, "load of tensor '%s' has type %s but the tensor holds %s",
-			    f->tensors[in->acc.tensor].name, ir_type_str(t, tb),
-			    ir_type_str(f->tensors[in->acc.tensor].ty, ub));
+	case OC_STORE: {
+		const Tensor *tt = &f->tensors[in->acc.tensor];
+		Type x = in->op == OP_STORE ? a : t;
+
+		if (!ir_type_eq(x, tt->ty))
+			nerr(v, r, "%s tensor '%s' of a %s value; the tensor holds %s",
+			    in->op == OP_STORE ? "store to" : "load from", tt->name, ir_type_str(x, tb),
+			    ir_type_str(tt->ty, ub));
 		break;
-	case OC_STORE:
-		if (!ir_type_eq(a, f->tensors[in->acc.tensor].ty))
-			nerr(v, r, "store to tensor '%s' of a %s value; the tensor holds %s",
-			    f->tensors[in->acc.tensor].name, ir_type_str(a, tb),
-			    ir_type_str(f->tensors[in->acc.tensor].ty, ub));
-		break;
+	}
 	case OC_SAME:
 		for (k = 0; k < ir_ops[in->op].nargs; k++) {
 			Type x = k ? b : a;
