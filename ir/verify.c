@@ -41,9 +41,10 @@ typedef struct Verifier {
 	int nreduce;     /* open reduce loops */
 } Verifier;
 
-static void err(Verifier *v, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int err(Verifier *v, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void
+/* Reports an error; returns 1. */
+static int
 err(Verifier *v, Loc loc, const char *fmt, ...)
 {
 	va_list ap;
@@ -52,6 +53,7 @@ err(Verifier *v, Loc loc, const char *fmt, ...)
 	ir_vdiag(v->f->c, DIAG_ERROR, loc, fmt, ap);
 	va_end(ap);
 	v->nerr++;
+	return 1;
 }
 
 /* Appends to a message buffer of `size` bytes. */
@@ -78,16 +80,21 @@ var_name(const Func *f, Ref loop)
 	return s ? s : "?";
 }
 
-/* " (in loop 'i')" or " (at the top level)": where a node is. */
-static const char *
-where(const Verifier *v, char *buf, size_t size)
+static int nerr(Verifier *v, Ref r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Reports an error at node r, in the innermost open loop: "... (in loop 'i')". Returns 1. */
+static int
+nerr(Verifier *v, Ref r, const char *fmt, ...)
 {
-	buf[0] = 0;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
 	if (v->cur)
-		put(buf, size, " (in loop '%s')", var_name(v->f, v->cur));
-	else
-		put(buf, size, " (at the top level)");
-	return buf;
+		return err(v, v->f->nodes[r].loc, "%s (in loop '%s')", msg, var_name(v->f, v->cur));
+	return err(v, v->f->nodes[r].loc, "%s (at the top level)", msg);
 }
 
 static void
@@ -127,12 +134,6 @@ access_str(const Func *f, const Access *a, char *buf, size_t size)
 	}
 	put(buf, size, "]");
 	return buf;
-}
-
-static const char *
-type_str(Type t, char *buf)
-{
-	return ir_type_str(t, buf);
 }
 
 /* ---- interval arithmetic ------------------------------------------------------------------ */
@@ -179,29 +180,32 @@ coef_of(const Affine *a, Ref loop)
 	return 0;
 }
 
-/* The range of a - b, both evaluated at the same values of the variables. */
+static int inside(const Func *f, Ref r, Ref l);
+
+/* The range of a - b, leaving out the variable of loop `skip`. The variables of the loops that
+ * enclose loop `in` (all, when in is 0) have one value in both; the others are independent. */
 static Ival
-range_diff(const Func *f, const Affine *a, const Affine *b)
+range_diff(const Func *f, const Affine *a, const Affine *b, Ref in, Ref skip)
 {
 	Ival r;
 	int i;
 
 	r.lo = r.hi = sadd(a->c, -b->c);
-	for (i = 0; i < a->nterm; i++)
-		add_term(f, &r, a->t[i].loop, a->t[i].coef - coef_of(b, a->t[i].loop));
+	for (i = 0; i < a->nterm; i++) {
+		Ref t = a->t[i].loop;
+		int shared = !in || inside(f, in, t);
+
+		if (t != skip)
+			add_term(f, &r, t, a->t[i].coef - (shared ? coef_of(b, t) : 0));
+	}
 	for (i = 0; i < b->nterm; i++) {
-		if (!coef_of(a, b->t[i].loop))
-			add_term(f, &r, b->t[i].loop, -b->t[i].coef);
+		Ref t = b->t[i].loop;
+		int shared = !in || inside(f, in, t);
+
+		if (t != skip && !(shared && coef_of(a, t)))
+			add_term(f, &r, t, -b->t[i].coef);
 	}
 	return r;
-}
-
-static Ival
-range_of(const Func *f, const Affine *a)
-{
-	Affine zero = {0};
-
-	return range_diff(f, a, &zero);
 }
 
 /* ---- the tree ----------------------------------------------------------------------------- */
@@ -218,95 +222,57 @@ static int
 check_tree(Verifier *v, const Block *b, Ref parent)
 {
 	const Func *f = v->f;
-	Loc at = parent ? f->nodes[parent].loc : f->loc;
+	const char *in = parent ? var_name(f, parent) : "the function";
 	int i, k, bad = 0;
 
 	for (i = 0; i < b->len; i++) {
-		Ref r = b->n[i];
+		Ref r = b->n[i], res;
 		const Node *n;
 
 		if (!valid_ref(f, r)) {
-			err(v, at, "the body of %s%s%s holds node %d, which does not exist",
-			    parent ? "loop '" : "the function", parent ? var_name(f, parent) : "",
-			    parent ? "'" : "", (int)r);
-			bad++;
+			bad += err(v, parent ? f->nodes[parent].loc : f->loc, "the body of '%s' holds "
+			           "node %d, which does not exist", in, (int)r);
 			continue;
 		}
 		n = &f->nodes[r];
 		if (v->seen[r]++) {
-			err(v, n->loc, "node %d is in more than one block", (int)r);
-			bad++;
+			bad += err(v, n->loc, "node %d is in more than one block", (int)r);
 			continue;
 		}
-		if (n->parent != parent) {
-			err(v, n->loc, "node %d is in the body of %s%s%s but names loop %d as its parent",
-			    (int)r, parent ? "loop '" : "the function", parent ? var_name(f, parent) : "",
-			    parent ? "'" : "", (int)n->parent);
-			bad++;
-		}
-		if (n->kind == N_INSTR) {
-			if ((int)n->i.op < 0 || n->i.op >= NOP) {
-				err(v, n->loc, "node %d has unknown op %d", (int)r, (int)n->i.op);
-				bad++;
-			} else if (n->i.op == OP_RESULT) {
-				err(v, n->loc, "a reduce result (node %d) is in a block; it belongs to its "
-				    "loop only", (int)r);
-				bad++;
-			}
+		if (n->parent != parent)
+			bad += err(v, n->loc, "node %d is in the body of '%s' but names node %d as its "
+			           "loop", (int)r, in, (int)n->parent);
+		if (n->kind == N_INSTR && ((int)n->i.op < 0 || n->i.op >= NOP || n->i.op == OP_RESULT))
+			bad += err(v, n->loc, "node %d has op %d, which cannot be in a block", (int)r,
+			           (int)n->i.op);
+		if (n->kind == N_INSTR)
+			continue;
+		if (n->kind != N_LOOP || (int)n->l.kind < LOOP_SEQ || n->l.kind > LOOP_REDUCE ||
+		    n->l.nres < 0 || n->l.nres > IR_MAXRES) {
+			bad += err(v, n->loc, "node %d is not a well-formed instruction or loop", (int)r);
 			continue;
 		}
-		if (n->kind != N_LOOP) {
-			err(v, n->loc, "node %d has unknown kind %d", (int)r, (int)n->kind);
-			bad++;
-			continue;
-		}
-		if ((int)n->l.kind < LOOP_SEQ || n->l.kind > LOOP_REDUCE) {
-			err(v, n->loc, "loop '%s' has unknown kind %d", var_name(f, r), (int)n->l.kind);
-			bad++;
-		}
-		if (n->l.nres < 0 || n->l.nres > IR_MAXRES) {
-			err(v, n->loc, "loop '%s' has %d results; at most %d are allowed",
-			    var_name(f, r), n->l.nres, IR_MAXRES);
-			bad++;
-		}
-		for (k = 0; k < n->l.nres && k < IR_MAXRES; k++) {
-			Ref res = n->l.res[k];
-
+		for (k = 0; k < n->l.nres; k++) {
+			res = n->l.res[k];
 			if (!valid_ref(f, res) || f->nodes[res].kind != N_INSTR ||
 			    f->nodes[res].i.op != OP_RESULT || f->nodes[res].i.loop != r ||
-			    f->nodes[res].i.index != k || f->nodes[res].parent != parent) {
-				err(v, n->loc, "result %d of reduce '%s' is not a result node of that loop",
-				    k, var_name(f, r));
-				bad++;
-			} else {
+			    f->nodes[res].i.index != k || f->nodes[res].parent != parent)
+				bad += err(v, n->loc, "result %d of reduce '%s' is not a result node of "
+				           "that loop", k, var_name(f, r));
+			else
 				v->seen[res]++;
-			}
-			if (!valid_ref(f, n->l.yield[k])) {
-				err(v, n->loc, "yield %d of reduce '%s' is node %d, which does not exist", k,
-				    var_name(f, r), (int)n->l.yield[k]);
-				bad++;
-			}
+			if (!valid_ref(f, n->l.yield[k]))
+				bad += err(v, n->loc, "yield %d of reduce '%s' is node %d, which does not "
+				           "exist", k, var_name(f, r), (int)n->l.yield[k]);
 		}
 		bad += check_tree(v, &n->l.body, r);
 	}
 	return bad;
 }
 
+/* Every node is in the tree; loop variables are unique. */
 static void
-check_orphans(Verifier *v)
-{
-	const Func *f = v->f;
-	Ref r;
-
-	for (r = 1; r < f->nnodes; r++) {
-		if (!v->seen[r])
-			err(v, f->nodes[r].loc, "node %d is in no block", (int)r);
-	}
-}
-
-/* Loop variables must be unique. */
-static void
-check_loop_names(Verifier *v)
+check_nodes(Verifier *v)
 {
 	const Func *f = v->f;
 	Ref r, s;
@@ -314,6 +280,8 @@ check_loop_names(Verifier *v)
 	for (r = 1; r < f->nnodes; r++) {
 		const char *a = f->nodes[r].l.var;
 
+		if (!v->seen[r])
+			err(v, f->nodes[r].loc, "node %d is in no block", (int)r);
 		if (f->nodes[r].kind != N_LOOP || !v->seen[r])
 			continue;
 		if (!a || !*a) {
@@ -358,6 +326,51 @@ representable(double x, Type t)
 	return isfinite(y) && y == floor(y) && y >= -ldexp(1, t.bits - 1) && y < ldexp(1, t.bits - 1);
 }
 
+/* The first of dimensions 0..n-1 where a and b differ, or n. */
+static int
+first_diff(const Tensor *a, const Tensor *b, int n)
+{
+	int d;
+
+	for (d = 0; d < n && a->dim[d] == b->dim[d]; d++)
+		;
+	return d;
+}
+
+/* A tensor made from others (concat, quant): the sources exist and have the right shapes. */
+static void
+check_sources(Verifier *v, int i)
+{
+	const Func *f = v->f;
+	const Tensor *t = &f->tensors[i], *a, *b;
+	const Init *in = &t->init;
+	int n = t->ndim, d, nsrc = in->kind == INIT_CONCAT ? 2 : 1;
+
+	for (d = 0; d < nsrc; d++) {
+		if (in->src[d] < 0 || in->src[d] >= f->ntensors || in->src[d] == i) {
+			err(v, t->loc, "tensor '%s' is made from a tensor that does not exist", t->name);
+			return;
+		}
+	}
+	a = &f->tensors[in->src[0]];
+	b = &f->tensors[in->src[nsrc - 1]];
+	if (in->kind == INIT_QUANT) {
+		if (a->ndim != n || first_diff(a, t, n) < n)
+			err(v, t->loc, "tensor '%s' is a quant of '%s', which has another shape",
+			    t->name, a->name);
+	} else if (n < 1 || a->ndim != n || b->ndim != n) {
+		err(v, t->loc, "tensor '%s' (%d dimensions) is a concat of '%s' and '%s' (%d and %d "
+		    "dimensions)", t->name, n, a->name, b->name, a->ndim, b->ndim);
+	} else if ((d = first_diff(a, t, n - 1)) < n - 1 || (d = first_diff(b, t, n - 1)) < n - 1) {
+		err(v, t->loc, "tensor '%s' is a concat of '%s' and '%s', whose dimension %d differs "
+		    "(%d, %d and %d)", t->name, a->name, b->name, d, t->dim[d], a->dim[d], b->dim[d]);
+	} else if ((int64_t)a->dim[n - 1] + b->dim[n - 1] != t->dim[n - 1]) {
+		err(v, t->loc, "tensor '%s' is a concat of '%s' and '%s', so its last dimension must "
+		    "be %d + %d, not %d", t->name, a->name, b->name, a->dim[n - 1], b->dim[n - 1],
+		    t->dim[n - 1]);
+	}
+}
+
 static void
 check_tensors(Verifier *v)
 {
@@ -367,149 +380,80 @@ check_tensors(Verifier *v)
 	for (i = 0; i < f->ntensors; i++) {
 		const Tensor *t = &f->tensors[i];
 		const Init *in = &t->init;
-		const char *name = t->name ? t->name : "?";
+		int range = !(in->lo < in->hi) || !isfinite(in->lo) || !isfinite(in->hi);
 
-		if (!t->name || !*t->name)
+		if (!t->name || !*t->name) {
 			err(v, t->loc, "tensor %d has no name", i);
-		for (j = 0; j < i && t->name; j++) {
-			if (f->tensors[j].name && !strcmp(f->tensors[j].name, t->name)) {
-				err(v, t->loc, "tensor '%s' is declared twice", name);
-				break;
-			}
+			continue;
 		}
-		if (!valid_type(t->ty))
-			err(v, t->loc, "tensor '%s' has an invalid type", name);
-		if ((int)t->mem < 0 || t->mem >= NMEM || (int)t->role < 0 || t->role >= NROLE)
-			err(v, t->loc, "tensor '%s' has an unknown memory space or role", name);
-		if (t->ndim < 0 || t->ndim > IR_MAXDIM) {
-			err(v, t->loc, "tensor '%s' has %d dimensions; at most %d are allowed", name,
-			    t->ndim, IR_MAXDIM);
+		for (j = 0; j < i && (!f->tensors[j].name || strcmp(f->tensors[j].name, t->name)); j++)
+			;
+		if (j < i)
+			err(v, t->loc, "tensor '%s' is declared twice", t->name);
+		if (!valid_type(t->ty) || (int)t->mem < 0 || t->mem >= NMEM || (int)t->role < 0 ||
+		    t->role >= NROLE || t->ndim < 0 || t->ndim > IR_MAXDIM) {
+			err(v, t->loc, "tensor '%s' has an invalid type, memory, role or rank", t->name);
 			continue;
 		}
 		for (d = 0; d < t->ndim; d++) {
 			if (t->dim[d] < 1)
 				err(v, t->loc, "dimension %d of tensor '%s' is %d; it must be at least 1", d,
-				    name, t->dim[d]);
+				    t->name, t->dim[d]);
 		}
-		switch (in->kind) {
-		case INIT_NONE:
-		case INIT_ZERO:
-			break;
-		case INIT_RAND:
-			if (!(in->lo < in->hi) || !isfinite(in->lo) || !isfinite(in->hi))
-				err(v, t->loc, "tensor '%s' is rand over [%g, %g); the range is empty", name,
-				    in->lo, in->hi);
-			break;
-		case INIT_CONCAT: {
-			const Tensor *a, *b;
-			int n = t->ndim;
-
-			if (in->src[0] < 0 || in->src[0] >= f->ntensors || in->src[1] < 0 ||
-			    in->src[1] >= f->ntensors || in->src[0] == i || in->src[1] == i) {
-				err(v, t->loc, "tensor '%s' is a concat of tensors that do not exist", name);
-				break;
-			}
-			a = &f->tensors[in->src[0]];
-			b = &f->tensors[in->src[1]];
-			if (n < 1 || a->ndim != n || b->ndim != n) {
-				err(v, t->loc, "tensor '%s' (%d dimensions) is a concat of '%s' and '%s' "
-				    "(%d and %d dimensions)", name, n, a->name, b->name, a->ndim, b->ndim);
-				break;
-			}
-			for (d = 0; d < n - 1; d++) {
-				if (a->dim[d] != t->dim[d] || b->dim[d] != t->dim[d])
-					break;
-			}
-			if (d < n - 1)
-				err(v, t->loc, "tensor '%s' is a concat of '%s' and '%s', whose dimension "
-				    "%d differs (%d, %d and %d)", name, a->name, b->name, d, t->dim[d],
-				    a->dim[d], b->dim[d]);
-			else if ((int64_t)a->dim[n - 1] + b->dim[n - 1] != t->dim[n - 1])
-				err(v, t->loc, "tensor '%s' is a concat of '%s' and '%s', so its last "
-				    "dimension must be %d + %d, not %d", name, a->name, b->name,
-				    a->dim[n - 1], b->dim[n - 1], t->dim[n - 1]);
-			break;
-		}
-		case INIT_QUANT: {
-			const Tensor *a;
-
-			if (in->src[0] < 0 || in->src[0] >= f->ntensors || in->src[0] == i) {
-				err(v, t->loc, "tensor '%s' is a quant of a tensor that does not exist", name);
-				break;
-			}
-			a = &f->tensors[in->src[0]];
-			for (d = 0; d < t->ndim && a->ndim == t->ndim; d++) {
-				if (a->dim[d] != t->dim[d])
-					break;
-			}
-			if (a->ndim != t->ndim || d < t->ndim)
-				err(v, t->loc, "tensor '%s' is a quant of '%s', which has another shape",
-				    name, a->name);
-			break;
-		}
-		case INIT_LUT:
-			if (t->ndim != 1 || !(in->lo < in->hi) || !isfinite(in->lo) ||
-			    !isfinite(in->hi) || (int)in->fn < 0 || in->fn >= NFN)
-				err(v, t->loc, "tensor '%s' is a lut: it needs one dimension, a known "
-				    "function and a range lo < hi", name);
-			break;
-		default:
-			err(v, t->loc, "tensor '%s' has an unknown init %d", name, (int)in->kind);
-			break;
-		}
+		if (in->kind == INIT_RAND && range)
+			err(v, t->loc, "tensor '%s' is rand over [%g, %g); the range is empty", t->name,
+			    in->lo, in->hi);
+		else if (in->kind == INIT_CONCAT || in->kind == INIT_QUANT)
+			check_sources(v, i);
+		else if (in->kind == INIT_LUT && (t->ndim != 1 || range || (int)in->fn < 0 ||
+		                                  in->fn >= NFN))
+			err(v, t->loc, "tensor '%s' is a lut: it needs one dimension, a known function "
+			    "and a range lo < hi", t->name);
+		else if ((int)in->kind < INIT_NONE || in->kind > INIT_LUT)
+			err(v, t->loc, "tensor '%s' has an unknown init %d", t->name, (int)in->kind);
 	}
 }
 
-/* The table of a lut instruction; returns 0 when it cannot be used. */
-static int
-check_lut(Verifier *v, Ref r, Type xt, const char *wh)
+/* A lookup: the table and, for a fixed-point operand of type xt, exact index arithmetic. */
+static void
+check_lut(Verifier *v, Ref r, Type xt)
 {
 	const Func *f = v->f;
 	const Instr *in = &f->nodes[r].i;
-	Loc loc = f->nodes[r].loc;
 	const Tensor *t;
 	char tb[IR_TYPE_STR], ub[IR_TYPE_STR];
-	int ok = 1;
+	double lo, hi;
 
 	if (in->acc.tensor < 0 || in->acc.tensor >= f->ntensors) {
-		err(v, loc, "lut uses tensor %d, which does not exist%s", in->acc.tensor, wh);
-		return 0;
+		nerr(v, r, "lut uses tensor %d, which does not exist", in->acc.tensor);
+		return;
 	}
 	t = &f->tensors[in->acc.tensor];
 	if (t->ndim != 1 || t->mem != MEM_LUT || t->init.kind != INIT_LUT) {
-		err(v, loc, "lut uses tensor '%s', which is not a 1-D lut tensor with a lut init%s",
-		    t->name, wh);
-		return 0;
+		nerr(v, r, "lut uses tensor '%s', which is not a 1-D lut tensor with a lut init",
+		    t->name);
+		return;
 	}
-	if (!ir_type_eq(in->ty, t->ty)) {
-		err(v, loc, "lut of table '%s' has type %s but the table holds %s%s", t->name,
-		    type_str(in->ty, tb), type_str(t->ty, ub), wh);
-		ok = 0;
-	}
-	if (!is_pow2(t->dim[0]) || t->dim[0] > 65536) {
-		err(v, loc, "lut table '%s' has %d entries; the count must be a power of two up to "
-		    "65536%s", t->name, t->dim[0], wh);
-		ok = 0;
-	}
-	if (xt.kind == TY_FIX) {
-		double lo = ldexp(t->init.lo, xt.frac), hi = ldexp(t->init.hi, xt.frac);
-
-		if (lo != floor(lo) || hi != floor(hi) || fabs(lo) > 0x1p62 || fabs(hi) > 0x1p62) {
-			err(v, loc, "lut table '%s' covers [%g, %g), whose ends are not multiples of "
-			    "2^-%d, the step of its operand's type %s%s", t->name, t->init.lo,
-			    t->init.hi, xt.frac, type_str(xt, tb), wh);
-			ok = 0;
-		}
-	}
-	return ok;
+	if (!ir_type_eq(in->ty, t->ty))
+		nerr(v, r, "lut of table '%s' has type %s but the table holds %s", t->name,
+		    ir_type_str(in->ty, tb), ir_type_str(t->ty, ub));
+	if (!is_pow2(t->dim[0]) || t->dim[0] > 65536)
+		nerr(v, r, "lut table '%s' has %d entries; the count must be a power of two up to "
+		    "65536", t->name, t->dim[0]);
+	lo = ldexp(t->init.lo, xt.frac);
+	hi = ldexp(t->init.hi, xt.frac);
+	if (xt.kind == TY_FIX && (lo != floor(lo) || hi != floor(hi) || fabs(lo) > 0x1p62 ||
+	                          fabs(hi) > 0x1p62))
+		nerr(v, r, "lut table '%s' covers [%g, %g), whose ends are not multiples of 2^-%d, "
+		    "the step of its operand's type %s", t->name, t->init.lo, t->init.hi, xt.frac,
+		    ir_type_str(xt, tb));
 }
 
 static void
-check_types(Verifier *v, Ref r, const char *wh)
+check_types(Verifier *v, Ref r)
 {
 	const Func *f = v->f;
 	const Instr *in = &f->nodes[r].i;
-	Loc loc = f->nodes[r].loc;
 	const char *op = ir_ops[in->op].name;
 	char tb[IR_TYPE_STR], ub[IR_TYPE_STR], vb[IR_TYPE_STR];
 	Type t = in->ty, a = {0}, b = {0};
@@ -520,48 +464,48 @@ check_types(Verifier *v, Ref r, const char *wh)
 	if (ir_ops[in->op].nargs > 1)
 		b = f->nodes[in->arg[1]].i.ty;
 	if (in->op != OP_STORE && !valid_type(t)) {
-		err(v, loc, "'%s' has an invalid result type%s", op, wh);
+		nerr(v, r, "'%s' has an invalid result type", op);
 		return;
 	}
 	switch (ir_ops[in->op].cls) {
 	case OC_CONST:
 		if (!representable(in->imm, t))
-			err(v, loc, "const %.17g is not exactly representable in %s%s", in->imm,
-			    type_str(t, tb), wh);
+			nerr(v, r, "const %.17g is not exactly representable in %s", in->imm,
+			    ir_type_str(t, tb));
 		break;
 	case OC_LOAD:
-		if (!ir_type_eq(t, f->tensors[in->acc.tensor].ty))
-			err(v, loc, "load of tensor '%s' has type %s but the tensor holds %s%s",
-			    f->tensors[in->acc.tensor].name, type_str(t, tb),
-			    type_str(f->tensors[in->acc.tensor].ty, ub), wh);
+	case OC_STORE: {
+		const Tensor *tt = &f->tensors[in->acc.tensor];
+		Type x = in->op == OP_STORE ? a : t;
+
+		if (!ir_type_eq(x, tt->ty))
+			nerr(v, r, "%s tensor '%s' of a %s value; the tensor holds %s",
+			    in->op == OP_STORE ? "store to" : "load from", tt->name, ir_type_str(x, tb),
+			    ir_type_str(tt->ty, ub));
 		break;
-	case OC_STORE:
-		if (!ir_type_eq(a, f->tensors[in->acc.tensor].ty))
-			err(v, loc, "store to tensor '%s' of a %s value; the tensor holds %s%s",
-			    f->tensors[in->acc.tensor].name, type_str(a, tb),
-			    type_str(f->tensors[in->acc.tensor].ty, ub), wh);
-		break;
+	}
 	case OC_SAME:
 		for (k = 0; k < ir_ops[in->op].nargs; k++) {
 			Type x = k ? b : a;
 
 			if (!ir_type_eq(x, t)) {
-				err(v, loc, "'%s' of type %s has an operand of type %s; its operands and "
-				    "result must have one type%s", op, type_str(t, tb), type_str(x, ub), wh);
+				nerr(v, r, "'%s' of type %s has an operand of type %s; its operands and "
+				    "result must have one type", op, ir_type_str(t, tb), ir_type_str(x, ub));
 				break;
 			}
 		}
 		break;
 	case OC_MUL:
 		if (a.kind != b.kind || a.kind != t.kind)
-			err(v, loc, "'%s' of %s and %s to %s: operands and result must be all f32 or "
-			    "all fixed point%s", op, type_str(a, tb), type_str(b, ub), type_str(t, vb), wh);
+			nerr(v, r, "'%s' of %s and %s to %s: operands and result must be all f32 or "
+			    "all fixed point", op, ir_type_str(a, tb), ir_type_str(b, ub),
+			    ir_type_str(t, vb));
 		else if (a.kind == TY_FIX && (a.bits > 32 || b.bits > 32))
-			err(v, loc, "'%s' of %s and %s: fixed-point operands have at most 32 bits%s", op,
-			    type_str(a, tb), type_str(b, ub), wh);
+			nerr(v, r, "'%s' of %s and %s: fixed-point operands have at most 32 bits", op,
+			    ir_type_str(a, tb), ir_type_str(b, ub));
 		break;
 	case OC_LUT:
-		check_lut(v, r, a, wh);
+		check_lut(v, r, a);
 		break;
 	case OC_CAST:
 	case OC_EXACTFN:
@@ -574,27 +518,26 @@ check_types(Verifier *v, Ref r, const char *wh)
 
 /* The variables of an expression must be loops enclosing the access. */
 static int
-check_aff(Verifier *v, Ref r, const Affine *a, const char *what, const char *tname,
-          const char *wh)
+check_aff(Verifier *v, Ref r, const Affine *a, const char *what, const char *tname)
 {
 	const Func *f = v->f;
 	int i;
 
 	if (a->nterm < 0 || a->nterm > IR_MAXTERMS) {
-		err(v, f->nodes[r].loc, "%s of tensor '%s' has %d terms%s", what, tname, a->nterm, wh);
+		nerr(v, r, "%s of tensor '%s' has %d terms", what, tname, a->nterm);
 		return 0;
 	}
 	for (i = 0; i < a->nterm; i++) {
 		Ref l = a->t[i].loop;
 
 		if (!valid_ref(f, l) || f->nodes[l].kind != N_LOOP) {
-			err(v, f->nodes[r].loc, "%s of tensor '%s' uses node %d, which is not a loop%s",
-			    what, tname, (int)l, wh);
+			nerr(v, r, "%s of tensor '%s' uses node %d, which is not a loop",
+			    what, tname, (int)l);
 			return 0;
 		}
 		if (!v->open[l]) {
-			err(v, f->nodes[r].loc, "%s of tensor '%s' uses the variable of loop '%s', which "
-			    "does not enclose the access%s", what, tname, var_name(f, l), wh);
+			nerr(v, r, "%s of tensor '%s' uses the variable of loop '%s', which "
+			    "does not enclose the access", what, tname, var_name(f, l));
 			return 0;
 		}
 	}
@@ -602,44 +545,44 @@ check_aff(Verifier *v, Ref r, const Affine *a, const char *what, const char *tna
 }
 
 static int
-check_access(Verifier *v, Ref r, const char *wh)
+check_access(Verifier *v, Ref r)
 {
 	const Func *f = v->f;
 	const Access *a = &f->nodes[r].i.acc;
-	Loc loc = f->nodes[r].loc;
 	const Tensor *t;
 	char what[48];
 	int d, p, ok = 1;
 
 	if (a->tensor < 0 || a->tensor >= f->ntensors) {
-		err(v, loc, "access to tensor %d, which does not exist%s", a->tensor, wh);
+		nerr(v, r, "access to tensor %d, which does not exist", a->tensor);
 		return 0;
 	}
 	t = &f->tensors[a->tensor];
 	if (a->ndim != t->ndim || t->ndim < 0 || t->ndim > IR_MAXDIM) {
-		err(v, loc, "access to tensor '%s' has %d indices but the tensor has %d dimensions%s",
-		    t->name, a->ndim, t->ndim, wh);
+		nerr(v, r, "access to tensor '%s' has %d indices but the tensor has %d dimensions",
+		    t->name, a->ndim, t->ndim);
 		return 0;
 	}
 	if (a->npred < 0 || a->npred > IR_MAXPRED) {
-		err(v, loc, "access to tensor '%s' has %d predicates%s", t->name, a->npred, wh);
+		nerr(v, r, "access to tensor '%s' has %d predicates", t->name, a->npred);
 		return 0;
 	}
 	for (d = 0; d < a->ndim; d++) {
 		snprintf(what, sizeof what, "index %d", d);
-		ok &= check_aff(v, r, &a->idx[d], what, t->name, wh);
+		ok &= check_aff(v, r, &a->idx[d], what, t->name);
 	}
 	for (p = 0; p < a->npred; p++)
-		ok &= check_aff(v, r, &a->pred[p].e, "a predicate", t->name, wh);
+		ok &= check_aff(v, r, &a->pred[p].e, "a predicate", t->name);
 	if (!ok)
 		return 0;
 	/* bounds, narrowed by the predicates: from e < N and idx = e + rest, idx < N + max(rest) */
 	for (d = 0; d < a->ndim; d++) {
-		Ival iv = range_of(f, &a->idx[d]);
+		static const Affine zero;
+		Ival iv = range_diff(f, &a->idx[d], &zero, 0, 0);
 
 		for (p = 0; p < a->npred; p++) {
 			const Pred *pr = &a->pred[p];
-			Ival rest = range_diff(f, &a->idx[d], &pr->e);
+			Ival rest = range_diff(f, &a->idx[d], &pr->e, 0, 0);
 
 			if (pr->kind == PRED_LT) {
 				int64_t hi = sadd(sadd(pr->bound, -1), rest.hi);
@@ -652,8 +595,8 @@ check_access(Verifier *v, Ref r, const char *wh)
 			}
 		}
 		if (iv.lo <= iv.hi && (iv.lo < 0 || iv.hi >= t->dim[d])) {
-			err(v, loc, "tensor '%s' index %d ranges over [%lld, %lld] but its dimension is "
-			    "%d%s", t->name, d, (long long)iv.lo, (long long)iv.hi, t->dim[d], wh);
+			nerr(v, r, "tensor '%s' index %d ranges over [%lld, %lld] but its dimension is "
+			    "%d", t->name, d, (long long)iv.lo, (long long)iv.hi, t->dim[d]);
 		}
 	}
 	return 1;
@@ -672,7 +615,7 @@ define(Verifier *v, Ref r)
 
 /* Operand k of r: a value defined before it, in its block or an enclosing one. */
 static int
-check_use(Verifier *v, Ref r, int k, const char *wh)
+check_use(Verifier *v, Ref r, int k)
 {
 	const Func *f = v->f;
 	Ref a = f->nodes[r].i.arg[k];
@@ -680,24 +623,24 @@ check_use(Verifier *v, Ref r, int k, const char *wh)
 	const Node *n;
 
 	if (!valid_ref(f, a)) {
-		err(v, f->nodes[r].loc, "operand %d of '%s' is node %d, which does not exist%s", k,
-		    op, (int)a, wh);
+		nerr(v, r, "operand %d of '%s' is node %d, which does not exist", k,
+		    op, (int)a);
 		return 0;
 	}
 	n = &f->nodes[a];
 	if (n->kind != N_INSTR || n->i.op == OP_STORE) {
-		err(v, f->nodes[r].loc, "operand %d of '%s' is node %d, which is not a value%s", k, op,
-		    (int)a, wh);
+		nerr(v, r, "operand %d of '%s' is node %d, which is not a value", k, op,
+		    (int)a);
 		return 0;
 	}
 	if (v->avail[a])
 		return 1;
 	if (n->i.op == OP_RESULT && valid_ref(f, n->i.loop) && v->open[n->i.loop])
-		err(v, f->nodes[r].loc, "'%s' uses result %d of reduce '%s' inside that loop; it is "
-		    "defined only after the loop%s", op, n->i.index, var_name(f, n->i.loop), wh);
+		nerr(v, r, "'%s' uses result %d of reduce '%s' inside that loop; it is "
+		    "defined only after the loop", op, n->i.index, var_name(f, n->i.loop));
 	else
-		err(v, f->nodes[r].loc, "operand %d of '%s' (node %d) is not defined before it in "
-		    "its block or an enclosing one%s", k, op, (int)a, wh);
+		nerr(v, r, "operand %d of '%s' (node %d) is not defined before it in "
+		    "its block or an enclosing one", k, op, (int)a);
 	return 0;
 }
 
@@ -706,15 +649,12 @@ walk_instr(Verifier *v, Ref r)
 {
 	const Func *f = v->f;
 	const Instr *in = &f->nodes[r].i;
-	Loc loc = f->nodes[r].loc;
-	char wh[96];
 	int k, ok = 1;
 
-	where(v, wh, sizeof wh);
 	for (k = 0; k < ir_ops[in->op].nargs; k++)
-		ok &= check_use(v, r, k, wh);
+		ok &= check_use(v, r, k);
 	if (in->op == OP_LOAD || in->op == OP_STORE) {
-		if (!check_access(v, r, wh))
+		if (!check_access(v, r))
 			ok = 0;
 		else
 			v->acc[v->nacc++] = r;
@@ -724,16 +664,16 @@ walk_instr(Verifier *v, Ref r)
 			const Tensor *t = &f->tensors[in->acc.tensor];
 
 			if (t->role == ROLE_INPUT || t->role == ROLE_PARAM)
-				err(v, loc, "store to tensor '%s', which is %s %s%s", t->name,
-				    t->role == ROLE_INPUT ? "an" : "a", ir_role_name(t->role), wh);
+				nerr(v, r, "store to tensor '%s', which is %s %s", t->name,
+				    t->role == ROLE_INPUT ? "an" : "a", ir_role_name(t->role));
 		}
 		if (v->nreduce)
-			err(v, loc, "store to tensor '%s' inside a reduce body; a reduce computes its "
-			    "yields only%s", in->acc.tensor >= 0 && in->acc.tensor < f->ntensors ?
-			    f->tensors[in->acc.tensor].name : "?", wh);
+			nerr(v, r, "store to tensor '%s' inside a reduce body; a reduce computes its "
+			    "yields only", in->acc.tensor >= 0 && in->acc.tensor < f->ntensors ?
+			    f->tensors[in->acc.tensor].name : "?");
 	}
 	if (ok)
-		check_types(v, r, wh);
+		check_types(v, r);
 	if (in->op != OP_STORE)
 		define(v, r);
 }
@@ -805,8 +745,8 @@ walk_loop(Verifier *v, Ref r)
 			err(v, loc, "result %d of reduce '%s' has an invalid type", k, var);
 		} else if (rt.kind != yt.kind || (rt.kind == TY_FIX && rt.frac != yt.frac)) {
 			err(v, loc, "result %d of reduce '%s' has type %s but its yield has type %s; the "
-			    "sum keeps the kind%s of its terms", k, var, type_str(rt, tb),
-			    type_str(yt, ub), rt.kind == TY_FIX && yt.kind == TY_FIX ?
+			    "sum keeps the kind%s of its terms", k, var, ir_type_str(rt, tb),
+			    ir_type_str(yt, ub), rt.kind == TY_FIX && yt.kind == TY_FIX ?
 			    " and the fraction bits" : "");
 		}
 		define(v, res);
@@ -830,13 +770,6 @@ walk_block(Verifier *v, const Block *b)
 
 /* ---- races -------------------------------------------------------------------------------- */
 
-/* Whether loop a encloses loop b (or is it). */
-static int
-encloses(const Func *f, Ref a, Ref b)
-{
-	return a == b || inside(f, b, a);
-}
-
 /* Whether index x of one iteration of foreach L can never equal index y of another iteration.
  * Variables of loops enclosing L are the same in both; L's variable differs; variables of loops
  * inside L are free in each. With x = a*v1 + rx and y = a*v2 + ry, x - y = a*(v1 - v2) + r
@@ -846,32 +779,8 @@ static int
 dim_disjoint(const Func *f, Ref L, const Affine *x, const Affine *y)
 {
 	int64_t ax = coef_of(x, L), ay = coef_of(y, L), ext = f->nodes[L].l.extent;
-	Ival R;
-	int i;
+	Ival R = range_diff(f, x, y, L, L);
 
-	R.lo = R.hi = sadd(x->c, -y->c);
-	for (i = 0; i < x->nterm; i++) {
-		Ref t = x->t[i].loop;
-
-		if (t == L)
-			continue;
-		if (encloses(f, t, L))  /* shared: cancels against y's term */
-			add_term(f, &R, t, x->t[i].coef - coef_of(y, t));
-		else
-			add_term(f, &R, t, x->t[i].coef);
-	}
-	for (i = 0; i < y->nterm; i++) {
-		Ref t = y->t[i].loop;
-
-		if (t == L)
-			continue;
-		if (encloses(f, t, L)) {
-			if (!coef_of(x, t))
-				add_term(f, &R, t, -y->t[i].coef);
-		} else {
-			add_term(f, &R, t, -y->t[i].coef);
-		}
-	}
 	if (ax == ay) {
 		int64_t A = ax < 0 ? -ax : ax, M = smul(A, ext - 1);
 
@@ -883,18 +792,6 @@ dim_disjoint(const Func *f, Ref L, const Affine *x, const Affine *y)
 	add_term(f, &R, L, ax);
 	add_term(f, &R, L, -ay);
 	return R.lo > 0 || R.hi < 0;
-}
-
-static int
-disjoint(const Func *f, Ref L, const Access *a, const Access *b)
-{
-	int d;
-
-	for (d = 0; d < a->ndim; d++) {
-		if (dim_disjoint(f, L, &a->idx[d], &b->idx[d]))
-			return 1;
-	}
-	return 0;
 }
 
 /* The nearest sequential loop enclosing L, or 0. */
@@ -915,14 +812,14 @@ check_region(Verifier *v, const Region *g)
 {
 	const Func *f = v->f;
 	char *done = calloc((size_t)(f->ntensors ? f->ntensors : 1), 1);
-	int i, j;
+	int i, j, d;
 
 	if (!done)
 		IR_BUG("out of memory");
 	for (i = g->begin; i < g->end; i++) {
 		for (j = i; j < g->end; j++) {
 			const Instr *x = &f->nodes[v->acc[i]].i, *y = &f->nodes[v->acc[j]].i;
-			const Instr *st, *other;
+			const Instr *st = x->op == OP_STORE ? x : y, *other = st == x ? y : x;
 			char sb[256], ob[256], hint[96];
 			Ref s;
 
@@ -930,10 +827,12 @@ check_region(Verifier *v, const Region *g)
 				continue;
 			if (x->op != OP_STORE && y->op != OP_STORE)
 				continue;
-			if (disjoint(f, g->loop, &x->acc, &y->acc))
+			for (d = 0; d < x->acc.ndim; d++) {
+				if (dim_disjoint(f, g->loop, &x->acc.idx[d], &y->acc.idx[d]))
+					break;
+			}
+			if (d < x->acc.ndim)
 				continue;
-			st = x->op == OP_STORE ? x : y;
-			other = st == x ? y : x;
 			hint[0] = 0;
 			if (other->op == OP_STORE)
 				put(hint, sizeof hint, "each iteration must write its own elements");
@@ -941,8 +840,8 @@ check_region(Verifier *v, const Region *g)
 				put(hint, sizeof hint, "double-buffer it: write step %s+1", var_name(f, s));
 			else
 				put(hint, sizeof hint, "double-buffer it");
-			err(v, f->nodes[v->acc[i]].loc, "race in foreach '%s': tensor '%s' is written at %s "
-			    "and %s at %s by different iterations (%s)", var_name(f, g->loop),
+			err(v, f->nodes[v->acc[st == x ? i : j]].loc, "race in foreach '%s': tensor '%s' "
+			    "is written at %s and %s at %s by different iterations (%s)", var_name(f, g->loop),
 			    f->tensors[st->acc.tensor].name, access_str(f, &st->acc, sb, sizeof sb),
 			    other->op == OP_STORE ? "written" : "read",
 			    access_str(f, &other->acc, ob, sizeof ob), hint);
@@ -972,8 +871,7 @@ ir_verify(const Func *f)
 		IR_BUG("out of memory");
 	check_tensors(&v);
 	if (check_tree(&v, &f->body, 0) == 0) {
-		check_orphans(&v);
-		check_loop_names(&v);
+		check_nodes(&v);
 		walk_block(&v, &f->body);
 		for (i = 0; i < v.nreg; i++)
 			check_region(&v, &v.reg[i]);

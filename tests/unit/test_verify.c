@@ -899,7 +899,7 @@ test_structure(void)
 	F->nodes[i].l.body.n = ir_alloc(&C.arena, sizeof(Ref));
 	F->nodes[i].l.body.n[0] = 99;
 	F->nodes[i].l.body.len = F->nodes[i].l.body.cap = 1;
-	expect_err(1, "the body of loop 'i' holds node 99, which does not exist");
+	expect_err(1, "the body of 'i' holds node 99, which does not exist");
 	end();
 }
 
