@@ -8,6 +8,7 @@
 
 #include "../deepbench/db.h"
 #include "../frontend/fe.h"
+#include "../cpu/cpu.h"
 #include "../ir/exec.h"
 #include "../passes/passes.h"
 #include "driver.h"
@@ -21,6 +22,7 @@ typedef struct Unit {
 	Func *ir;                  /* the latest form of the cell */
 	Func *fp32;                /* the fused fp32 nest: the reference for the quantization error */
 	PassStats unfused, fused;
+	int cpu;                   /* --target cpu: the host via LLVM, not a fabric */
 } Unit;
 
 /* A stage of the pipeline and how --dump-after prints its result. */
@@ -55,6 +57,7 @@ static const struct {
 } emit_kinds[] = {
 	{"spec", EMIT_SPEC},
 	{"ir", EMIT_IR},
+	{"obj", EMIT_OBJ},
 };
 
 const char *
@@ -155,9 +158,15 @@ load_spec(Ctx *c, const char *input, CellSpec *spec)
 static int
 run_frontend(Unit *u)
 {
+	const char *target = u->o->target;
+
 	if (load_spec(u->c, u->o->inputs[0], &u->spec) < 0)
 		return -1;
-	return fe_resolve_target(u->c, &u->spec, u->o->arch, u->o->target, &u->target);
+	if (target && !strcmp(target, "cpu")) {
+		u->cpu = 1;
+		target = NULL;  /* the fabric stays the spec's, for the summary's storage figures */
+	}
+	return fe_resolve_target(u->c, &u->spec, u->o->arch, target, &u->target);
 }
 
 static void
@@ -170,6 +179,12 @@ static void
 dump_ir(const Unit *u, FILE *out)
 {
 	ir_print(u->ir, out);
+}
+
+static void
+dump_header(const Unit *u, FILE *out)
+{
+	cpu_emit_header(u->ir, out);
 }
 
 /* A pass's result must pass the verifier: a failure there is a bug of the pass. */
@@ -305,9 +320,29 @@ print_fusion(const Unit *u, FILE *out)
 	        kib(b->store_bytes));
 }
 
-enum { ERROR_MAX_MACS = 20 * 1000 * 1000 };  /* larger cells: too slow for the interpreter */
+enum { ERROR_MAX_MACS = 2000 * 1000 * 1000 };  /* a few seconds of the JIT */
 
-/* The quantization error of h against the fp32 nest, over all steps, by the interpreter. */
+/* Runs f by the JIT (the interpreter computes the same, much more slowly). */
+static int
+execute(Ctx *c, const Func *f, Memory *m)
+{
+	CpuJit *j;
+	int rc;
+
+	if (ir_mem_init(f, m) < 0)
+		return -1;
+	if (!(j = cpu_jit_new(c, f, NULL))) {
+		ir_mem_free(m);
+		return -1;
+	}
+	rc = cpu_jit_run(j, m);
+	cpu_jit_free(j);
+	if (rc < 0)
+		ir_mem_free(m);
+	return rc;
+}
+
+/* The quantization error of h against the fp32 nest, over all steps. */
 static void
 print_quant_error(Unit *u, FILE *out)
 {
@@ -318,18 +353,17 @@ print_quant_error(Unit *u, FILE *out)
 	if (u->spec.prec.kind == PREC_FP32 || !u->fp32)
 		return;
 	if (macs > ERROR_MAX_MACS) {
-		fprintf(out, "  quantization error not measured: %lld MACs is more than the "
-		        "interpreter's budget of %d\n", (long long)macs, ERROR_MAX_MACS);
+		fprintf(out, "  quantization error not measured: %lld MACs is more than the budget "
+		        "of %d\n", (long long)macs, ERROR_MAX_MACS);
 		return;
 	}
-	if (ir_mem_init(u->fp32, &mf) < 0)
+	if (execute(u->c, u->fp32, &mf) < 0)
 		return;
-	if (ir_mem_init(u->ir, &mq) < 0) {
+	if (execute(u->c, u->ir, &mq) < 0) {
 		ir_mem_free(&mf);
 		return;
 	}
-	if (ir_interp(u->fp32, &mf) == 0 && ir_interp(u->ir, &mq) == 0 &&
-	    ir_compare(u->fp32, &mf, u->ir, &mq, "h", &d) == 0)
+	if (ir_compare(u->fp32, &mf, u->ir, &mq, "h", &d) == 0)
 		fprintf(out, "  quantization h vs fp32 over %lld values: max abs error %.3g, mean "
 		        "%.3g\n", (long long)d.n, d.max_abs, d.mean_abs);
 	ir_mem_free(&mf);
@@ -399,6 +433,16 @@ write_outputs(Unit *u)
 	if ((u->o->emit & EMIT_IR) && write_file(u, dir, ir_sprintf(&c->arena, "%s.rir",
 	                                                              u->spec.name), dump_ir) < 0)
 		return -1;
+	if (u->o->emit & EMIT_OBJ) {
+		const char *obj = ir_sprintf(&c->arena, "%s/%s.o", dir, u->spec.name);
+
+		if (cpu_emit_object(c, u->ir, obj) < 0 ||
+		    write_file(u, dir, ir_sprintf(&c->arena, "%s.h", u->spec.name), dump_header) < 0)
+			return -1;
+		if (u->o->verbosity >= 0)
+			printf("  cpu          %s: a native object for this host; %s.h declares its "
+			       "function and buffers\n", obj, u->spec.name);
+	}
 	return 0;
 }
 
@@ -435,6 +479,8 @@ drv_compile(const Options *o)
 		print_fusion(&u, stdout);
 		print_quant_error(&u, stdout);
 	}
+	if (u.cpu)
+		emit |= EMIT_OBJ;
 	if (o->outdir && !emit)
 		emit = EMIT_SPEC | EMIT_IR;  /* -o alone writes everything there is */
 	if (emit) {
