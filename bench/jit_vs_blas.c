@@ -1,4 +1,5 @@
-/* jit_vs_blas: the fused fp32 LSTM step nest, compiled by the LLVM model (fast_reduce), against
+/* jit_vs_blas: the fused fp32 LSTM step nest (the build and fuse passes), compiled by the LLVM
+ * model (fast_reduce), against
  * the unfused OpenBLAS reference on the same weights, batch 1, D = H.
  *
  *   jit_vs_blas [H...]      (default: 256 512 1024 2048)
@@ -15,106 +16,25 @@
 #include "cpu/blasref.h"
 #include "cpu/cpu.h"
 #include "ir/exec.h"
+#include "frontend/fe.h"
 #include "ir/ir.h"
+#include "passes/passes.h"
 
-Func *bench_fused_lstm(Ctx *c, int H, int D, int T);
-
-static Init
-irand(uint64_t seed, double lo, double hi)
+/* The fused fp32 nest as rnnc compiles it: build and fuse on an fp32 spec with exact
+ * activations (what OpenBLAS computes). */
+static Func *
+fused_lstm(Ctx *c, int H, int D, int T)
 {
-	Init in = {0};
+	char text[256];
+	CellSpec s;
+	Func *f;
 
-	in.kind = INIT_RAND;
-	in.seed = seed;
-	in.lo = lo;
-	in.hi = hi;
-	return in;
-}
-
-static Access
-acc(const Func *f, int t, int n, Affine i0, Affine i1, Affine i2)
-{
-	Affine idx[3] = {i0, i1, i2};
-
-	(void)n;
-	return ir_access(f, t, idx);
-}
-
-/* seq t { foreach k D { xh[t,k] = x[t,k] }
- *         foreach i H { reduce k D+H: acc_g += w[g,i,k] * xh[t,k] (g = i, j, f, o);
- *                       a_g = acc_g + bx[g,i] + bh[g,i]; c = σ(a_i) tanh(a_j) + σ(a_f) c;
- *                       h = σ(a_o) tanh(c); h[t+1,i] = xh[t+1,D+i] = h } }
- * with w = concat(wx, uh) and the weights drawn as docs/numerics.md says. */
-Func *
-bench_fused_lstm(Ctx *c, int H, int D, int T)
-{
-	Func *f = ir_func_new(c, "fused_lstm");
-	Builder b = {f, 0, {0}};
-	Type F = ir_f32();
-	double s = 1.0 / sqrt((double)H);
-	int32_t d[3];
-	Init z = {0}, cat = {0};
-	int tx, twx, tuh, tbx, tbh, tw, tc, th, txh, g;
-	Ref lt, lk, li, lr, v, xv, res[4], a[4], gi, gj, gf, go, cp, cn, hn;
-	Affine K0 = ir_aff_const(0);
-
-	z.kind = INIT_ZERO;
-	d[0] = T, d[1] = D;
-	tx = ir_add_tensor(f, "x", F, MEM_DRAM, ROLE_INPUT, 2, d, irand(1, -1, 1));
-	d[0] = 4, d[1] = H, d[2] = D;
-	twx = ir_add_tensor(f, "wx", F, MEM_DRAM, ROLE_PARAM, 3, d, irand(2, -s, s));
-	d[2] = H;
-	tuh = ir_add_tensor(f, "uh", F, MEM_DRAM, ROLE_PARAM, 3, d, irand(3, -s, s));
-	tbx = ir_add_tensor(f, "bx", F, MEM_DRAM, ROLE_PARAM, 2, d, irand(4, -s, s));
-	tbh = ir_add_tensor(f, "bh", F, MEM_DRAM, ROLE_PARAM, 2, d, irand(5, -s, s));
-	cat.kind = INIT_CONCAT;
-	cat.src[0] = twx;
-	cat.src[1] = tuh;
-	d[2] = D + H;
-	tw = ir_add_tensor(f, "w", F, MEM_DRAM, ROLE_PARAM, 3, d, cat);
-	d[0] = H;
-	tc = ir_add_tensor(f, "c", F, MEM_DRAM, ROLE_STATE, 1, d, z);
-	d[0] = T + 1, d[1] = H;
-	th = ir_add_tensor(f, "h", F, MEM_DRAM, ROLE_OUTPUT, 2, d, z);
-	d[1] = D + H;
-	txh = ir_add_tensor(f, "xh", F, MEM_DRAM, ROLE_TEMP, 2, d, z);
-
-	lt = ir_b_loop(&b, LOOP_SEQ, "t", T);
-	b.at = lt;
-	lk = ir_b_loop(&b, LOOP_FOREACH, "k0", D);
-	b.at = lk;
-	v = ir_b_load(&b, acc(f, tx, 2, ir_aff_var(lt), ir_aff_var(lk), K0));
-	ir_b_store(&b, acc(f, txh, 2, ir_aff_var(lt), ir_aff_var(lk), K0), v);
-	b.at = lt;
-	li = ir_b_loop(&b, LOOP_FOREACH, "i", H);
-	b.at = li;
-	lr = ir_b_loop(&b, LOOP_REDUCE, "k", D + H);
-	b.at = lr;
-	xv = ir_b_load(&b, acc(f, txh, 2, ir_aff_var(lt), ir_aff_var(lr), K0));
-	for (g = 0; g < 4; g++) {
-		v = ir_b_load(&b, acc(f, tw, 3, ir_aff_const(g), ir_aff_var(li), ir_aff_var(lr)));
-		res[g] = ir_b_result(f, lr, F, ir_b_op(&b, OP_MUL, F, v, xv));
-	}
-	b.at = li;
-	for (g = 0; g < 4; g++) {
-		Ref bx = ir_b_load(&b, acc(f, tbx, 2, ir_aff_const(g), ir_aff_var(li), K0));
-		Ref bh = ir_b_load(&b, acc(f, tbh, 2, ir_aff_const(g), ir_aff_var(li), K0));
-
-		a[g] = ir_b_op(&b, OP_ADD, F, ir_b_op(&b, OP_ADD, F, res[g], bx), bh);
-	}
-	gi = ir_b_op(&b, OP_SIGMOID, F, a[0], 0);
-	gj = ir_b_op(&b, OP_TANH, F, a[1], 0);
-	gf = ir_b_op(&b, OP_SIGMOID, F, a[2], 0);
-	go = ir_b_op(&b, OP_SIGMOID, F, a[3], 0);
-	cp = ir_b_load(&b, acc(f, tc, 1, ir_aff_var(li), K0, K0));
-	cn = ir_b_op(&b, OP_ADD, F, ir_b_op(&b, OP_MUL, F, gi, gj), ir_b_op(&b, OP_MUL, F, gf, cp));
-	ir_b_store(&b, acc(f, tc, 1, ir_aff_var(li), K0, K0), cn);
-	hn = ir_b_op(&b, OP_MUL, F, go, ir_b_op(&b, OP_TANH, F, cn, 0));
-	ir_b_store(&b, acc(f, th, 2, ir_aff_add(ir_aff_var(lt), ir_aff_const(1)), ir_aff_var(li), K0),
-	           hn);
-	ir_b_store(&b, acc(f, txh, 2, ir_aff_add(ir_aff_var(lt), ir_aff_const(1)),
-	                   ir_aff_add(ir_aff_const(D), ir_aff_var(li)), K0), hn);
-	return f;
+	snprintf(text, sizeof text, "name: lstm\ncell: lstm\nhidden: %d\ninput: %d\ntimesteps: %d\n"
+	         "precision: {type: fp32}\nactivation: {impl: exact}\n", H, D, T);
+	if (fe_parse_spec(c, "bench.yaml", text, strlen(text), &s) < 0)
+		return NULL;
+	f = pass_fuse(pass_build(c, &s));
+	return f && !ir_verify(f) ? f : NULL;
 }
 
 static double
@@ -181,9 +101,9 @@ bench_one(int H, int *met)
 	int64_t k;
 
 	ir_ctx_init(&c);
-	f = bench_fused_lstm(&c, H, D, T);
+	f = fused_lstm(&c, H, D, T);
 	o.fast_reduce = 1;
-	if (ir_mem_init(f, &m) != 0 || !(j = cpu_jit_new(&c, f, &o))) {
+	if (!f || ir_mem_init(f, &m) != 0 || !(j = cpu_jit_new(&c, f, &o))) {
 		ir_print_diags(&c, stderr);
 		ir_ctx_free(&c);
 		return -1;
