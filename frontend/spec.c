@@ -75,8 +75,8 @@ set_defaults(CellSpec *s)
 	memset(s, 0, sizeof *s);
 	s->batch = 1;
 	s->prec.kind = PREC_FIXED;
-	s->prec.weight = (FixedFmt){8, 6};
-	s->prec.act = (FixedFmt){8, 6};
+	s->prec.weight = (FixedFmt){8, 7};
+	s->prec.act = (FixedFmt){8, 7};
 	s->prec.cell = (FixedFmt){16, 10};
 	s->prec.accum_bits = 32;
 	s->act.impl = ACT_LUT;
