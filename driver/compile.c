@@ -446,8 +446,9 @@ write_outputs(Unit *u)
 	return 0;
 }
 
-static int
-finish(Ctx *c, int rc)
+/* Prints the diagnostics, frees the context; 1 if there were errors, else rc. */
+int
+drv_finish(Ctx *c, int rc)
 {
 	ir_print_diags(c, stderr);
 	if (c->nerrors)
@@ -468,10 +469,10 @@ drv_compile(const Options *o)
 	c.verbosity = o->verbosity;
 	for (i = 0; i < NPASS; i++) {
 		if (pipeline[i].run(&u) < 0 || c.nerrors)
-			return finish(&c, 1);
+			return drv_finish(&c, 1);
 		if (o->dump_after && !strcmp(o->dump_after, pipeline[i].name)) {
 			pipeline[i].dump(&u, stdout);
-			return finish(&c, 0);
+			return drv_finish(&c, 0);
 		}
 	}
 	if (o->verbosity >= 0) {
@@ -491,7 +492,7 @@ drv_compile(const Options *o)
 		write_outputs(&u);
 		u.o = o;
 	}
-	return finish(&c, 0);
+	return drv_finish(&c, 0);
 }
 
 int
@@ -521,7 +522,7 @@ drv_print_target(const Options *o, const char *arg)
 		fe_builtin_target_load(&c, arg, (Loc){0}, &t);
 	else if (fe_load_target(&c, arg, &t) == 0)
 		fe_print_target(&t, stdout);
-	return finish(&c, 0);
+	return drv_finish(&c, 0);
 }
 
 typedef struct Row {
@@ -592,7 +593,7 @@ problem_table(const Options *o, int all)
 			r->mib = mib(w);
 			r->fits = w <= ir_target_onchip_bytes(&t);
 		}
-		if (finish(&c, 0))
+		if (drv_finish(&c, 0))
 			rc = 1;
 	}
 	qsort(rows, nrows, sizeof *rows, cmp_rows);

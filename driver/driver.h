@@ -40,5 +40,6 @@ int drv_bench(const Options *o);
 int drv_print_target(const Options *o, const char *name_or_file);
 int drv_list_deepbench(const Options *o);
 int drv_opt(const Options *o);
+int drv_finish(Ctx *c, int rc);
 
 #endif

@@ -7,15 +7,6 @@
 #include "../passes/passes.h"
 #include "driver.h"
 
-static int
-finish(Ctx *c, int rc)
-{
-	ir_print_diags(c, stderr);
-	if (c->nerrors)
-		rc = 1;
-	ir_ctx_free(c);
-	return rc;
-}
 
 static Func *
 run_pass(Func *f, const char *name, size_t len, const CellSpec *s)
@@ -61,20 +52,20 @@ drv_opt(const Options *o)
 	}
 	if (o->spec ? fe_load_spec(&c, o->spec, &spec) < 0
 	            : fe_parse_spec(&c, "<defaults>", defaults, sizeof defaults - 1, &spec) < 0)
-		return finish(&c, 1);
+		return drv_finish(&c, 1);
 	if (!(src = fe_read_file(&c, o->inputs[0])) || !(f = ir_parse(&c, src)) || ir_verify(f))
-		return finish(&c, 1);
+		return drv_finish(&c, 1);
 	for (p = o->passes ? o->passes : ""; *p;) {
 		size_t len = strcspn(p, ",");
 
 		if (!(f = run_pass(f, p, len, &spec)))
-			return finish(&c, 1);
+			return drv_finish(&c, 1);
 		if (ir_verify(f)) {
 			ir_note(&c, (Loc){0}, "this is a bug of the '%.*s' pass", (int)len, p);
-			return finish(&c, 1);
+			return drv_finish(&c, 1);
 		}
 		p += len + (p[len] == ',');
 	}
 	ir_print(f, stdout);
-	return finish(&c, 0);
+	return drv_finish(&c, 0);
 }

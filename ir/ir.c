@@ -189,6 +189,29 @@ ir_find_tensor(const Func *f, const char *name)
 	return -1;
 }
 
+static int
+has_var(const Func *f, const char *name)
+{
+	int i;
+
+	for (i = 1; f && i < f->nnodes; i++) {
+		if (f->nodes[i].kind == N_LOOP && !strcmp(f->nodes[i].l.var, name))
+			return 1;
+	}
+	return 0;
+}
+
+const char *
+ir_fresh_var(const Func *f, const Func *also, const char *base)
+{
+	const char *name = base;
+	int n = 1;
+
+	while (has_var(f, name) || has_var(also, name))
+		name = ir_sprintf(&f->c->arena, "%s%d", base, n++);
+	return name;
+}
+
 static void
 block_push(Arena *a, Block *b, Ref r)
 {

@@ -197,6 +197,9 @@ Func *ir_func_new(Ctx *c, const char *name);
 /* A deep copy (passes build new functions from old ones; this is for those that change little). */
 Func *ir_func_clone(const Func *f);
 int ir_find_tensor(const Func *f, const char *name);  /* -1 when there is none */
+/* `base`, or base with a number appended, such that no loop of f (nor of also, when not NULL)
+ * has that variable: for passes that make new loops while copying old ones. */
+const char *ir_fresh_var(const Func *f, const Func *also, const char *base);
 
 static inline Node *ir_node(const Func *f, Ref r) { return &f->nodes[r]; }
 

@@ -452,22 +452,11 @@ fresh_tensor(const Func *f, const char *base)
 	return name;
 }
 
+/* A loop variable new to both functions. */
 static const char *
-fresh_var(const Func *f, const char *base)
+fresh_var(const Fuse *fu, const char *base)
 {
-	const char *name = base;
-	int i, n = 1, clash;
-
-	do {
-		clash = 0;
-		for (i = 1; i < f->nnodes; i++) {
-			if (f->nodes[i].kind == N_LOOP && !strcmp(f->nodes[i].l.var, name))
-				clash = 1;
-		}
-		if (clash)
-			name = ir_sprintf(&f->c->arena, "%s%d", base, n++);
-	} while (clash);
-	return name;
+	return ir_fresh_var(fu->dst, fu->src, base);
 }
 
 static void
@@ -505,10 +494,10 @@ copy_nest(Fuse *fu, const Access *proto, int from, int to, int n, int64_t off, A
 	Access src, dst;
 	int d;
 
-	bl = ir_b_loop(b, LOOP_FOREACH, fresh_var(fu->dst, bvar),
+	bl = ir_b_loop(b, LOOP_FOREACH, fresh_var(fu, bvar),
 	               fu->src->nodes[fu->kb[0]].l.extent);
 	b->at = bl;
-	kl = ir_b_loop(b, LOOP_FOREACH, fresh_var(fu->dst, kvar), n);
+	kl = ir_b_loop(b, LOOP_FOREACH, fresh_var(fu, kvar), n);
 	b->at = kl;
 	fu->m.var[fu->kb[0]] = ir_aff_var(bl);
 	fu->m.var[fu->t] = tval;
@@ -569,7 +558,7 @@ emit_reduce(Fuse *fu, int first, int last)
 	int nl = 0, r;
 
 	b->loc = f->nodes[fu->red[first].loop].loc;
-	loop = ir_b_loop(b, LOOP_REDUCE, fresh_var(fu->dst, "k"), n);
+	loop = ir_b_loop(b, LOOP_REDUCE, fresh_var(fu, "k"), n);
 	b->at = loop;
 	for (r = first; r <= last; r++) {
 		Red *rd = &fu->red[r];
@@ -843,11 +832,11 @@ pass_fuse(const Func *src)
 			fu.m.var[t] = ir_aff_var(nt);
 		}
 		fu.b.loc = src->nodes[fu.kb[0]].loc;
-		fb = ir_b_loop(&fu.b, LOOP_FOREACH, fresh_var(fu.dst, "b"),
+		fb = ir_b_loop(&fu.b, LOOP_FOREACH, fresh_var(&fu, "b"),
 		               src->nodes[fu.kb[0]].l.extent);
 		fu.b.at = fb;
 		fu.b.loc = src->nodes[fu.ki[0]].loc;
-		fi = ir_b_loop(&fu.b, LOOP_FOREACH, fresh_var(fu.dst, "i"),
+		fi = ir_b_loop(&fu.b, LOOP_FOREACH, fresh_var(&fu, "i"),
 		               src->nodes[fu.ki[0]].l.extent);
 		fu.b.at = fi;
 		for (k = 0; k < fu.nk; k++) {

@@ -23,24 +23,6 @@ typedef struct Sched {
 	int failed;
 } Sched;
 
-/* A variable name not used by any loop of the function yet. */
-static const char *
-fresh_var(Func *f, const char *base, const char *suffix)
-{
-	const char *name = ir_sprintf(&f->c->arena, "%s_%s", base, suffix);
-	int i, n = 1, clash;
-
-	do {
-		clash = 0;
-		for (i = 1; i < f->nnodes; i++) {
-			if (f->nodes[i].kind == N_LOOP && !strcmp(f->nodes[i].l.var, name))
-				clash = 1;
-		}
-		if (clash)
-			name = ir_sprintf(&f->c->arena, "%s_%s%d", base, suffix, n++);
-	} while (clash);
-	return name;
-}
 
 static int
 holds_reduce(const Func *f, const Block *b)
@@ -162,9 +144,9 @@ tile_reduce(Builder *b, Sched *s, Ref r)
 	b->loc = src->nodes[r].loc;
 	for (j = 0; j < nl; j++) {
 		int64_t stride = 1;
+		const char *var = ir_sprintf(&dst->c->arena, "%s_%s", l->var, suffix[j]);
 
-		lv[j] = new_loop(b, LOOP_REDUCE, fresh_var(dst, l->var, suffix[j]), ext[j], par[j],
-		                 vec[j]);
+		lv[j] = new_loop(b, LOOP_REDUCE, ir_fresh_var(dst, src, var), ext[j], par[j], vec[j]);
 		for (i = j + 1; i < nl; i++)
 			stride *= ext[i];
 		k = ir_aff_add(k, ir_aff_scale(ir_aff_var(lv[j]), stride));
