@@ -9,6 +9,7 @@
 #include "../deepbench/db.h"
 #include "../frontend/fe.h"
 #include "../ir/exec.h"
+#include "../passes/map.h"
 #include "../passes/passes.h"
 #include "driver.h"
 
@@ -21,6 +22,10 @@ typedef struct Unit {
 	Func *ir;                  /* the latest form of the cell */
 	Func *fp32;                /* the fused fp32 nest: the reference for the quantization error */
 	PassStats unfused, fused;
+	Knobs knobs;               /* the schedule applied: the spec's, defaults for the others */
+	int defaulted;             /* some knob was not pinned and got its default */
+	int no_default;            /* ... and no default schedule maps */
+	Mapping *map;              /* the mapped design of one step */
 } Unit;
 
 /* A stage of the pipeline and how --dump-after prints its result. */
@@ -38,6 +43,8 @@ static int run_fuse(Unit *u);
 static int run_quantize(Unit *u);
 static int run_schedule(Unit *u);
 static void dump_ir(const Unit *u, FILE *out);
+static int run_map(Unit *u);
+static void dump_map(const Unit *u, FILE *out);
 
 /* The pipeline, in order (DESIGN.md). Each IR stage checks its result with the verifier. */
 static const Pass pipeline[] = {
@@ -46,6 +53,7 @@ static const Pass pipeline[] = {
 	{"fuse", run_fuse, dump_ir},
 	{"quantize", run_quantize, dump_ir},
 	{"schedule", run_schedule, dump_ir},
+	{"map", run_map, dump_map},
 };
 enum { NPASS = sizeof pipeline / sizeof pipeline[0] };
 
@@ -212,14 +220,42 @@ run_quantize(Unit *u)
 	return verified(u, pass_quantize(u->ir, &u->spec), "quantize");
 }
 
-/* The knobs the spec pins; the others stay as they are until the design-space search. */
+/* The knobs the spec pins; the others get the default schedule of map_default_knobs (the
+ * smallest hu x ru that maps, rv = lanes x packing) until the design-space search replaces it. */
 static int
 run_schedule(Unit *u)
 {
 	const Knobs *k = &u->spec.knobs;
-	PassKnobs pk = {k->hu, k->ru, k->rv, k->hv};
+	PassKnobs pk;
 
+	u->knobs = *k;
+	if (!k->hu || !k->ru || !k->rv) {
+		u->defaulted = 1;
+		if (map_default_knobs(u->ir, &u->spec, &u->target, &u->knobs) < 0) {
+			if (u->c->nerrors)
+				return -1;
+			u->no_default = 1;
+		}
+	}
+	pk.hu = u->knobs.hu, pk.ru = u->knobs.ru, pk.rv = u->knobs.rv, pk.hv = u->knobs.hv;
 	return verified(u, pass_schedule(u->ir, &pk), "schedule");
+}
+
+static int
+run_map(Unit *u)
+{
+	u->map = map_build(u->c, u->ir, &u->spec, &u->target);
+	if (!u->map && u->no_default)
+		ir_note(u->c, (Loc){0}, "no hu x ru up to the %d PCUs maps onto '%s'; this is the error "
+		        "for hu=%d ru=%d rv=%d", ir_target_pcus(&u->target), u->target.name,
+		        u->knobs.hu, u->knobs.ru, u->knobs.rv);
+	return u->map ? 0 : -1;
+}
+
+static void
+dump_map(const Unit *u, FILE *out)
+{
+	map_print(u->map, out);
 }
 
 static double
@@ -433,6 +469,9 @@ drv_compile(const Options *o)
 	if (o->verbosity >= 0) {
 		print_summary(&u.spec, &u.target, stdout);
 		print_fusion(&u, stdout);
+		printf("  mapping      hu=%d ru=%d rv=%d%s: ", u.map->hu, u.map->ru, u.map->rv,
+		       u.defaulted ? " (default schedule)" : "");
+		map_summary(u.map, stdout);
 		print_quant_error(&u, stdout);
 	}
 	if (o->outdir && !emit)
