@@ -245,7 +245,8 @@ static int
 run_map(Unit *u)
 {
 	u->map = map_build(u->c, u->ir, &u->spec, &u->target);
-	if (!u->map && u->no_default)
+	if (!u->map && u->no_default &&
+	    ir_spec_weight_bytes(&u->spec) <= ir_target_onchip_bytes(&u->target))
 		ir_note(u->c, (Loc){0}, "no hu x ru up to the %d PCUs maps onto '%s'; this is the error "
 		        "for hu=%d ru=%d rv=%d", ir_target_pcus(&u->target), u->target.name,
 		        u->knobs.hu, u->knobs.ru, u->knobs.rv);
