@@ -10,6 +10,7 @@
 #include "../frontend/fe.h"
 #include "../cpu/cpu.h"
 #include "../ir/exec.h"
+#include "../passes/map.h"
 #include "../passes/passes.h"
 #include "driver.h"
 
@@ -23,6 +24,12 @@ typedef struct Unit {
 	Func *fp32;                /* the fused fp32 nest: the reference for the quantization error */
 	PassStats unfused, fused;
 	int cpu;                   /* --target cpu: the host via LLVM, not a fabric */
+	Knobs knobs;               /* the schedule applied: the spec's, defaults for the others */
+	int defaulted;             /* some knob was not pinned and got its default */
+	int no_default;            /* ... and no default schedule maps */
+	int sized;                 /* the weights did not fit: the fabric was sized to hold them */
+	int rows0, cols0;          /* ... from this grid */
+	Mapping *map;              /* the mapped design of one step (none for --target cpu) */
 } Unit;
 
 /* A stage of the pipeline and how --dump-after prints its result. */
@@ -40,6 +47,9 @@ static int run_fuse(Unit *u);
 static int run_quantize(Unit *u);
 static int run_schedule(Unit *u);
 static void dump_ir(const Unit *u, FILE *out);
+static int run_map(Unit *u);
+static double mib(int64_t bytes);
+static void dump_map(const Unit *u, FILE *out);
 
 /* The pipeline, in order (DESIGN.md). Each IR stage checks its result with the verifier. */
 static const Pass pipeline[] = {
@@ -48,6 +58,7 @@ static const Pass pipeline[] = {
 	{"fuse", run_fuse, dump_ir},
 	{"quantize", run_quantize, dump_ir},
 	{"schedule", run_schedule, dump_ir},
+	{"map", run_map, dump_map},
 };
 enum { NPASS = sizeof pipeline / sizeof pipeline[0] };
 
@@ -227,14 +238,61 @@ run_quantize(Unit *u)
 	return verified(u, pass_quantize(u->ir, &u->spec), "quantize");
 }
 
-/* The knobs the spec pins; the others stay as they are until the design-space search. */
+/* The knobs the spec pins; the others get the default schedule of map_default_knobs (the
+ * smallest hu x ru that maps, rv = lanes x packing) until the design-space search replaces it. */
 static int
 run_schedule(Unit *u)
 {
 	const Knobs *k = &u->spec.knobs;
-	PassKnobs pk = {k->hu, k->ru, k->rv, k->hv};
+	PassKnobs pk;
 
+	u->knobs = *k;
+	/* Weights that do not fit: the fabric grows to hold them (streaming them from DRAM is not
+	 * modelled yet); the summary says so. */
+	if (!u->cpu && ir_spec_weight_bytes(&u->spec) > ir_target_onchip_bytes(&u->target)) {
+		int rows, cols;
+
+		if (map_fabric_for(&u->spec, &u->target, &rows, &cols) < 0) {
+			ir_error(u->c, u->spec.loc, "the weights need %.2f MiB: no fabric up to 1024 x 1024 "
+			         "of '%s' holds them", mib(ir_spec_weight_bytes(&u->spec)), u->target.name);
+			return -1;
+		}
+		u->sized = 1;
+		u->rows0 = u->target.rows;
+		u->cols0 = u->target.cols;
+		u->target.rows = rows;
+		u->target.cols = cols;
+	}
+	if (!k->hu || !k->ru || !k->rv) {
+		u->defaulted = 1;
+		if (map_default_knobs(u->ir, &u->spec, &u->target, &u->knobs) < 0) {
+			if (u->c->nerrors)
+				return -1;
+			u->no_default = 1;
+		}
+	}
+	pk.hu = u->knobs.hu, pk.ru = u->knobs.ru, pk.rv = u->knobs.rv, pk.hv = u->knobs.hv;
 	return verified(u, pass_schedule(u->ir, &pk), "schedule");
+}
+
+static int
+run_map(Unit *u)
+{
+	if (u->cpu)
+		return 0;  /* no fabric */
+	u->map = map_build(u->c, u->ir, &u->spec, &u->target);
+	if (!u->map && u->no_default &&
+	    ir_spec_weight_bytes(&u->spec) <= ir_target_onchip_bytes(&u->target))
+		ir_note(u->c, (Loc){0}, "no hu x ru up to the %d PCUs maps onto '%s'; this is the error "
+		        "for hu=%d ru=%d rv=%d", ir_target_pcus(&u->target), u->target.name,
+		        u->knobs.hu, u->knobs.ru, u->knobs.rv);
+	return u->map ? 0 : -1;
+}
+
+static void
+dump_map(const Unit *u, FILE *out)
+{
+	map_print(u->map, out);
 }
 
 static double
@@ -477,7 +535,18 @@ drv_compile(const Options *o)
 	}
 	if (o->verbosity >= 0) {
 		print_summary(&u.spec, &u.target, stdout);
+		if (u.sized)
+			printf("  fabric       grown from %d x %d to %d x %d (%d PCU + %d PMU, %.2f MiB on "
+			       "chip) to hold the weights; streaming them from DRAM is not modelled "
+			       "yet\n", u.rows0, u.cols0, u.target.rows, u.target.cols,
+			       ir_target_pcus(&u.target), ir_target_pmus(&u.target),
+			       mib(ir_target_onchip_bytes(&u.target)));
 		print_fusion(&u, stdout);
+		if (u.map) {
+			printf("  mapping      hu=%d ru=%d rv=%d%s: ", u.map->hu, u.map->ru, u.map->rv,
+			       u.defaulted ? " (default schedule)" : "");
+			map_summary(u.map, stdout);
+		}
 		print_quant_error(&u, stdout);
 	}
 	if (u.cpu)

@@ -6,7 +6,8 @@
  *   fuse      -> one nest per time step: [x_t; h_{t-1}] concatenated, every gate product in one
  *             reduction over D+H, bias, activation and cell update in its epilogue
  *   quantize  -> fixed point under docs/numerics.md, LUT activations
- *   schedule  -> the knobs hu, ru, rv, hv applied (tiles with predicated tails) */
+ *   schedule  -> the knobs hu, ru, rv, hv applied (tiles with predicated tails)
+ *   map       -> the step as PCUs, PMUs and links on the grid (map.h, docs/mapping.md) */
 #ifndef RNNC_PASSES_H
 #define RNNC_PASSES_H
 

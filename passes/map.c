@@ -1,0 +1,1025 @@
+/* The mapping: the scheduled nest of one time step as PCUs, PMUs and links (see map.h for the
+ * data structure, docs/mapping.md for the rules). This file reads the nest, makes the units and
+ * links and checks the target's constraints; place.c puts the units on the grid.
+ *
+ * Every check reports the constraint by name with its numbers and the knob to change, and
+ * map_build returns NULL: an infeasible design is a user error (or a skipped search candidate),
+ * never a crash. */
+#include <string.h>
+
+#include "map.h"
+#include "passes.h"
+
+typedef struct Build {
+	Ctx *c;
+	Mapping *m;
+	const CellSpec *s;
+	const Target *t;
+	int capunit, caplink;
+	int failed;
+} Build;
+
+static const char *const role_names[NMAPROLE] = {
+	"dot", "combine", "epilogue", "weight", "xh", "lut", "state",
+};
+
+const char *
+map_role_name(MapRole r)
+{
+	IR_ASSERT(r >= 0 && r < NMAPROLE);
+	return role_names[r];
+}
+
+static int
+ceil_div(int64_t a, int64_t b)
+{
+	return (int)((a + b - 1) / b);
+}
+
+static int
+ceil_log2(int64_t n)
+{
+	int lg = 0;
+
+	while (((int64_t)1 << lg) < n)
+		lg++;
+	return lg;
+}
+
+static int
+type_bits(Type t)
+{
+	return t.kind == TY_F32 ? 32 : t.bits;
+}
+
+static int64_t
+type_bytes(Type t)
+{
+	return (type_bits(t) + 7) / 8;
+}
+
+int
+map_pack(const CellSpec *s, const Target *t)
+{
+	int elem = s->prec.kind == PREC_FP32 ? 32 :
+	           s->prec.weight.bits > s->prec.act.bits ? s->prec.weight.bits : s->prec.act.bits;
+	int width = t->pcu.pack_bits;
+
+	while (width < elem)
+		width *= 2;
+	return width < t->pcu.word_bits ? t->pcu.word_bits / width : 1;
+}
+
+/* ---- reading the nest -------------------------------------------------------------------- */
+
+static int
+holds_reduce(const Func *f, const Block *b)
+{
+	int i;
+
+	for (i = 0; i < b->len; i++) {
+		const Node *n = ir_node(f, b->n[i]);
+
+		if (n->kind == N_LOOP && n->l.kind == LOOP_REDUCE)
+			return 1;
+	}
+	return 0;
+}
+
+/* The foreach over hidden units: the one whose body holds the reduction. *batch multiplies
+ * the extents of the foreach loops around it (the batch), which the same units run in turn. */
+static Ref
+find_hidden(const Func *f, const Block *b, int64_t *batch)
+{
+	int i;
+
+	for (i = 0; i < b->len; i++) {
+		const Node *n = ir_node(f, b->n[i]);
+		Ref r;
+		int64_t inner = 1;
+
+		if (n->kind != N_LOOP || n->l.kind != LOOP_FOREACH)
+			continue;
+		if (holds_reduce(f, &n->l.body))
+			return b->n[i];
+		if ((r = find_hidden(f, &n->l.body, &inner))) {
+			*batch *= inner * n->l.extent;
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* The k range a load's predicates allow. */
+static void
+k_range(const Access *a, int32_t *lo, int32_t *hi)
+{
+	int i;
+
+	for (i = 0; i < a->npred; i++) {
+		const Pred *p = &a->pred[i];
+
+		if (p->kind == PRED_GE && p->bound > *lo)
+			*lo = (int32_t)p->bound;
+		if (p->kind == PRED_LT && p->bound < *hi)
+			*hi = (int32_t)p->bound;
+	}
+}
+
+static int
+shape_error(Build *b, Loc loc, const char *what)
+{
+	ir_error(b->c, loc, "cannot map '%s': %s", b->m->name, what);
+	b->failed = 1;
+	return -1;
+}
+
+/* Finds the hidden loop, the reduce levels and the products. */
+static int
+read_nest(Build *b)
+{
+	Mapping *m = b->m;
+	const Func *f = m->f;
+	const Node *hid, *red;
+	Ref time = 0, cur;
+	int64_t batch = 1;
+	int i, j;
+
+	for (i = 0; i < f->body.len && !time; i++) {
+		const Node *n = ir_node(f, f->body.n[i]);
+
+		if (n->kind == N_LOOP && n->l.kind == LOOP_SEQ)
+			time = f->body.n[i];
+	}
+	if (!time)
+		return shape_error(b, f->loc, "no time loop (seq)");
+	m->hidden_loop = find_hidden(f, &ir_node(f, time)->l.body, &batch);
+	if (!m->hidden_loop)
+		return shape_error(b, f->loc, "no foreach loop over hidden units holds a reduction");
+	hid = ir_node(f, m->hidden_loop);
+	m->hu = hid->l.par;
+	m->hv = hid->l.vec;
+	m->B = (int)batch;
+	if (m->hv > 1) {
+		ir_error(b->c, hid->loc, "cannot map '%s': hv = %d (lanes across hidden units) is not "
+		         "supported by the mapping yet; leave schedule.hv unset", m->name, m->hv);
+		b->failed = 1;
+		return -1;
+	}
+	for (i = 0; i < hid->l.body.len; i++) {
+		const Node *n = ir_node(f, hid->l.body.n[i]);
+
+		if (n->kind == N_LOOP) {
+			if (n->l.kind != LOOP_REDUCE || m->reduce)
+				return shape_error(b, n->loc, "the hidden-unit loop holds more than one "
+				                   "reduction");
+			m->reduce = hid->l.body.n[i];
+		}
+	}
+	/* descend through the tiling levels to the body that multiplies */
+	m->ru = m->rv = 1;
+	for (cur = m->reduce;;) {
+		const Node *n = ir_node(f, cur);
+		Ref inner = 0;
+
+		if (n->l.par > 1)
+			m->ru = n->l.par;
+		if (n->l.vec > 1)
+			m->rv = n->l.vec;
+		for (i = 0; i < n->l.body.len; i++) {
+			if (ir_node(f, n->l.body.n[i])->kind == N_LOOP)
+				inner = n->l.body.n[i];
+		}
+		if (!inner)
+			break;
+		cur = inner;
+	}
+	red = ir_node(f, cur);
+	m->nprod = red->l.nres;
+	for (j = 0; j < red->l.nres; j++) {
+		const Node *y = ir_node(f, red->l.yield[j]);
+		const Node *a, *c;
+		MapProduct *p = &m->prod[j];
+
+		if (y->kind != N_INSTR || y->i.op != OP_MUL)
+			return shape_error(b, y->loc, "a reduction yields a value that is not a product");
+		a = ir_node(f, y->i.arg[0]);
+		c = ir_node(f, y->i.arg[1]);
+		if (a->i.op != OP_LOAD || c->i.op != OP_LOAD)
+			return shape_error(b, y->loc, "a product is not of two loads");
+		if (f->tensors[a->i.acc.tensor].role != ROLE_PARAM) {
+			const Node *tmp = a;
+
+			a = c;
+			c = tmp;
+		}
+		if (f->tensors[a->i.acc.tensor].role != ROLE_PARAM ||
+		    f->tensors[a->i.acc.tensor].ndim != 3)
+			return shape_error(b, y->loc, "a product does not read a [gate, row, k] weight "
+			                   "tensor");
+		p->result = j;
+		p->weight = a->i.acc.tensor;
+		p->gate = (int)a->i.acc.idx[0].c;
+		p->k_lo = 0;
+		p->k_hi = m->N;
+		k_range(&a->i.acc, &p->k_lo, &p->k_hi);
+		k_range(&c->i.acc, &p->k_lo, &p->k_hi);
+		m->xh = c->i.acc.tensor;
+	}
+	return 0;
+}
+
+/* ---- building units and links ------------------------------------------------------------ */
+
+static int
+new_unit(Build *b, MapKind kind, MapRole role, const char *name, int near)
+{
+	Mapping *m = b->m;
+	MapUnit *u;
+
+	if (m->nunit == b->capunit) {
+		MapUnit *n;
+
+		b->capunit = b->capunit ? 2 * b->capunit : 64;
+		n = ir_alloc_array(&b->c->arena, (size_t)b->capunit, sizeof *n);
+		if (m->nunit)
+			memcpy(n, m->unit, (size_t)m->nunit * sizeof *n);
+		m->unit = n;
+	}
+	u = &m->unit[m->nunit];
+	u->kind = kind;
+	u->role = role;
+	u->name = name;
+	u->prod = u->gate = u->copy = u->tile = u->seg = u->part = -1;
+	u->near = near;
+	u->row = u->col = -1;
+	u->lanes = u->pack = 1;
+	return m->nunit++;
+}
+
+/* A link from src's output `port` (-1: a new port) to dst; returns the port. */
+static int
+add_link(Build *b, int src, int dst, int vector, int bits, int port, const char *what)
+{
+	Mapping *m = b->m;
+	MapUnit *s = &m->unit[src], *d = &m->unit[dst];
+	MapLink *l;
+
+	if (m->nlink == b->caplink) {
+		MapLink *n;
+
+		b->caplink = b->caplink ? 2 * b->caplink : 128;
+		n = ir_alloc_array(&b->c->arena, (size_t)b->caplink, sizeof *n);
+		if (m->nlink)
+			memcpy(n, m->link, (size_t)m->nlink * sizeof *n);
+		m->link = n;
+	}
+	if (port < 0)
+		port = vector ? s->used.vector_out++ : s->used.scalar_out++;
+	if (vector)
+		d->used.vector_in++;
+	else
+		d->used.scalar_in++;
+	l = &m->link[m->nlink++];
+	l->src = src;
+	l->dst = dst;
+	l->vector = vector;
+	l->bits = bits;
+	l->port = port;
+	l->what = what;
+	return port;
+}
+
+static MapStage *
+stages(Build *b, int n)
+{
+	return ir_alloc_array(&b->c->arena, (size_t)(n ? n : 1), sizeof(MapStage));
+}
+
+static MapStage
+stage(MapStageKind kind, Op op, int cycles, int lanes)
+{
+	MapStage s = {kind, op, 0, cycles < 1 ? 1 : cycles, lanes};
+
+	return s;
+}
+
+/* The k of tile r within [lo, hi). */
+static int64_t
+tile_k(const Mapping *m, int r, int32_t lo, int32_t hi)
+{
+	int64_t n = 0;
+	int kt;
+
+	if (hi > m->N)
+		hi = m->N;
+	for (kt = 0; kt < m->nt; kt++) {
+		int64_t a = ((int64_t)kt * m->ru + r) * m->rv, e = a + m->rv;
+
+		if (a < lo)
+			a = lo;
+		if (e > hi)
+			e = hi;
+		if (e > a)
+			n += e - a;
+	}
+	return n;
+}
+
+/* The stages of one dot product: multiply, in-lane reduce of the packed values, then the
+ * folded reduce-accumulate, or a tree over the lanes and an accumulate. */
+static int
+dot_chain(const Mapping *m, const Target *t, MapStage *st)
+{
+	int lanes = ceil_div(m->rv, m->pack), n = 0, i, l;
+
+	st[n++] = stage(MAP_ST_MUL, OP_MUL, ir_ops[OP_MUL].cycles, lanes);
+	for (i = 0; i < m->inlane; i++)
+		st[n++] = stage(MAP_ST_INLANE, OP_ADD, ir_ops[OP_ADD].cycles, lanes);
+	if (m->folded) {
+		st[n++] = stage(MAP_ST_FOLDED, OP_ADD, ir_target_reduce_latency(t), lanes);
+		return n;
+	}
+	for (l = lanes; l > 1; l = (l + 1) / 2)
+		st[n++] = stage(MAP_ST_TREE, OP_ADD, ir_ops[OP_ADD].cycles, (l + 1) / 2);
+	st[n++] = stage(MAP_ST_ACC, OP_ADD, ir_ops[OP_ADD].cycles, 1);
+	return n;
+}
+
+static int
+weight_slice(Mapping *m, MapSlice *sl, const MapProduct *p, int r, int32_t lo, int32_t hi)
+{
+	const Tensor *w = &m->f->tensors[p->weight];
+
+	memset(sl, 0, sizeof *sl);
+	sl->tensor = p->weight;
+	sl->ndim = 3;
+	sl->lo[0] = p->gate, sl->hi[0] = p->gate + 1;
+	sl->lo[1] = lo, sl->hi[1] = hi;
+	sl->lo[2] = p->k_lo, sl->hi[2] = p->k_hi;
+	sl->k_tile = r, sl->k_tiles = m->ru, sl->k_width = m->rv;
+	sl->elems = (int64_t)(hi - lo) * tile_k(m, r, p->k_lo, p->k_hi);
+	sl->bytes = sl->elems * type_bytes(w->ty);
+	return 0;
+}
+
+/* A slice of a whole tensor, or of the copy's rows [lo, hi) in its last dimension (and of the
+ * gates [glo, ghi) in the first, for a [gate, row] bias). */
+static void
+rows_slice(const Mapping *m, MapSlice *sl, int tensor, int32_t glo, int32_t ghi, int32_t lo,
+           int32_t hi)
+{
+	const Tensor *t = &m->f->tensors[tensor];
+	int d;
+
+	memset(sl, 0, sizeof *sl);
+	sl->tensor = tensor;
+	sl->ndim = t->ndim;
+	sl->elems = 1;
+	for (d = 0; d < t->ndim; d++) {
+		sl->lo[d] = 0;
+		sl->hi[d] = t->dim[d];
+		if (t->mem == MEM_LUT)
+			;
+		else if (d == t->ndim - 1)
+			sl->lo[d] = lo, sl->hi[d] = hi;
+		else if (d == 0 && t->role == ROLE_PARAM)
+			sl->lo[d] = glo, sl->hi[d] = ghi;
+		else if (d == 0 && t->ndim == 3)
+			sl->hi[d] = 2;  /* [step, batch, row]: double-buffered */
+		sl->elems *= sl->hi[d] - sl->lo[d];
+	}
+	sl->bytes = sl->elems * type_bytes(t->ty);
+}
+
+/* Adds a tensor to a PMU's slices, widening the gate range of one already there. */
+static void
+pmu_add(Build *b, MapUnit *u, int tensor, int32_t gate, int32_t lo, int32_t hi)
+{
+	int i;
+
+	for (i = 0; i < u->nslice; i++) {
+		MapSlice *sl = &u->slice[i];
+
+		if (sl->tensor == tensor) {
+			int32_t glo = sl->lo[0] < gate ? sl->lo[0] : gate;
+			int32_t ghi = sl->hi[0] > gate + 1 ? sl->hi[0] : gate + 1;
+
+			u->bytes -= sl->bytes;
+			rows_slice(b->m, sl, tensor, glo, ghi, lo, hi);
+			u->bytes += sl->bytes;
+			return;
+		}
+	}
+	IR_ASSERT(u->nslice < MAP_MAXSLICE);
+	rows_slice(b->m, &u->slice[u->nslice], tensor, gate, gate + 1, lo, hi);
+	u->bytes += u->slice[u->nslice++].bytes;
+}
+
+static int
+pmu_banks(const Target *t, int64_t bits)
+{
+	return ceil_div(bits, t->pmu.word_bits);
+}
+
+typedef struct EpiVal {
+	int seg;        /* where the value is computed (or arrives); -1: not a chain value */
+	int last;       /* the last segment that uses it */
+} EpiVal;
+
+/* The epilogue of copy u: its op chain in segments, the PMUs it reads, and its links. `sum`
+ * gives, per product, the unit that delivers the full sum. Returns the first segment. */
+static int
+build_epilogue(Build *b, int u, const int *sum)
+{
+	Mapping *m = b->m;
+	const Func *f = m->f;
+	const Target *t = b->t;
+	const Block *body = &ir_node(f, m->hidden_loop)->l.body;
+	const MapCopy *cp = &m->copy[u];
+	EpiVal *val = ir_alloc_array(&b->c->arena, (size_t)f->nnodes, sizeof *val);
+	int nops = 0, nseg, s, i, j, k, first, state = -1, h_port = -1;
+	int *seg_unit, *lut_unit;
+	MapStage **st;
+
+	for (i = 0; i < f->nnodes; i++)
+		val[i].seg = val[i].last = -1;
+	for (i = 0; i < body->len; i++) {
+		const Node *n = ir_node(f, body->n[i]);
+
+		if (n->kind == N_INSTR && n->i.op != OP_CONST && n->i.op != OP_LOAD &&
+		    n->i.op != OP_STORE)
+			nops++;
+	}
+	nseg = nops ? ceil_div(nops, t->pcu.stages) : 1;
+	seg_unit = ir_alloc_array(&b->c->arena, (size_t)nseg, sizeof *seg_unit);
+	lut_unit = ir_alloc_array(&b->c->arena, (size_t)nseg, sizeof *lut_unit);
+	st = ir_alloc_array(&b->c->arena, (size_t)nseg, sizeof *st);
+	for (s = 0; s < nseg; s++) {
+		int near = s ? seg_unit[s - 1] : sum[0];
+		MapUnit *e;
+
+		seg_unit[s] = new_unit(b, MAP_PCU, MAP_EPI, ir_sprintf(&b->c->arena, "epi.u%d.s%d", u,
+		                       s), near);
+		e = &m->unit[seg_unit[s]];
+		e->copy = u;
+		e->seg = s;
+		e->lanes = m->hv;
+		e->rows = (int64_t)(cp->hi - cp->lo) * m->B;
+		st[s] = e->stage = stages(b, t->pcu.stages);
+		lut_unit[s] = -1;
+	}
+	/* one op per stage, in program order */
+	for (i = 0, k = 0; i < body->len; i++) {
+		Ref r = body->n[i];
+		const Node *n = ir_node(f, r);
+		MapUnit *e;
+
+		if (n->kind != N_INSTR || n->i.op == OP_CONST || n->i.op == OP_LOAD ||
+		    n->i.op == OP_STORE)
+			continue;
+		s = k / t->pcu.stages;
+		e = &m->unit[seg_unit[s]];
+		e->stage[e->nstage] = stage(MAP_ST_OP, n->i.op, ir_ops[n->i.op].cycles, m->hv);
+		e->stage[e->nstage++].ref = r;
+		val[r].seg = val[r].last = s;
+		k++;
+	}
+	/* where values are used; loads are read by the segment of their first user */
+	for (i = 0; i < body->len; i++) {
+		Ref r = body->n[i];
+		const Node *n = ir_node(f, r);
+		int us;
+
+		if (n->kind != N_INSTR || n->i.op == OP_CONST || n->i.op == OP_LOAD)
+			continue;
+		us = n->i.op == OP_STORE ? val[n->i.arg[0]].seg : val[r].seg;
+		if (us < 0)
+			us = 0;
+		for (j = 0; j < ir_ops[n->i.op].nargs; j++) {
+			Ref a = n->i.arg[j];
+
+			if (val[a].seg < 0)
+				val[a].seg = us;  /* a sum or a load arrives where it is first used */
+			if (us > val[a].last)
+				val[a].last = us;
+		}
+	}
+	/* the sums arrive from the dot products (or their combine trees) */
+	for (j = 0; j < m->nprod; j++) {
+		Ref res = ir_node(f, m->reduce)->l.res[j];
+		int at = val[res].seg < 0 ? 0 : val[res].seg;
+
+		add_link(b, sum[j], seg_unit[at], 0, type_bits(ir_node(f, res)->i.ty), -1,
+		         ir_sprintf(&b->c->arena, "sum p%d", j));
+	}
+	/* values live across segment boundaries travel on to the next segment */
+	for (s = 0; s + 1 < nseg; s++) {
+		int live = 0, bits = 0;
+
+		for (i = 1; i < f->nnodes; i++) {
+			if (val[i].seg >= 0 && val[i].seg <= s && val[i].last > s &&
+			    ir_node(f, i)->kind == N_INSTR && ir_node(f, i)->i.op != OP_LOAD) {
+				live++;
+				bits += type_bits(ir_node(f, i)->i.ty);
+			}
+		}
+		if (live)
+			add_link(b, seg_unit[s], seg_unit[s + 1], live > 1 || bits > t->net.scalar_bits,
+			         bits, -1, "values");
+	}
+	/* the PMUs the segments read: parameters and tables, and the state read back */
+	for (s = 0; s < nseg; s++) {
+		int reads = 0, luts = 0, sreads = 0, bits = 0, sbits = 0;
+
+		for (i = 0; i < body->len; i++) {
+			Ref r = body->n[i];
+			const Node *n = ir_node(f, r);
+			const Tensor *tn;
+			int lut;
+
+			if (n->kind != N_INSTR || (n->i.op != OP_LOAD && n->i.op != OP_LUT) ||
+			    val[r].seg != s)
+				continue;
+			tn = &f->tensors[n->i.acc.tensor];
+			lut = n->i.op == OP_LUT;
+			if (lut || tn->role == ROLE_PARAM) {
+				if (lut_unit[s] < 0) {
+					lut_unit[s] = new_unit(b, MAP_PMU, MAP_LUT, ir_sprintf(&b->c->arena,
+					                       "lut.u%d.s%d", u, s), seg_unit[s]);
+					m->unit[lut_unit[s]].copy = u;
+					m->unit[lut_unit[s]].seg = s;
+				}
+				pmu_add(b, &m->unit[lut_unit[s]], n->i.acc.tensor,
+				        lut ? 0 : (int32_t)n->i.acc.idx[0].c, cp->lo, cp->hi);
+				reads++;
+				luts += lut;
+				bits += type_bits(n->i.ty);
+			} else {
+				if (state < 0) {
+					state = new_unit(b, MAP_PMU, MAP_CELL, ir_sprintf(&b->c->arena,
+					                 "state.u%d", u), seg_unit[s]);
+					m->unit[state].copy = u;
+				}
+				pmu_add(b, &m->unit[state], n->i.acc.tensor, 0, cp->lo, cp->hi);
+				sreads++;
+				sbits += type_bits(n->i.ty);
+			}
+		}
+		if (lut_unit[s] >= 0) {
+			MapUnit *l = &m->unit[lut_unit[s]];
+
+			l->reads = reads;
+			l->banks = reads;  /* one bank per value read in a cycle: no conflicts */
+			if (luts)
+				add_link(b, seg_unit[s], lut_unit[s], luts > 1, luts * 16, -1, "lut index");
+			add_link(b, lut_unit[s], seg_unit[s], reads > 1 || bits > t->net.scalar_bits,
+			         bits, -1, "params");
+		}
+		if (sreads) {
+			m->unit[state].reads += sreads;
+			m->unit[state].banks += sreads;
+			add_link(b, state, seg_unit[s], sreads > 1 || sbits > t->net.scalar_bits, sbits,
+			         -1, "state");
+		}
+	}
+	/* stores: h to every xh copy (one multicast), read-back state to the state PMU, outputs
+	 * that nothing reads to DRAM (not a unit) */
+	for (i = 0; i < body->len; i++) {
+		const Node *n = ir_node(f, body->n[i]);
+		int from, tn, r;
+
+		if (n->kind != N_INSTR || n->i.op != OP_STORE)
+			continue;
+		from = seg_unit[val[n->i.arg[0]].seg < 0 ? nseg - 1 : val[n->i.arg[0]].seg];
+		tn = n->i.acc.tensor;
+		if (tn == m->xh) {
+			for (r = 0; r < m->ru; r++) {
+				int x;
+
+				for (x = 0; x < m->nunit && !(m->unit[x].role == MAP_XH &&
+				                              m->unit[x].tile == r); x++)
+					;
+				h_port = add_link(b, from, x, 0, type_bits(f->tensors[tn].ty), h_port, "h");
+			}
+		} else if (state >= 0) {
+			for (j = 0; j < m->unit[state].nslice; j++) {
+				if (m->unit[state].slice[j].tensor == tn)
+					add_link(b, from, state, 0, type_bits(f->tensors[tn].ty), -1, "state");
+			}
+		}
+	}
+	first = seg_unit[0];
+	return first;
+}
+
+/* The adder tree over the ru partial sums of product p in copy u; returns the root. */
+static int
+build_combine(Build *b, int p, int u, const int *in, int nin)
+{
+	Mapping *m = b->m;
+	const Target *t = b->t;
+	int fan = t->pcu.ports.scalar_in, level = 0, *cur, *next, n = nin, i, j;
+	int bits = type_bits(ir_node(m->f, ir_node(m->f, m->reduce)->l.res[p])->i.ty);
+
+	if (fan > (1 << (t->pcu.stages < 20 ? t->pcu.stages : 20)))
+		fan = 1 << t->pcu.stages;
+	if (fan < 2)
+		fan = 2;
+	cur = ir_alloc_array(&b->c->arena, (size_t)nin, sizeof *cur);
+	next = ir_alloc_array(&b->c->arena, (size_t)nin, sizeof *next);
+	memcpy(cur, in, (size_t)nin * sizeof *cur);
+	while (n > 1) {
+		int groups = ceil_div(n, fan);
+
+		for (i = 0; i < groups; i++) {
+			int lo = i * n / groups, hi = (i + 1) * n / groups, k, ns;
+			const char *name = groups == 1 && level == 0
+			                   ? ir_sprintf(&b->c->arena, "comb.p%d.u%d", p, u)
+			                   : ir_sprintf(&b->c->arena, "comb.p%d.u%d.l%d.i%d", p, u, level, i);
+			MapUnit *c;
+
+			k = new_unit(b, MAP_PCU, MAP_COMBINE, name, cur[lo]);
+			c = &m->unit[k];
+			c->prod = p;
+			c->gate = m->prod[p].gate;
+			c->copy = u;
+			c->seg = level;
+			c->part = i;
+			c->rows = (int64_t)(m->copy[u].hi - m->copy[u].lo) * m->B;
+			ns = ceil_log2(hi - lo);
+			c->stage = stages(b, ns);
+			for (j = 0; j < ns; j++)
+				c->stage[c->nstage++] = stage(MAP_ST_COMBINE, OP_ADD, ir_ops[OP_ADD].cycles,
+				                              ceil_div(hi - lo, (int64_t)2 << j));
+			if (!ns)
+				c->stage[c->nstage++] = stage(MAP_ST_COMBINE, OP_ADD, ir_ops[OP_ADD].cycles, 1);
+			c->lanes = ceil_div(hi - lo, 2);
+			for (j = lo; j < hi; j++)
+				add_link(b, cur[j], k, 0, bits, -1, "partial");
+			next[i] = k;
+		}
+		memcpy(cur, next, (size_t)groups * sizeof *cur);
+		n = groups;
+		level++;
+	}
+	return cur[0];
+}
+
+/* The units of copy u: dot products with their weights, combine trees, the epilogue. */
+static void
+build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
+{
+	Mapping *m = b->m;
+	const Target *t = b->t;
+	const MapCopy *cp = &m->copy[u];
+	int64_t cap = (int64_t)t->pmu.capacity_kib * 1024;
+	int *last = ir_alloc_array(&b->c->arena, (size_t)(m->nprod * m->ru), sizeof *last);
+	int sum[IR_MAXRES], p, r, s, i;
+	int nseg = ceil_div(nchain, t->pcu.stages);
+	int abits = type_bits(m->f->tensors[m->xh].ty);
+
+	for (r = 0; r < m->ru; r++) {
+		for (p = 0; p < m->nprod; p++) {
+			const MapProduct *pr = &m->prod[p];
+			int wbits = type_bits(m->f->tensors[pr->weight].ty);
+			int first = -1, prev = -1, parts, xh;
+			MapSlice whole;
+
+			for (s = 0; s < nseg; s++) {
+				int k = new_unit(b, MAP_PCU, MAP_DOT, nseg == 1
+				                 ? ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d", p, u, r)
+				                 : ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d.s%d", p, u, r, s),
+				                 prev);
+				MapUnit *d = &m->unit[k];
+				int lo = s * t->pcu.stages, hi = lo + t->pcu.stages;
+
+				if (hi > nchain)
+					hi = nchain;
+				d->prod = p;
+				d->gate = pr->gate;
+				d->copy = u;
+				d->tile = r;
+				d->seg = s;
+				d->pack = m->pack;
+				d->lanes = chain[lo].lanes;
+				d->stage = stages(b, hi - lo);
+				for (i = lo; i < hi; i++)
+					d->stage[d->nstage++] = chain[i];
+				d->rows = (int64_t)(cp->hi - cp->lo) * m->B;
+				d->vsteps = d->rows * m->nt;
+				if (s == 0)
+					d->macs = d->rows * tile_k(m, r, pr->k_lo, pr->k_hi);
+				if (s == nseg - 1) {
+					d->accumulators = 1;
+					d->acc_bits = 64;  /* partial sums are kept exact (schedule.c) */
+				}
+				if (prev >= 0) {
+					/* what the previous stage left: lanes still to reduce, or one word */
+					int vec = chain[lo - 1].lanes > 1;
+
+					add_link(b, prev, k, vec, chain[lo - 1].lanes * t->pcu.word_bits, -1,
+					         "lanes");
+				}
+				if (first < 0)
+					first = k;
+				prev = k;
+			}
+			last[p * m->ru + r] = prev;
+			/* xh: one copy per tile, made with the tile's first dot product */
+			for (xh = 0; xh < m->nunit && !(m->unit[xh].role == MAP_XH &&
+			                                m->unit[xh].tile == r); xh++)
+				;
+			if (xh == m->nunit) {
+				MapUnit *x;
+
+				xh = new_unit(b, MAP_PMU, MAP_XH, ir_sprintf(&b->c->arena, "xh.r%d", r), first);
+				x = &m->unit[xh];
+				x->tile = r;
+				x->nslice = 1;
+				rows_slice(m, &x->slice[0], m->xh, 0, 0, 0, m->N);
+				x->bytes = x->slice[0].bytes;
+				x->reads = 1;
+				x->banks = pmu_banks(t, (int64_t)m->rv * abits);
+			}
+			/* one multicast port of the xh copy feeds every dot product of the tile */
+			add_link(b, xh, first, 1, m->rv * abits, 0, "xh");
+			if (m->unit[xh].used.vector_out == 0)
+				m->unit[xh].used.vector_out = 1;
+			/* weights, in row parts of at most one PMU each */
+			weight_slice(m, &whole, pr, r, cp->lo, cp->hi);
+			parts = whole.bytes > cap ? ceil_div(whole.bytes, cap) : 1;
+			if (parts > parts_max || parts > cp->hi - cp->lo) {
+				ir_error(b->c, m->f->loc, "PMU capacity: the weights of one dot-product PCU "
+				         "(gate %d, %d rows x %lld values) are %lld KiB, %d PMUs of %d KiB, but "
+				         "a PCU reads at most %d weight PMU%s (pcu.vector_inputs %d, one for "
+				         "xh); raise hu (%d) or ru (%d)", pr->gate, cp->hi - cp->lo,
+				         (long long)tile_k(m, r, pr->k_lo, pr->k_hi),
+				         (long long)((whole.bytes + 1023) / 1024), parts, t->pmu.capacity_kib,
+				         parts_max, parts_max == 1 ? "" : "s", t->pcu.ports.vector_in, m->hu,
+				         m->ru);
+				b->failed = 1;
+				return;
+			}
+			for (i = 0; i < parts; i++) {
+				int32_t rows = cp->hi - cp->lo;
+				int32_t lo = cp->lo + (int32_t)((int64_t)i * rows / parts);
+				int32_t hi = cp->lo + (int32_t)((int64_t)(i + 1) * rows / parts);
+				int k = new_unit(b, MAP_PMU, MAP_WEIGHT, ir_sprintf(&b->c->arena,
+				                 "w.p%d.u%d.r%d.b%d", p, u, r, i), first);
+				MapUnit *w = &m->unit[k];
+
+				w->prod = p;
+				w->gate = pr->gate;
+				w->copy = u;
+				w->tile = r;
+				w->part = i;
+				w->nslice = 1;
+				weight_slice(m, &w->slice[0], pr, r, lo, hi);
+				w->bytes = w->slice[0].bytes;
+				w->reads = 1;
+				w->banks = pmu_banks(t, (int64_t)m->rv * wbits);
+				add_link(b, k, first, 1, m->rv * wbits, -1, "weights");
+			}
+		}
+	}
+	for (p = 0; p < m->nprod; p++)
+		sum[p] = m->ru == 1 ? last[p] : build_combine(b, p, u, &last[p * m->ru], m->ru);
+	build_epilogue(b, u, sum);
+}
+
+/* ---- constraints ------------------------------------------------------------------------- */
+
+static void
+check_ports(Build *b)
+{
+	const Mapping *m = b->m;
+	int i;
+
+	for (i = 0; i < m->nunit && !b->failed; i++) {
+		const MapUnit *u = &m->unit[i];
+		const UnitPorts *have = u->kind == MAP_PCU ? &b->t->pcu.ports : &b->t->pmu.ports;
+		const char *kind = u->kind == MAP_PCU ? "pcu" : "pmu";
+		const char *hint = u->role == MAP_XH ? "lower hu (each copy writes h into every xh "
+		                   "copy)" : u->role == MAP_COMBINE || u->role == MAP_DOT ? "lower ru"
+		                   : "a target with more ports";
+		static const char *const what[4] = {"vector input", "vector output", "scalar input",
+		                                    "scalar output"};
+		static const char *const key[4] = {"vector_inputs", "vector_outputs", "scalar_inputs",
+		                                   "scalar_outputs"};
+		int need[4] = {u->used.vector_in, u->used.vector_out, u->used.scalar_in,
+		               u->used.scalar_out};
+		int cap[4] = {have->vector_in, have->vector_out, have->scalar_in, have->scalar_out};
+		int k;
+
+		for (k = 0; k < 4; k++) {
+			if (need[k] > cap[k]) {
+				ir_error(b->c, m->f->loc, "ports: unit '%s' needs %d %ss but a %s has %d "
+				         "(%s.%s); %s", u->name, need[k], what[k], u->kind == MAP_PCU ? "PCU" : "PMU", cap[k], kind,
+				         key[k], hint);
+				b->failed = 1;
+				break;
+			}
+		}
+	}
+}
+
+static void
+check_counts(Build *b)
+{
+	Mapping *m = b->m;
+	const Target *t = b->t;
+	int n[NMAPROLE] = {0}, i, pcus, pmus;
+	int64_t cap = (int64_t)t->pmu.capacity_kib * 1024;
+
+	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *u = &m->unit[i];
+
+		n[u->role]++;
+		if (u->kind == MAP_PMU && u->bytes > cap && !b->failed) {
+			ir_error(b->c, m->f->loc, "PMU capacity: unit '%s' holds %lld KiB but a PMU has %d "
+			         "KiB (pmu.capacity_kib)%s", u->name, (long long)((u->bytes + 1023) / 1024),
+			         t->pmu.capacity_kib, u->role == MAP_XH ? "; lower batch" :
+			         "; raise hu");
+			b->failed = 1;
+		}
+		if (u->kind == MAP_PMU && u->banks > t->pmu.banks && !b->failed) {
+			ir_error(b->c, m->f->loc, "PMU banks: unit '%s' reads %d words per cycle but a PMU "
+			         "has %d banks (pmu.banks); lower rv (%d)", u->name, u->banks, t->pmu.banks,
+			         m->rv);
+			b->failed = 1;
+		}
+	}
+	pcus = n[MAP_DOT] + n[MAP_COMBINE] + n[MAP_EPI];
+	pmus = n[MAP_WEIGHT] + n[MAP_XH] + n[MAP_LUT] + n[MAP_CELL];
+	if (pcus > ir_target_pcus(t)) {
+		ir_error(b->c, m->f->loc, "units: the design needs %d PCUs (%d dot-product, %d "
+		         "combine, %d epilogue) but the target has %d (%d x %d checkerboard); lower hu "
+		         "(%d) or ru (%d)", pcus, n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI],
+		         ir_target_pcus(t), t->rows, t->cols, m->hu, m->ru);
+		b->failed = 1;
+	}
+	if (pmus > ir_target_pmus(t)) {
+		ir_error(b->c, m->f->loc, "units: the design needs %d PMUs (%d weight, %d xh, %d lut, "
+		         "%d state) but the target has %d (%d x %d checkerboard); lower hu (%d) or ru "
+		         "(%d), or use a larger grid", pmus, n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT],
+		         n[MAP_CELL], ir_target_pmus(t), t->rows, t->cols, m->hu, m->ru);
+		b->failed = 1;
+	}
+}
+
+/* ---- the whole ----------------------------------------------------------------------------- */
+
+Mapping *
+map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t)
+{
+	Mapping *m = ir_alloc(&c->arena, sizeof *m);
+	Build b = {c, m, s, t, 0, 0, 0};
+	MapStage chain[64 + 16];
+	int nchain, u, r, lanes_need;
+	int64_t onchip = ir_target_onchip_bytes(t);
+
+	m->f = f;
+	m->t = t;
+	m->name = f->name;
+	m->H = s->hidden;
+	m->D = s->input;
+	m->N = s->input + s->hidden;
+	m->weights = MAP_WEIGHTS_ONCHIP;
+	m->weight_bytes = ir_spec_weight_bytes(s);
+	if (read_nest(&b) < 0)
+		return NULL;
+	if (m->weight_bytes > onchip) {
+		int rows, cols;
+
+		if (map_fabric_for(s, t, &rows, &cols) == 0)
+			ir_error(c, s->loc, "PMU capacity: the weights need %.2f MiB but the %d PMUs of %s "
+			         "hold %.2f MiB; a %d x %d grid holds them (set target: grid: rows: %d, "
+			         "cols: %d), or stream them from DRAM, which rnnc does not model yet",
+			         (double)m->weight_bytes / 1048576.0, ir_target_pmus(t), t->name,
+			         (double)onchip / 1048576.0, rows, cols, rows, cols);
+		else
+			ir_error(c, s->loc, "PMU capacity: the weights need %.2f MiB, more than any grid "
+			         "up to 1024 x 1024 holds", (double)m->weight_bytes / 1048576.0);
+		return NULL;
+	}
+	m->folded = s->knobs.folded < 0 ? t->pcu.folded_reduce : s->knobs.folded;
+	if (m->folded && !t->pcu.folded_reduce) {
+		ir_error(c, s->loc, "folded reduce-accumulate: schedule.folded is true but target '%s' "
+		         "has none (pcu.folded_reduce: false)", t->name);
+		return NULL;
+	}
+	m->pack = map_pack(s, t);
+	m->inlane = ceil_log2(m->rv < m->pack ? m->rv : m->pack);
+	lanes_need = ceil_div(m->rv, m->pack);
+	if (lanes_need > t->pcu.lanes) {
+		ir_error(c, s->loc, "lanes: rv = %d needs %d lanes at %d values per lane but a PCU has "
+		         "%d (pcu.lanes); lower rv to at most %d", m->rv, lanes_need, m->pack,
+		         t->pcu.lanes, t->pcu.lanes * m->pack);
+		return NULL;
+	}
+	if ((int64_t)m->rv * type_bits(f->tensors[m->xh].ty) > t->net.vector_bits) {
+		ir_error(c, s->loc, "network: rv = %d values of %d bits exceed a %d-bit vector link "
+		         "(network.vector_bits); lower rv", m->rv, type_bits(f->tensors[m->xh].ty),
+		         t->net.vector_bits);
+		return NULL;
+	}
+	if (t->pcu.ports.vector_in < 2) {
+		ir_error(c, s->loc, "ports: a dot-product PCU reads xh and weights on 2 vector inputs "
+		         "but a PCU has %d (pcu.vector_inputs)", t->pcu.ports.vector_in);
+		return NULL;
+	}
+	m->nt = ceil_div(m->N, (int64_t)m->ru * m->rv);
+	m->copy = ir_alloc_array(&c->arena, (size_t)m->hu, sizeof *m->copy);
+	for (u = 0; u < m->hu; u++) {
+		int q = m->H / m->hu, rem = m->H % m->hu;
+
+		m->copy[u].lo = u * q + (u < rem ? u : rem);
+		m->copy[u].hi = m->copy[u].lo + q + (u < rem);
+	}
+	m->tile = ir_alloc_array(&c->arena, (size_t)m->ru, sizeof *m->tile);
+	for (r = 0; r < m->ru; r++) {
+		int kt;
+
+		m->tile[r].elems = tile_k(m, r, 0, m->N);
+		for (kt = 0; kt < m->nt; kt++)
+			m->tile[r].vsteps += ((int64_t)kt * m->ru + r) * m->rv < m->N;
+	}
+	nchain = dot_chain(m, t, chain);
+	for (u = 0; u < m->hu && !b.failed; u++)
+		build_copy(&b, u, chain, nchain, t->pcu.ports.vector_in - 1);
+	if (b.failed)
+		return NULL;
+	check_counts(&b);
+	if (!b.failed)
+		check_ports(&b);
+	if (b.failed)
+		return NULL;
+	for (u = 0; u < m->nunit; u++)
+		m->macs += m->unit[u].macs;
+	map_place(m);
+	return m;
+}
+
+/* ---- defaults and fabric sizing ------------------------------------------------------------ */
+
+int
+map_default_knobs(const Func *fixed, const CellSpec *s, const Target *t, Knobs *k)
+{
+	int n = s->input + s->hidden, rv, ntiles, total, ru;
+	int hu0 = k->hu, ru0 = k->ru;
+
+	rv = k->rv ? k->rv : t->pcu.lanes * map_pack(s, t) < n ? t->pcu.lanes * map_pack(s, t) : n;
+	k->rv = rv;
+	k->hu = hu0 ? hu0 : 1;
+	k->ru = ru0 ? ru0 : 1;
+	if (ir_spec_weight_bytes(s) > ir_target_onchip_bytes(t))
+		return -1;
+	ntiles = ceil_div(n, rv);
+	for (total = 1; total <= ir_target_pcus(t); total++) {
+		for (ru = 1; ru <= total; ru++) {
+			int hu = total / ru;
+			PassKnobs pk;
+			Func *g;
+			Ctx scratch;
+			Mapping *m;
+
+			if (total % ru || (hu0 && hu != hu0) || (ru0 && ru != ru0) || hu > s->hidden ||
+			    ru > ntiles)
+				continue;
+			pk.hu = hu, pk.ru = ru, pk.rv = rv, pk.hv = k->hv;
+			if (!(g = pass_schedule(fixed, &pk)))
+				return -1;
+			ir_ctx_init(&scratch);
+			m = map_build(&scratch, g, s, t);
+			ir_ctx_free(&scratch);
+			if (m) {
+				k->hu = hu;
+				k->ru = ru;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
+int
+map_fabric_for(const CellSpec *s, const Target *t, int *rows, int *cols)
+{
+	int64_t need = ir_spec_weight_bytes(s), cap = (int64_t)t->pmu.capacity_kib * 1024;
+	int step;
+
+	/* grow both sides by 1/8 of the original at a time, keeping the aspect ratio */
+	for (step = 8; ; step++) {
+		int64_t r = ((int64_t)t->rows * step + 7) / 8, c = ((int64_t)t->cols * step + 7) / 8;
+		int64_t pmus = r * c / 2;
+
+		if (r > 1024 || c > 1024)
+			return -1;
+		if (pmus - pmus / 4 >= (need + cap - 1) / cap) {
+			*rows = (int)r;
+			*cols = (int)c;
+			return 0;
+		}
+	}
+}

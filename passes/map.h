@@ -1,0 +1,225 @@
+/* Mapping: the scheduled fixed-point nest of one time step as virtual units on the fabric.
+ *
+ * map_build reads the scheduled Func (the output of pass_schedule), the spec (sizes, precision,
+ * the `folded` knob) and the Target, and produces a Mapping: the PCUs and PMUs the step needs,
+ * what each one computes or holds, the links between them, where each unit sits on the
+ * checkerboard and how many switch hops each link takes. The simulator (sim/) executes a
+ * Mapping cycle by cycle and the Verilog backend (rtl/) instantiates one module per unit, so
+ * everything they need is recorded here; docs/mapping.md explains the rules with an example.
+ *
+ * How the nest divides (H hidden units, N = D + H reduction length, B batch, P products):
+ *   products  the values the fused reduction yields (LSTM 4, GRU 4: the candidate gate is split
+ *             into its x and h halves, linear-before-reset; vanilla 1). Product p reads gate
+ *             `gate` of the weights over k in [k_lo, k_hi).
+ *   copies    the hu copies of the hidden-unit loop; copy u owns the contiguous rows
+ *             [lo, hi): the first H % hu copies get ceil(H / hu) rows, the others floor.
+ *   tiles     the ru reduction tiles of rv lanes: tile r owns every k with (k / rv) % ru == r,
+ *             k < N, visited in nt = ceil(N / (ru * rv)) vector steps (a tail is masked).
+ *
+ * Units, in creation order (which is also placement order):
+ *   for each copy u:
+ *     for each tile r, product p:
+ *       DOT     PCU(s): multiply rv packed values, in-lane reduce, cross-lane reduce and
+ *               accumulate (or the folded reduce-accumulate stage). Split across several PCUs
+ *               when the chain is longer than pcu.stages (`seg` numbers them).
+ *       WEIGHT  PMU(s): the weights of (gate, rows of u, k of tile r within [k_lo, k_hi));
+ *               tiled into `part`s when they exceed one PMU.
+ *       XH      PMU: the [x_t ; h_{t-1}] vector, one copy per tile (made with the first DOT of
+ *               the tile): all readers of a tile read the same address in the same cycle, so
+ *               one vector read is multicast to them, while different tiles need different
+ *               words in one cycle and so a copy each.
+ *     COMBINE   PCUs (ru > 1): per product, a tree adding the ru partial sums, fan-in at most
+ *               pcu.scalar_inputs.
+ *     EPI       PCU(s): the epilogue ops of the IR (bias, LUT activation, cell update, the
+ *               casts of h) one op per stage in program order, split into segments of at most
+ *               pcu.stages stages.
+ *     LUT       PMU per epilogue segment that reads parameters: its LUT tables and biases.
+ *     CELL      PMU (LSTM): the copy's rows of the cell state.
+ *
+ * Not units: x_t arrives from DRAM into the XH PMUs and h_t leaves to DRAM from the epilogue
+ * (the simulator models that traffic); the weights are loaded once before the first step. */
+#ifndef RNNC_MAP_H
+#define RNNC_MAP_H
+
+#include "../ir/ir.h"
+#include "../ir/spec.h"
+#include "../ir/target.h"
+
+typedef enum { MAP_PCU, MAP_PMU } MapKind;
+
+typedef enum {
+	MAP_DOT,       /* PCU: dot-product tile of product p, copy u, tile r */
+	MAP_COMBINE,   /* PCU: adds partial sums of the ru tiles of one product */
+	MAP_EPI,       /* PCU: a segment of the epilogue op chain of copy u */
+	MAP_WEIGHT,    /* PMU: weights of one dot-product PCU (or a part of them) */
+	MAP_XH,        /* PMU: [x_t ; h_{t-1}], double-buffered, one copy per tile */
+	MAP_LUT,       /* PMU: LUT tables and biases read by one epilogue segment */
+	MAP_CELL,      /* PMU: the cell state rows of one copy */
+	NMAPROLE
+} MapRole;
+
+/* What a pipeline stage does. */
+typedef enum {
+	MAP_ST_OP,       /* an IR instruction of the epilogue (`ref`) */
+	MAP_ST_MUL,      /* the lane-wise multiply of weights and xh (packed) */
+	MAP_ST_INLANE,   /* adds pairs of packed values inside a lane */
+	MAP_ST_TREE,     /* one level of the cross-lane reduction tree */
+	MAP_ST_ACC,      /* adds the vector step's sum into the accumulator */
+	MAP_ST_FOLDED,   /* folded reduce-accumulate: tree and accumulate in one stage */
+	MAP_ST_COMBINE,  /* one level of an adder tree over partial sums */
+	NMAPST
+} MapStageKind;
+
+typedef struct MapStage {
+	MapStageKind kind;
+	Op op;           /* the op of ir_ops[] it executes */
+	Ref ref;         /* MAP_ST_OP: the instruction of the scheduled Func */
+	int cycles;      /* latency: ir_ops[op].cycles (at least 1), the folded stage
+	                  * ir_target_reduce_latency */
+	int lanes;       /* lanes active in this stage */
+} MapStage;
+
+enum { MAP_MAXSLICE = 6 };
+
+/* A box of a tensor: element [lo[d], hi[d]) in each dimension. When k_tiles > 0 the last
+ * dimension holds only the k of one interleaved reduction tile: (k / k_width) % k_tiles ==
+ * k_tile. A state tensor whose first dimension is the time step holds two steps (the double
+ * buffer: read step t, write step t + 1), written lo = 0, hi = 2 there. */
+typedef struct MapSlice {
+	int tensor;
+	int ndim;
+	int32_t lo[IR_MAXDIM], hi[IR_MAXDIM];
+	int32_t k_tile, k_tiles, k_width;
+	int64_t elems, bytes;
+} MapSlice;
+
+typedef struct MapUnit {
+	MapKind kind;
+	MapRole role;
+	const char *name;     /* stable: dot.p0.u1.r2.s0, w.p0.u1.r2.b0, xh.r2, epi.u1.s0, ... */
+	int prod, gate, copy, tile, seg, part;  /* the indices of the name; -1 where none */
+	int near;             /* placement anchor: a unit placed before this one, or -1 */
+	int row, col;         /* its site on the grid */
+
+	/* PCU */
+	int lanes;            /* lanes used */
+	int pack;             /* values per lane (4: 8-bit values in a 32-bit lane) */
+	int nstage;
+	MapStage *stage;
+	int accumulators;     /* accumulator registers (per lane) */
+	int acc_bits;         /* their width */
+	int64_t rows;         /* hidden units it processes per step, batch included */
+	int64_t vsteps;       /* vector steps it issues per step (masked tail steps included) */
+	int64_t macs;         /* useful multiply-accumulates per step (masked lanes excluded) */
+
+	/* PMU */
+	int nslice;
+	MapSlice slice[MAP_MAXSLICE];
+	int64_t bytes;        /* bytes held */
+	int banks;            /* banks it needs for its reads of one cycle */
+	int reads;            /* words read per cycle (one vector counts as one) */
+
+	UnitPorts used;       /* ports used: output ports count once per multicast */
+} MapUnit;
+
+/* A link: the producer's output `port` to one consumer; links that share a producer and a
+ * port carry the same data (a multicast). Routed with dimension-order (X, then Y) paths. */
+typedef struct MapLink {
+	int src, dst;         /* unit indices */
+	int vector;           /* 1: vector network, 0: scalar network */
+	int bits;             /* bits used per flit */
+	int port;             /* the producer's output port of that network */
+	int hops;             /* switch hops on the XY route */
+	const char *what;     /* the data: "xh", "weights", "sum p0", "h", ... */
+} MapLink;
+
+typedef struct MapProduct {
+	int result;           /* which result of the reduction */
+	int gate;             /* the first index of its weight loads */
+	int32_t k_lo, k_hi;   /* the k it reads */
+	int weight;           /* the weight tensor */
+} MapProduct;
+
+typedef struct MapCopy {
+	int32_t lo, hi;       /* hidden rows [lo, hi) */
+} MapCopy;
+
+typedef struct MapTile {
+	int64_t elems;        /* k < N this tile covers */
+	int32_t vsteps;       /* vector steps with at least one active lane */
+} MapTile;
+
+/* Where the weights live. Only MAP_WEIGHTS_ONCHIP is implemented: the whole weight set sits in
+ * PMUs, on the target as given or on a fabric sized by map_fabric_for. */
+typedef enum { MAP_WEIGHTS_ONCHIP, MAP_WEIGHTS_STREAM } MapWeights;
+
+typedef struct Mapping {
+	const Func *f;
+	const Target *t;
+	const char *name;
+
+	/* the schedule, as the scheduled Func applies it */
+	int hu, ru, rv, hv, folded;
+	int pack;             /* values per lane of the dot products */
+	int inlane;           /* in-lane reduce stages, log2(pack) */
+	int H, D, N, B;
+	int nt;               /* vector steps per tile, ceil(N / (ru * rv)) */
+	int nprod;
+	MapProduct prod[IR_MAXRES];
+	MapCopy *copy;        /* hu of them */
+	MapTile *tile;        /* ru of them */
+	int xh;               /* the xh tensor */
+	Ref hidden_loop;      /* the foreach over hidden units */
+	Ref reduce;           /* the outermost reduce */
+
+	MapUnit *unit;
+	int nunit;
+	MapLink *link;
+	int nlink;
+
+	/* totals */
+	int pcus, pmus;               /* units used of each kind */
+	int row_lo, row_hi, col_lo, col_hi;  /* bounding box of the used sites, inclusive */
+	int64_t hops, vector_hops, scalar_hops;
+	int64_t macs;                 /* the sum over units: ir_spec_macs_per_step */
+	int64_t weight_bytes;
+
+	/* WEIGHT STREAMING (issue 4, item 2): not implemented yet; always MAP_WEIGHTS_ONCHIP.
+	 * A streaming design would fill these: the bytes read from DRAM per step and the cycles
+	 * that takes at dram.bandwidth_gbs. */
+	MapWeights weights;
+	int64_t stream_bytes_per_step;
+	int64_t stream_cycles_per_step;
+} Mapping;
+
+/* Maps a scheduled fixed-point (or fp32) nest. Errors name the constraint and its numbers and
+ * go to c; NULL then. Allocates in c's arena. */
+Mapping *map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t);
+
+/* The default schedule where the spec pins none: rv = min(lanes x pack, N), then the smallest
+ * hu * ru (fewer reduction tiles first) for which map_build succeeds on the target, trying the
+ * pairs with hu * ru at most the PCU count. Fills the unpinned fields of *k (hu, ru, rv); the
+ * pinned ones stay. `fixed` is the quantized nest before scheduling. Returns 0, or -1 when no
+ * pair maps (k then holds the rv choice and hu = ru = 1, so that map_build reports why). */
+int map_default_knobs(const Func *fixed, const CellSpec *s, const Target *t, Knobs *k);
+
+/* The fabric sized to hold the weights: the smallest grid, grown from the target's in the
+ * target's aspect ratio, whose PMUs hold the weights with one PMU in four left for vectors,
+ * tables and state. Returns 0 and sets *rows, *cols; -1 when past 1024 x 1024. */
+int map_fabric_for(const CellSpec *s, const Target *t, int *rows, int *cols);
+
+/* Values per 32-bit lane for a precision on a target (1, 2, 4, ...). */
+int map_pack(const CellSpec *s, const Target *t);
+
+/* Places the units and routes the links (place.c); called by map_build. */
+void map_place(Mapping *m);
+
+/* A deterministic text dump: the schedule, the division of the work, every unit with its
+ * site, stages and slices, every link with its hops, the totals. */
+void map_print(const Mapping *m, FILE *out);
+/* One line: units of each kind, grid used, links and hops. */
+void map_summary(const Mapping *m, FILE *out);
+
+const char *map_role_name(MapRole r);
+
+#endif

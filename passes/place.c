@@ -1,0 +1,216 @@
+/* Placement and routing of a mapping, and its text form.
+ *
+ * Placement is greedy and deterministic: units are placed in the order map_build made them
+ * (copy by copy, each dot product followed by its PMUs), each on the free site of its kind
+ * nearest to its anchor: a PMU next to the PCU it feeds, a PCU next to the unit it continues
+ * (`near`) or else next to the PCU placed before it, so that a hidden-unit copy forms a compact
+ * cluster. Distance is Manhattan; ties go to the smaller row, then the smaller column. The
+ * checkerboard has a PCU at (row, col) when row + col is even (ir_target_pcus).
+ *
+ * Routing is dimension-ordered: along the row (X) first, then along the column (Y), so a link
+ * takes |drow| + |dcol| switch hops. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "map.h"
+
+static int
+site_kind(int row, int col)
+{
+	return (row + col) % 2 ? MAP_PMU : MAP_PCU;
+}
+
+/* The free site of `kind` nearest to (ar, ac), searched in rings of growing distance. */
+static int
+nearest(const char *used, int rows, int cols, int kind, int ar, int ac, int *row, int *col)
+{
+	int d, dr;
+
+	for (d = 0; d <= rows + cols; d++) {
+		for (dr = -d; dr <= d; dr++) {
+			int r = ar + dr, rem = d - abs(dr), side;
+
+			if (r < 0 || r >= rows)
+				continue;
+			for (side = -1; side <= 1; side += 2) {
+				int c = ac + side * rem;
+
+				if (c >= 0 && c < cols && !used[r * cols + c] && site_kind(r, c) == kind) {
+					*row = r;
+					*col = c;
+					return 1;
+				}
+				if (rem == 0)
+					break;
+			}
+		}
+	}
+	return 0;
+}
+
+void
+map_place(Mapping *m)
+{
+	const Target *t = m->t;
+	char *used = calloc((size_t)t->rows * (size_t)t->cols, 1);
+	int last_pcu = -1, i;
+
+	if (!used)
+		IR_BUG("out of memory");
+	m->row_lo = t->rows, m->col_lo = t->cols, m->row_hi = m->col_hi = -1;
+	for (i = 0; i < m->nunit; i++) {
+		MapUnit *u = &m->unit[i];
+		int ar = 0, ac = 0;
+
+		if (u->near >= 0) {
+			ar = m->unit[u->near].row;
+			ac = m->unit[u->near].col;
+		} else if (last_pcu >= 0) {
+			ar = m->unit[last_pcu].row;
+			ac = m->unit[last_pcu].col;
+		}
+		if (!nearest(used, t->rows, t->cols, u->kind, ar, ac, &u->row, &u->col))
+			IR_BUG("no free %s site for '%s'", u->kind == MAP_PCU ? "PCU" : "PMU", u->name);
+		used[u->row * t->cols + u->col] = 1;
+		if (u->kind == MAP_PCU) {
+			last_pcu = i;
+			m->pcus++;
+		} else {
+			m->pmus++;
+		}
+		if (u->row < m->row_lo) m->row_lo = u->row;
+		if (u->row > m->row_hi) m->row_hi = u->row;
+		if (u->col < m->col_lo) m->col_lo = u->col;
+		if (u->col > m->col_hi) m->col_hi = u->col;
+	}
+	free(used);
+	for (i = 0; i < m->nlink; i++) {
+		MapLink *l = &m->link[i];
+		const MapUnit *a = &m->unit[l->src], *b = &m->unit[l->dst];
+
+		l->hops = abs(a->row - b->row) + abs(a->col - b->col);
+		m->hops += l->hops;
+		if (l->vector)
+			m->vector_hops += l->hops;
+		else
+			m->scalar_hops += l->hops;
+	}
+}
+
+/* ---- printing ---------------------------------------------------------------------------- */
+
+static const char *const stage_names[NMAPST] = {
+	"op", "mul", "inlane", "tree", "acc", "folded", "combine",
+};
+
+static void
+print_slice(const Mapping *m, const MapSlice *sl, FILE *out)
+{
+	int d;
+
+	fprintf(out, "%s[", m->f->tensors[sl->tensor].name);
+	for (d = 0; d < sl->ndim; d++)
+		fprintf(out, "%s%d:%d", d ? ", " : "", sl->lo[d], sl->hi[d]);
+	fputc(']', out);
+	if (sl->k_tiles)
+		fprintf(out, " tile %d of %d x %d", sl->k_tile, sl->k_tiles, sl->k_width);
+	fprintf(out, " %lld elems %lld bytes", (long long)sl->elems, (long long)sl->bytes);
+}
+
+static void
+print_unit(const Mapping *m, int i, FILE *out)
+{
+	const MapUnit *u = &m->unit[i];
+	int k;
+
+	fprintf(out, "  %-20s %s %-8s at %d,%d", u->name, u->kind == MAP_PCU ? "pcu" : "pmu",
+	        map_role_name(u->role), u->row, u->col);
+	fprintf(out, " ports v%d/%d s%d/%d\n", u->used.vector_in, u->used.vector_out,
+	        u->used.scalar_in, u->used.scalar_out);
+	if (u->kind == MAP_PCU) {
+		fprintf(out, "    lanes %d pack %d rows %lld", u->lanes, u->pack, (long long)u->rows);
+		if (u->role == MAP_DOT)
+			fprintf(out, " vsteps %lld macs %lld", (long long)u->vsteps, (long long)u->macs);
+		if (u->accumulators)
+			fprintf(out, " acc %d x %d bits", u->accumulators, u->acc_bits);
+		fputc('\n', out);
+		fprintf(out, "    stages");
+		for (k = 0; k < u->nstage; k++) {
+			const MapStage *s = &u->stage[k];
+
+			fprintf(out, " %s", s->kind == MAP_ST_OP ? ir_ops[s->op].name
+			                                          : stage_names[s->kind]);
+			if (s->kind == MAP_ST_OP) {
+				/* name the instruction by its position in the hidden loop's body */
+				const Block *b = &ir_node(m->f, m->hidden_loop)->l.body;
+				int j;
+
+				for (j = 0; j < b->len && b->n[j] != s->ref; j++)
+					;
+				fprintf(out, "@%d", j);
+			}
+			fprintf(out, "(%d,%dl)", s->cycles, s->lanes);
+		}
+		fputc('\n', out);
+	} else {
+		fprintf(out, "    bytes %lld banks %d reads %d\n", (long long)u->bytes, u->banks,
+		        u->reads);
+		for (k = 0; k < u->nslice; k++) {
+			fprintf(out, "    slice ");
+			print_slice(m, &u->slice[k], out);
+			fputc('\n', out);
+		}
+	}
+}
+
+void
+map_print(const Mapping *m, FILE *out)
+{
+	const Target *t = m->t;
+	int i;
+
+	fprintf(out, "mapping %s on %s (%d x %d)\n", m->name, t->name, t->rows, t->cols);
+	fprintf(out, "schedule hu %d ru %d rv %d hv %d folded %d pack %d inlane %d\n", m->hu, m->ru,
+	        m->rv, m->hv, m->folded, m->pack, m->inlane);
+	fprintf(out, "sizes H %d D %d N %d B %d nt %d\n", m->H, m->D, m->N, m->B, m->nt);
+	fprintf(out, "weights %s %lld bytes\n",
+	        m->weights == MAP_WEIGHTS_ONCHIP ? "on-chip" : "streamed",
+	        (long long)m->weight_bytes);
+	for (i = 0; i < m->nprod; i++)
+		fprintf(out, "product p%d gate %d k %d:%d weights %s\n", i, m->prod[i].gate,
+		        m->prod[i].k_lo, m->prod[i].k_hi, m->f->tensors[m->prod[i].weight].name);
+	for (i = 0; i < m->hu; i++)
+		fprintf(out, "copy u%d rows %d:%d\n", i, m->copy[i].lo, m->copy[i].hi);
+	for (i = 0; i < m->ru; i++)
+		fprintf(out, "tile r%d elems %lld vsteps %d\n", i, (long long)m->tile[i].elems,
+		        m->tile[i].vsteps);
+	fprintf(out, "units %d\n", m->nunit);
+	for (i = 0; i < m->nunit; i++)
+		print_unit(m, i, out);
+	fprintf(out, "links %d\n", m->nlink);
+	for (i = 0; i < m->nlink; i++) {
+		const MapLink *l = &m->link[i];
+
+		fprintf(out, "  %s -> %s %s %d bits port %d hops %d %s\n", m->unit[l->src].name,
+		        m->unit[l->dst].name, l->vector ? "vector" : "scalar", l->bits, l->port,
+		        l->hops, l->what);
+	}
+	fprintf(out, "total ");
+	map_summary(m, out);
+}
+
+void
+map_summary(const Mapping *m, FILE *out)
+{
+	int n[NMAPROLE] = {0}, i;
+
+	for (i = 0; i < m->nunit; i++)
+		n[m->unit[i].role]++;
+	fprintf(out, "%d of %d PCU (%d dot, %d combine, %d epilogue), %d of %d PMU (%d weight, "
+	        "%d xh, %d lut, %d state), grid rows %d-%d cols %d-%d, %d links, %lld hops "
+	        "(%lld vector, %lld scalar), %lld MAC per step\n", m->pcus, ir_target_pcus(m->t),
+	        n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI], m->pmus, ir_target_pmus(m->t),
+	        n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT], n[MAP_CELL], m->row_lo, m->row_hi, m->col_lo,
+	        m->col_hi, m->nlink, (long long)m->hops, (long long)m->vector_hops,
+	        (long long)m->scalar_hops, (long long)m->macs);
+}
