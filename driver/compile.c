@@ -29,6 +29,8 @@ typedef struct Unit {
 	int no_default;            /* ... and no default schedule maps */
 	int sized;                 /* the weights did not fit: the fabric was sized to hold them */
 	int rows0, cols0;          /* ... from this grid */
+	int sized_for_weights;     /* ... because the weights did not fit */
+	int grown_for_map;         /* ... or to make room for the default schedule */
 	Mapping *map;              /* the mapped design of one step (none for --target cpu) */
 } Unit;
 
@@ -257,18 +259,44 @@ run_schedule(Unit *u)
 			         "of '%s' holds them", mib(ir_spec_weight_bytes(&u->spec)), u->target.name);
 			return -1;
 		}
-		u->sized = 1;
+		u->sized = u->sized_for_weights = 1;
 		u->rows0 = u->target.rows;
 		u->cols0 = u->target.cols;
 		u->target.rows = rows;
 		u->target.cols = cols;
 	}
 	if (!k->hu || !k->ru || !k->rv) {
+		Knobs kk = u->knobs;
+		Target grown = u->target;
+		int step;
+
 		u->defaulted = 1;
-		if (map_default_knobs(u->ir, &u->spec, &u->target, &u->knobs) < 0) {
-			if (u->c->nerrors)
-				return -1;
-			u->no_default = 1;
+		/* A fabric whose PMUs are nearly full of weights may have no room left for the
+		 * vectors, tables and state of any schedule: then it grows too, in steps of 1/8. */
+		for (step = 0; step <= 64; step++) {
+			grown.rows = u->target.rows + (u->target.rows * step + 7) / 8;
+			grown.cols = u->target.cols + (u->target.cols * step + 7) / 8;
+			kk = u->knobs;
+			if (map_default_knobs(u->ir, &u->spec, &grown, &kk) == 0 || u->c->nerrors)
+				break;
+		}
+		if (u->c->nerrors)
+			return -1;
+		if (step > 64 || step == 0) {
+			u->no_default = step > 64;
+			if (step > 64)
+				map_default_knobs(u->ir, &u->spec, &u->target, &u->knobs);
+			else
+				u->knobs = kk;
+		} else {
+			if (!u->sized) {
+				u->sized = 1;
+				u->rows0 = u->target.rows;
+				u->cols0 = u->target.cols;
+			}
+			u->grown_for_map = !u->sized_for_weights;
+			u->target = grown;
+			u->knobs = kk;
 		}
 	}
 	pk.hu = u->knobs.hu, pk.ru = u->knobs.ru, pk.rv = u->knobs.rv, pk.hv = u->knobs.hv;
@@ -537,10 +565,11 @@ drv_compile(const Options *o)
 		print_summary(&u.spec, &u.target, stdout);
 		if (u.sized)
 			printf("  fabric       grown from %d x %d to %d x %d (%d PCU + %d PMU, %.2f MiB on "
-			       "chip) to hold the weights; streaming them from DRAM is not modelled "
-			       "yet\n", u.rows0, u.cols0, u.target.rows, u.target.cols,
-			       ir_target_pcus(&u.target), ir_target_pmus(&u.target),
-			       mib(ir_target_onchip_bytes(&u.target)));
+			       "chip) %s; streaming weights from DRAM is not modelled yet\n", u.rows0,
+			       u.cols0, u.target.rows, u.target.cols, ir_target_pcus(&u.target),
+			       ir_target_pmus(&u.target), mib(ir_target_onchip_bytes(&u.target)),
+			       u.grown_for_map ? "to leave room for the vectors, tables and state of a "
+			                         "schedule beside the weights" : "to hold the weights");
 		print_fusion(&u, stdout);
 		if (u.map) {
 			printf("  mapping      hu=%d ru=%d rv=%d%s: ", u.map->hu, u.map->ru, u.map->rv,
