@@ -61,6 +61,8 @@ typedef struct Fuse {
 	int x, h, px, ph;       /* the halves, when concatenating: vectors and params */
 	int D, H;
 	int xh, w;              /* new tensors */
+	int check_k;            /* check_one: the access being compared, and its kernel */
+	Ref check_r;
 	int failed;
 } Fuse;
 
@@ -187,16 +189,14 @@ note_store(Fuse *fu, int k, Ref r)
 }
 
 /* Checks every pair of accesses of different kernels, and whether a temp can be forwarded. */
-static int check_k;
-static Ref check_r;
 
 static void
 check_pair(Fuse *fu, int k, Ref r)
 {
-	const Instr *a = &fu->src->nodes[check_r].i, *b = &fu->src->nodes[r].i;
+	const Instr *a = &fu->src->nodes[fu->check_r].i, *b = &fu->src->nodes[r].i;
 	int kind;
 
-	if (k <= check_k || (a->op != OP_STORE && b->op != OP_STORE))
+	if (k <= fu->check_k || (a->op != OP_STORE && b->op != OP_STORE))
 		return;
 	if ((a->op != OP_LOAD && a->op != OP_STORE) || (b->op != OP_LOAD && b->op != OP_STORE))
 		return;
@@ -205,7 +205,7 @@ check_pair(Fuse *fu, int k, Ref r)
 	kind = meet(fu, &a->acc, &b->acc);
 	if (kind == 0) {
 		fail(fu, r, "kernels would read and write tensor '%s'", tname(fu, a->acc.tensor));
-		ir_note(fu->c, fu->src->nodes[check_r].loc, "the other access is here; they meet at "
+		ir_note(fu->c, fu->src->nodes[fu->check_r].loc, "the other access is here; they meet at "
 		                                            "different points of the fused nest");
 	} else if (kind == 1 && fu->temp_store[a->acc.tensor] > 0 && b->op == OP_LOAD &&
 	         a->op == OP_STORE)
@@ -222,8 +222,8 @@ check_one(Fuse *fu, int k, Ref r)
 
 	if (in->op != OP_LOAD && in->op != OP_STORE)
 		return;
-	check_k = k;
-	check_r = r;
+	fu->check_k = k;
+	fu->check_r = r;
 	for (j = k + 1; j < fu->nk; j++)
 		walk(fu, j, &fu->src->nodes[fu->kb[j]].l.body, check_pair);
 }
