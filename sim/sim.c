@@ -50,6 +50,7 @@ typedef struct SUnit {
 	int64_t recv;        /* xh: h values received this step */
 	int aux[4];          /* PMUs read per row by an epilogue segment: lut, state */
 	int naux;
+	int64_t last_act;     /* the last cycle counted active */
 } SUnit;
 
 typedef struct Sim {
@@ -332,6 +333,7 @@ stream_cycle(Sim *s, SUnit *u)
 	push_outs(s, u, t);
 	u->pos++;
 	u->next_issue = s->now + u->ii;
+	u->last_act = s->now;
 	st->active++;
 	st->issue++;
 	if (u->mu->role == MAP_XH)
@@ -351,8 +353,10 @@ xh_recv(Sim *s, SUnit *u)
 			got = 1;
 		}
 	}
-	if (got && !(u->pos < u->len && s->started && s->now >= u->next_issue))
+	if (got && u->last_act != s->now) {
+		u->last_act = s->now;
 		stat_of(s, u)->active++;
+	}
 }
 
 /* ---- setup ------------------------------------------------------------------------------- */
@@ -376,6 +380,7 @@ build(Sim *s, int fifo_depth)
 
 		u->mu = mu;
 		u->ii = 1;
+		u->last_act = -1;
 		if (mu->copy >= 0) {
 			u->lo = m->copy[mu->copy].lo;
 			u->hi = m->copy[mu->copy].hi;

@@ -334,13 +334,18 @@ int64_t
 sim_val_dot(SimVal *v, int p, int t, int b, int i, int s, int r)
 {
 	const SimProd *pr = &v->prod[p];
-	const Instr *wl = &v->f->nodes[pr->wl].i, *xl = &v->f->nodes[pr->xl].i;
-	const int64_t *w = v->mem->buf[wl->acc.tensor].q, *x = v->mem->buf[xl->acc.tensor].q;
+	const Instr *wl, *xl;
+	const int64_t *w, *x;
 	int64_t sum = 0, lane, wi, xi;
-	int rv = v->m->rv;
+	int rv;
 
 	if (!v->ok)
 		return 0;
+	wl = &v->f->nodes[pr->wl].i;
+	xl = &v->f->nodes[pr->xl].i;
+	w = v->mem->buf[wl->acc.tensor].q;
+	x = v->mem->buf[xl->acc.tensor].q;
+	rv = v->m->rv;
 	set_row(v, t, b, i);
 	if (v->ks)
 		v->var[v->ks] = s;
