@@ -318,8 +318,10 @@ run_sim(Unit *u)
 static void
 dump_report(const Unit *u, FILE *out)
 {
-	if (u->report)
+	if (u->report) {
 		sim_report_print(u->report, out);
+		sim_report_units(u->report, out);
+	}
 }
 
 static void

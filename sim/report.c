@@ -90,6 +90,29 @@ sim_report_print(const Report *r, FILE *out)
 	        "chip\n", r->area_used_mm2, m->pcus, m->pmus, r->area_chip_mm2);
 	fprintf(out, "  power        %.1f mW (units %.1f, network %.1f); %.3f uJ per inference\n",
 	        r->power_mw, r->power_units_mw, r->power_net_mw, r->energy_uj);
+	for (k = 0; k < NMAPROLE; k++) {
+		int64_t act = 0;
+		int n = 0;
+
+		for (i = 0; i < m->nunit; i++) {
+			if ((int)m->unit[i].role == k) {
+				n++;
+				act += r->unit[i].active;
+			}
+		}
+		if (n)
+			fprintf(out, "  %-12s %d unit%s, mean utilization %.2f%%\n",
+			        map_role_name((MapRole)k), n, n == 1 ? "" : "s",
+			        pct(act, r->cycles * n));
+	}
+}
+
+void
+sim_report_units(const Report *r, FILE *out)
+{
+	const Mapping *m = r->m;
+	int i;
+
 	fprintf(out, "  units        %-22s %12s %7s %12s %10s %10s\n", "name", "active", "util",
 	        "issued", "stalled", "bank");
 	for (i = 0; i < m->nunit; i++) {

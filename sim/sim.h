@@ -83,6 +83,8 @@ Report *sim_run(Ctx *c, const Mapping *m, int T, const SimOptions *o, Memory *me
 /* The report as a table, and as JSON with the same figures (sim/report.c). */
 void sim_report_print(const Report *r, FILE *out);
 void sim_report_json(const Report *r, FILE *out);
+/* One line per unit: active cycles, utilization, issues, stalls (the table leaves them out). */
+void sim_report_units(const Report *r, FILE *out);
 const char *sim_cause_name(SimCause k);
 
 #endif
