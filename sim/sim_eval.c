@@ -376,10 +376,11 @@ void
 sim_val_sum(SimVal *v, int p, int b, int i, int64_t sum)
 {
 	const Func *f = v->f;
-	Ref res = ir_node(f, v->m->reduce)->l.res[p];
+	Ref res;
 
 	if (!v->ok)
 		return;
+	res = ir_node(f, v->m->reduce)->l.res[p];
 	v->row[((int64_t)b * v->m->H + i) * f->nnodes + res] = ir_num_sat(sum, ir_node(f, res)->i.ty);
 }
 
