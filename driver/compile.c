@@ -12,6 +12,7 @@
 #include "../ir/exec.h"
 #include "../passes/map.h"
 #include "../passes/passes.h"
+#include "../sim/sim.h"
 #include "driver.h"
 
 /* What the stages of one compilation produce. */
@@ -32,6 +33,7 @@ typedef struct Unit {
 	int sized_for_weights;     /* ... because the weights did not fit */
 	int grown_for_map;         /* ... or to make room for the default schedule */
 	Mapping *map;              /* the mapped design of one step (none for --target cpu) */
+	Report *report;            /* its simulation */
 } Unit;
 
 /* A stage of the pipeline and how --dump-after prints its result. */
@@ -52,6 +54,8 @@ static void dump_ir(const Unit *u, FILE *out);
 static int run_map(Unit *u);
 static double mib(int64_t bytes);
 static void dump_map(const Unit *u, FILE *out);
+static int run_sim(Unit *u);
+static void dump_report(const Unit *u, FILE *out);
 
 /* The pipeline, in order (DESIGN.md). Each IR stage checks its result with the verifier. */
 static const Pass pipeline[] = {
@@ -61,6 +65,7 @@ static const Pass pipeline[] = {
 	{"quantize", run_quantize, dump_ir},
 	{"schedule", run_schedule, dump_ir},
 	{"map", run_map, dump_map},
+	{"sim", run_sim, dump_report},
 };
 enum { NPASS = sizeof pipeline / sizeof pipeline[0] };
 
@@ -71,6 +76,7 @@ static const struct {
 	{"spec", EMIT_SPEC},
 	{"ir", EMIT_IR},
 	{"obj", EMIT_OBJ},
+	{"report", EMIT_REPORT},
 };
 
 const char *
@@ -323,6 +329,35 @@ dump_map(const Unit *u, FILE *out)
 	map_print(u->map, out);
 }
 
+/* Simulates the mapped design for the spec's steps (the simulator caps very long runs and
+ * extrapolates, and the report says so); values are not computed here: the interpreter and
+ * the tests check them. */
+static int
+run_sim(Unit *u)
+{
+	SimOptions o = {0};
+
+	if (u->cpu)
+		return 0;
+	u->report = sim_run(u->c, u->map, u->spec.timesteps, &o, NULL);
+	return u->report ? 0 : -1;
+}
+
+static void
+dump_report(const Unit *u, FILE *out)
+{
+	if (u->report) {
+		sim_report_print(u->report, out);
+		sim_report_units(u->report, out);
+	}
+}
+
+static void
+dump_report_json(const Unit *u, FILE *out)
+{
+	sim_report_json(u->report, out);
+}
+
 static double
 mib(int64_t bytes)
 {
@@ -519,6 +554,9 @@ write_outputs(Unit *u)
 	if ((u->o->emit & EMIT_IR) && write_file(u, dir, ir_sprintf(&c->arena, "%s.rir",
 	                                                              u->spec.name), dump_ir) < 0)
 		return -1;
+	if ((u->o->emit & EMIT_REPORT) && u->report &&
+	    write_file(u, dir, "report.json", dump_report_json) < 0)
+		return -1;
 	if (u->o->emit & EMIT_OBJ) {
 		const char *obj = ir_sprintf(&c->arena, "%s/%s.o", dir, u->spec.name);
 
@@ -577,11 +615,13 @@ drv_compile(const Options *o)
 			map_summary(u.map, stdout);
 		}
 		print_quant_error(&u, stdout);
+		if (u.report)
+			sim_report_print(u.report, stdout);
 	}
 	if (u.cpu)
 		emit |= EMIT_OBJ;
 	if (o->outdir && !emit)
-		emit = EMIT_SPEC | EMIT_IR;  /* -o alone writes everything there is */
+		emit = EMIT_SPEC | EMIT_IR | EMIT_REPORT;  /* -o alone writes everything there is */
 	if (emit) {
 		Options eo = *o;
 

@@ -8,7 +8,7 @@
 typedef enum { CMD_COMPILE, CMD_SWEEP, CMD_BENCH, CMD_OPT } Command;
 
 /* Files that --emit writes into the output folder. */
-enum { EMIT_SPEC = 1 << 0, EMIT_IR = 1 << 1, EMIT_OBJ = 1 << 2 };
+enum { EMIT_SPEC = 1 << 0, EMIT_IR = 1 << 1, EMIT_OBJ = 1 << 2, EMIT_REPORT = 1 << 3 };
 
 #define DRV_MAX_INPUTS 256
 #define DRV_MAX_INPUTS_STR "256"

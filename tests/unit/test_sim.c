@@ -1,0 +1,251 @@
+/* Unit tests of the simulator (sim/): its h and c equal the interpreter's bit for bit over a
+ * matrix of cells and knobs, a tiny design's cycle count derived by hand, and determinism. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "../cu_main.h"
+#include "frontend/fe.h"
+#include "ir/exec.h"
+#include "passes/map.h"
+#include "passes/passes.h"
+#include "sim/sim.h"
+
+typedef struct Design {
+	Ctx c;
+	CellSpec s;
+	Target t;
+	Func *f;
+	Mapping *m;
+} Design;
+
+/* Compiles spec text up to the mapping with the spec's knobs; 0 when it maps. */
+static int
+design(Design *d, const char *text)
+{
+	const Knobs *k;
+	PassKnobs pk;
+	Func *f;
+
+	ir_ctx_init(&d->c);
+	d->m = NULL;
+	if (fe_parse_spec(&d->c, "t.yaml", text, strlen(text), &d->s) < 0 ||
+	    fe_resolve_target(&d->c, &d->s, NULL, NULL, &d->t) < 0)
+		return -1;
+	k = &d->s.knobs;
+	pk.hu = k->hu, pk.ru = k->ru, pk.rv = k->rv, pk.hv = k->hv;
+	f = pass_build(&d->c, &d->s);
+	f = f ? pass_fuse(f) : NULL;
+	f = f ? pass_quantize(f, &d->s) : NULL;
+	f = f ? pass_schedule(f, &pk) : NULL;
+	if (!f)
+		return -1;
+	d->f = f;
+	d->m = map_build(&d->c, f, &d->s, &d->t);
+	return d->m ? 0 : -1;
+}
+
+static int
+same_tensor(const Func *f, const Memory *a, const Memory *b, const char *name)
+{
+	int t = ir_find_tensor(f, name);
+	int64_t i;
+
+	if (t < 0)
+		return 1;
+	for (i = 0; i < a->buf[t].n; i++) {
+		if (a->buf[t].q[i] != b->buf[t].q[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Simulates and interprets one design; returns the number of tensors that differ, or -1 when
+ * the design does not map. */
+static int
+check_values(const char *text)
+{
+	Design d;
+	Memory mi, ms;
+	SimOptions o = {0};
+	Report *r;
+	int bad = 0;
+
+	if (design(&d, text) < 0) {
+		if (getenv("SIM_TEST_VERBOSE"))
+			ir_print_diags(&d.c, stderr);
+		ir_ctx_free(&d.c);
+		return -1;
+	}
+	CU_ASSERT_FATAL(ir_mem_init(d.f, &mi) == 0);
+	CU_ASSERT_FATAL(ir_mem_init(d.f, &ms) == 0);
+	CU_ASSERT_FATAL(ir_interp(d.f, &mi) == 0);
+	o.values = 1;
+	r = sim_run(&d.c, d.m, d.s.timesteps, &o, &ms);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT(r->values);
+	CU_ASSERT(!r->extrapolated);
+	bad += !same_tensor(d.f, &mi, &ms, "h");
+	bad += !same_tensor(d.f, &mi, &ms, "c");
+	bad += !same_tensor(d.f, &mi, &ms, "xh");
+	if (bad)
+		fprintf(stderr, "\nsim differs from the interpreter for:\n%s\n", text);
+	ir_mem_free(&mi);
+	ir_mem_free(&ms);
+	ir_ctx_free(&d.c);
+	return bad;
+}
+
+/* LSTM, GRU and vanilla cells, hu 1/2/3, ru 1/2/5, rv 16/64, folded on and off, on small
+ * sizes (H 4..32 with D != H, T 1..3, B 1..2; D grows to give every tile a vector step). */
+static void
+test_values_matrix(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int hus[] = {1, 2, 3}, rus[] = {1, 2, 5}, rvs[] = {16, 64};
+	static const int Hs[] = {4, 13, 32, 7}, Ds[] = {6, 9, 20, 16};
+	int c, a, b, v, fo, n = 0, mapped = 0;
+	char text[512];
+
+	for (c = 0; c < 3; c++)
+	for (a = 0; a < 3; a++)
+	for (b = 0; b < 3; b++)
+	for (v = 0; v < 2; v++)
+	for (fo = 0; fo < 2; fo++) {
+		int k = n++, rc, H = Hs[k % 4], D = Ds[(k / 4) % 4];
+
+		/* every tile gets at least one vector step: D + H >= ru x rv (D may exceed H) */
+		if (D + H < rus[b] * rvs[v])
+			D = rus[b] * rvs[v] - H + k % 3;
+		if (D == H)
+			D++;
+		snprintf(text, sizeof text, "name: m%d\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s}\n",
+		         k, cells[c], H, D, 1 + k % 3, 1 + (k / 3) % 2, hus[a],
+		         rus[b], rvs[v], fo ? "true" : "false");
+		rc = check_values(text);
+		CU_ASSERT(rc <= 0);
+		mapped += rc == 0;
+	}
+	/* the rest need more than the 64 PCUs or PMUs of the target (the `units` check) */
+	CU_ASSERT(mapped >= 80);
+}
+
+/* One dot-product PCU and its PMUs: a vanilla RNN, H = D = 2, hu = ru = 1, rv = 4, T = 2.
+ *
+ * The mapping (--dump-after=map): dot (0,0) with stages mul, inlane, inlane, folded(5): depth
+ * 1 + 1 + 1 + 5 = 8; xh (0,1) and the weights (1,0) one hop from it; the sum goes 2 hops to
+ * the epilogue (0,2), 5 one-cycle stages (add, add, lut, cast, cast): depth 5; h goes 1 hop
+ * back to xh. N = 4 = rv, so nt = 1: one vector step per row, 2 rows per step.
+ *
+ * Step 0: x_0 and h_0 (2 + 2 bytes) come from DRAM: S = latency + ceil(4 / bytes-per-cycle)
+ * = 100 + 1. At S xh and the weights send row 0 (1 hop: seen at S + 1), at S + 1 row 1. The
+ * dot product takes row 0 at S + 1, and it leaves the pipeline at S + 9; the sum is seen by
+ * the epilogue at S + 11 (2 hops), which takes it then, and h leaves at S + 16, is seen by
+ * xh at S + 17. Row 1 is a cycle behind: xh has all of h_0 at S + 18, the step's last cycle.
+ * Step 0 is cycles 0 .. S + 18: S + 19 cycles.
+ * Step 1: x_1 (2 bytes) was asked for at S and arrives at S + 100 + 1, later than the barrier
+ * (S + 19): step 1 streams from S + 101 and ends at S + 101 + 18. Its window is S + 19 ..
+ * S + 119: 101 cycles. In all S + 120 = 221 cycles. */
+static void
+test_hand_derived(void)
+{
+	Design d;
+	Report *r;
+	SimOptions o = {0};
+	int64_t S;
+	double bpc;
+
+	CU_ASSERT_FATAL(design(&d, "name: one\ncell: rnn\nhidden: 2\ninput: 2\ntimesteps: 2\n"
+	                           "schedule: {hu: 1, ru: 1, rv: 4}\n") == 0);
+	CU_ASSERT_EQUAL(d.m->nunit, 5);
+	CU_ASSERT_EQUAL(d.t.net.hop_cycles, 1);
+	bpc = d.t.dram.bandwidth_gbs * 1e3 / d.t.clock_mhz;
+	CU_ASSERT_FATAL(bpc >= 4);
+	S = d.t.dram.latency_cycles + 1;
+	r = sim_run(&d.c, d.m, 2, &o, NULL);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->step[0].cycles, S + 19);
+	CU_ASSERT_EQUAL(r->step[1].cycles, d.t.dram.latency_cycles + 1);
+	CU_ASSERT_EQUAL(r->cycles, S + 120);
+	CU_ASSERT_EQUAL(r->cause[SIM_COMPUTE], 4);
+	CU_ASSERT_EQUAL(r->unit[0].issue, 4);  /* the dot product: 2 rows x 2 steps */
+	CU_ASSERT_EQUAL(r->unit[0].active, 4 * 8 - 2 * 7 + 0);  /* 2 x (8 + 1): rows overlap */
+	ir_ctx_free(&d.c);
+}
+
+static char *
+report_text(const char *spec, int json)
+{
+	Design d;
+	Report *r;
+	SimOptions o = {0};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (design(&d, spec) < 0)
+		return NULL;
+	r = sim_run(&d.c, d.m, d.s.timesteps, &o, NULL);
+	f = open_memstream(&buf, &len);
+	if (json)
+		sim_report_json(r, f);
+	else
+		sim_report_print(r, f);
+	fclose(f);
+	ir_ctx_free(&d.c);
+	return buf;
+}
+
+static void
+test_deterministic(void)
+{
+	static const char *spec = "name: det\ncell: lstm\nhidden: 24\ninput: 10\ntimesteps: 3\n"
+	                          "batch: 2\nschedule: {hu: 3, ru: 2, rv: 16}\n";
+	int json;
+
+	for (json = 0; json < 2; json++) {
+		char *a = report_text(spec, json), *b = report_text(spec, json);
+
+		CU_ASSERT_FATAL(a && b);
+		CU_ASSERT_STRING_EQUAL(a, b);
+		free(a);
+		free(b);
+	}
+}
+
+/* A cap on the steps extrapolates from the last simulated one, and says so. */
+static void
+test_extrapolate(void)
+{
+	Design d;
+	Report *all, *cap;
+	SimOptions o = {0};
+
+	CU_ASSERT_FATAL(design(&d, "name: ex\ncell: gru\nhidden: 16\ninput: 8\ntimesteps: 6\n"
+	                           "schedule: {hu: 2, ru: 1, rv: 16}\n") == 0);
+	all = sim_run(&d.c, d.m, 6, &o, NULL);
+	o.max_steps = 3;
+	cap = sim_run(&d.c, d.m, 6, &o, NULL);
+	CU_ASSERT(!all->extrapolated);
+	CU_ASSERT(cap->extrapolated);
+	CU_ASSERT_EQUAL(cap->simulated, 3);
+	/* steps after the first are all alike here: the extrapolation is exact */
+	CU_ASSERT_EQUAL(all->cycles, cap->cycles);
+	ir_ctx_free(&d.c);
+}
+
+static CU_TestInfo sim_tests[] = {
+	{"values equal the interpreter's", test_values_matrix},
+	{"hand-derived cycles", test_hand_derived},
+	{"deterministic report", test_deterministic},
+	{"extrapolated steps", test_extrapolate},
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo test_suites[] = {
+	{"sim", NULL, NULL, NULL, NULL, sim_tests},
+	CU_SUITE_INFO_NULL,
+};
