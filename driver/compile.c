@@ -77,6 +77,7 @@ static const struct {
 	{"ir", EMIT_IR},
 	{"obj", EMIT_OBJ},
 	{"report", EMIT_REPORT},
+	{"sim", EMIT_SIM},
 };
 
 const char *
@@ -358,6 +359,14 @@ dump_report_json(const Unit *u, FILE *out)
 	sim_report_json(u->report, out);
 }
 
+static void
+dump_sim(const Unit *u, FILE *out)
+{
+	SimOptions o = {0};
+
+	sim_emit(sim_design(u->c, u->map), u->spec.timesteps, &o, out);
+}
+
 static double
 mib(int64_t bytes)
 {
@@ -557,6 +566,20 @@ write_outputs(Unit *u)
 	if ((u->o->emit & EMIT_REPORT) && u->report &&
 	    write_file(u, dir, "report.json", dump_report_json) < 0)
 		return -1;
+	if ((u->o->emit & EMIT_SIM) && !u->map) {
+		ir_error(c, (Loc){0}, "--emit=sim: target '%s' has no fabric to simulate",
+		         u->target.name);
+		return -1;
+	}
+	if ((u->o->emit & EMIT_SIM) && u->map) {
+		const char *name = ir_sprintf(&c->arena, "%s_sim.c", u->spec.name);
+
+		if (write_file(u, dir, name, dump_sim) < 0)
+			return -1;
+		if (u->o->verbosity >= 0)
+			printf("  standalone   %s/%s: this design's cycle simulator; cc -O2 -o sim %s && "
+			       "./sim\n", dir, name, name);
+	}
 	if (u->o->emit & EMIT_OBJ) {
 		const char *obj = ir_sprintf(&c->arena, "%s/%s.o", dir, u->spec.name);
 
@@ -579,6 +602,24 @@ drv_finish(Ctx *c, int rc)
 		rc = 1;
 	ir_ctx_free(c);
 	return rc;
+}
+
+SimDesign *
+drv_design(Ctx *c, const Options *o, int *T)
+{
+	Unit u = {.c = c, .o = o};
+	size_t i;
+
+	for (i = 0; i < NPASS && strcmp(pipeline[i].name, "sim"); i++) {
+		if (pipeline[i].run(&u) < 0 || c->nerrors)
+			return NULL;
+	}
+	if (!u.map) {
+		ir_error(c, (Loc){0}, "target '%s' has no fabric to simulate", u.target.name);
+		return NULL;
+	}
+	*T = u.spec.timesteps;
+	return sim_design(c, u.map);
 }
 
 int
@@ -621,7 +662,7 @@ drv_compile(const Options *o)
 	if (u.cpu)
 		emit |= EMIT_OBJ;
 	if (o->outdir && !emit)
-		emit = EMIT_SPEC | EMIT_IR | EMIT_REPORT;  /* -o alone writes everything there is */
+		emit = EMIT_SPEC | EMIT_IR | EMIT_REPORT | EMIT_SIM;  /* -o alone: everything there is */
 	if (emit) {
 		Options eo = *o;
 

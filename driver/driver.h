@@ -4,11 +4,13 @@
 
 #include "../ir/spec.h"
 #include "../ir/target.h"
+#include "../sim/core.h"
 
 typedef enum { CMD_COMPILE, CMD_SWEEP, CMD_BENCH, CMD_OPT } Command;
 
 /* Files that --emit writes into the output folder. */
-enum { EMIT_SPEC = 1 << 0, EMIT_IR = 1 << 1, EMIT_OBJ = 1 << 2, EMIT_REPORT = 1 << 3 };
+enum { EMIT_SPEC = 1 << 0, EMIT_IR = 1 << 1, EMIT_OBJ = 1 << 2, EMIT_REPORT = 1 << 3,
+       EMIT_SIM = 1 << 4 };
 
 #define DRV_MAX_INPUTS 256
 #define DRV_MAX_INPUTS_STR "256"
@@ -41,5 +43,8 @@ int drv_print_target(const Options *o, const char *name_or_file);
 int drv_list_deepbench(const Options *o);
 int drv_opt(const Options *o);
 int drv_finish(Ctx *c, int rc);
+/* The mapped design of o->inputs[0] (a spec file or deepbench:NAME) as rnnc chooses it, for
+ * the simulator, and its steps; NULL after reporting errors to c. */
+SimDesign *drv_design(Ctx *c, const Options *o, int *T);
 
 #endif

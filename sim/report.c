@@ -1,8 +1,7 @@
 /* The simulator's report: derived figures, a table and report.json (docs/sim.md says what each
- * figure means). Output is deterministic: fixed formats, no timestamps, units in their order. */
-#include <math.h>
-
-#include "sim_int.h"
+ * figure means). Output is deterministic: fixed formats, no timestamps, units in their order.
+ * Like core.c it needs only the C library (it goes into `--emit=sim` files). */
+#include "core.h"
 
 static const char *const cause_names[NSIMCAUSE] = {
 	"compute", "fill/drain", "network", "backpressure", "bank conflict", "dram", "barrier",
@@ -11,48 +10,53 @@ static const char *const cause_keys[NSIMCAUSE] = {
 	"compute", "fill_drain", "network", "backpressure", "bank_conflict", "dram", "barrier",
 };
 
+static const char *const role_names[NSIMROLE] = {
+	"dot", "combine", "epilogue", "weight", "xh", "lut", "state",
+};
+
 const char *
 sim_cause_name(SimCause k)
 {
 	return cause_names[k];
 }
 
+const char *
+sim_role_name(SimRole k)
+{
+	return role_names[k];
+}
+
 void
 sim_report_figures(Report *r)
 {
-	const Mapping *m = r->m;
-	const Target *t = m->t;
-	double secs, energy_pj = 0;
-	int i, sites = t->rows * t->cols, pcus = ir_target_pcus(t), pmus = ir_target_pmus(t);
-	int64_t per_step;
+	const SimDesign *d = r->d;
+	double secs, energy_pj = 0, sw = d->vswitch_area_mm2 + d->sswitch_area_mm2;
+	int i, sites = d->rows * d->cols;
 
-	r->latency_us = (double)r->cycles / t->clock_mhz;
+	r->latency_us = (double)r->cycles / d->clock_mhz;
 	secs = r->latency_us * 1e-6;
-	r->macs = m->macs * r->T;
+	r->macs = d->macs * r->T;
 	r->dot_pcus = 0;
-	for (i = 0; i < m->nunit; i++)
-		r->dot_pcus += m->unit[i].role == MAP_DOT && m->unit[i].seg == 0;
-	r->peak_macs_cycle = (double)pcus * t->pcu.lanes * m->pack;
-	r->util_fabric = (double)r->macs / ((double)r->cycles * r->peak_macs_cycle);
-	r->util_design = (double)r->macs / ((double)r->cycles * r->dot_pcus * t->pcu.lanes * m->pack);
-	per_step = (int64_t)ceil((double)m->macs / r->peak_macs_cycle);
-	r->lower_bound = per_step * r->T;
+	for (i = 0; i < d->nunit; i++)
+		r->dot_pcus += d->unit[i].role == SIM_DOT && d->unit[i].seg == 0;
+	r->peak_macs_cycle = (int64_t)d->chip_pcus * d->lanes * d->pack;
+	r->util_fabric = (double)r->macs / ((double)r->cycles * (double)r->peak_macs_cycle);
+	r->util_design = (double)r->macs / ((double)r->cycles * r->dot_pcus * d->lanes * d->pack);
+	r->lower_bound = (d->macs + r->peak_macs_cycle - 1) / r->peak_macs_cycle * r->T;
 	/* area: the units used with a vector and a scalar switch each; the chip: every site */
-	r->area_used_mm2 = m->pcus * t->pcu.area_mm2 + m->pmus * t->pmu.area_mm2 +
-	                   (m->pcus + m->pmus) * (t->net.vector_switch_area_mm2 +
-	                                          t->net.scalar_switch_area_mm2);
-	r->area_chip_mm2 = pcus * t->pcu.area_mm2 + pmus * t->pmu.area_mm2 +
-	                   sites * (t->net.vector_switch_area_mm2 + t->net.scalar_switch_area_mm2);
+	r->area_used_mm2 = d->pcus * d->pcu_area_mm2 + d->pmus * d->pmu_area_mm2 +
+	                   (d->pcus + d->pmus) * sw;
+	r->area_chip_mm2 = d->chip_pcus * d->pcu_area_mm2 + d->chip_pmus * d->pmu_area_mm2 +
+	                   sites * sw;
 	/* power by activity: a unit draws its power in its active cycles; a flit-hop its energy */
-	for (i = 0; i < m->nunit; i++) {
-		double p = m->unit[i].kind == MAP_PCU ? t->pcu.power_mw : t->pmu.power_mw;
+	for (i = 0; i < d->nunit; i++) {
+		double p = d->unit[i].pcu ? d->pcu_mw : d->pmu_mw;
 
-		energy_pj += p * 1e-3 * (double)r->unit[i].active / (t->clock_mhz * 1e6) * 1e12;
+		energy_pj += p * 1e-3 * (double)r->unit[i].active / (d->clock_mhz * 1e6) * 1e12;
 	}
 	r->power_units_mw = secs > 0 ? energy_pj * 1e-12 / secs * 1e3 : 0;
-	r->power_net_mw = secs > 0 ? ((double)r->flits_vector * t->net.vector_hop_pj +
-	                              (double)r->flits_scalar * t->net.scalar_hop_pj) * 1e-12 / secs *
-	                             1e3 : 0;
+	r->power_net_mw = secs > 0 ? ((double)r->flits_vector * d->vhop_pj +
+	                              (double)r->flits_scalar * d->shop_pj) * 1e-12 / secs * 1e3 : 0;
 	r->power_mw = r->power_units_mw + r->power_net_mw;
 	r->energy_uj = r->power_mw * 1e-3 * secs * 1e6;
 	r->tflops = secs > 0 ? 2.0 * (double)r->macs / secs / 1e12 : 0;
@@ -67,13 +71,15 @@ pct(int64_t a, int64_t b)
 void
 sim_report_print(const Report *r, FILE *out)
 {
-	const Mapping *m = r->m;
+	const SimDesign *d = r->d;
 	int i, k;
 
 	fprintf(out, "  simulation   %lld cycles, %.3f us at %g MHz, %s %d of %d step%s%s "
-	        "(FIFO depth %d)\n", (long long)r->cycles, r->latency_us, m->t->clock_mhz,
-	        r->extrapolated ? "simulated" : "all", r->simulated, r->T, r->T == 1 ? "" : "s",
-	        r->extrapolated ? ", the rest extrapolated from the last" : "", r->fifo_depth);
+	        "(FIFO depth %d)\n", (long long)r->cycles, r->latency_us, d->clock_mhz,
+	        r->rest == SIM_ALL ? "all" : "simulated", r->simulated, r->T, r->T == 1 ? "" : "s",
+	        r->rest == SIM_REPEAT ? ", the rest repeat the last exactly" :
+	        r->rest == SIM_EXTRAPOLATED ? ", the rest extrapolated from the last" : "",
+	        r->fifo_depth);
 	fprintf(out, "  per step     %lld cycles (step 0), %lld (last simulated)\n",
 	        (long long)r->step[0].cycles, (long long)r->step[r->simulated - 1].cycles);
 	fprintf(out, "  breakdown   ");
@@ -81,28 +87,28 @@ sim_report_print(const Report *r, FILE *out)
 		fprintf(out, " %s %lld (%.1f%%)%s", cause_names[k], (long long)r->cause[k],
 		        pct(r->cause[k], r->cycles), k + 1 < NSIMCAUSE ? "," : "\n");
 	fprintf(out, "  throughput   %.4f TFLOPS effective (2 x %lld MAC / latency); MAC utilization "
-	        "%.2f%% of the fabric's peak (%.0f MAC/cycle), %.2f%% of the %d dot-product PCUs'\n",
-	        r->tflops, (long long)r->macs, 100.0 * r->util_fabric, r->peak_macs_cycle,
+	        "%.2f%% of the fabric's peak (%lld MAC/cycle), %.2f%% of the %d dot-product PCUs'\n",
+	        r->tflops, (long long)r->macs, 100.0 * r->util_fabric, (long long)r->peak_macs_cycle,
 	        100.0 * r->util_design, r->dot_pcus);
 	fprintf(out, "  lower bound  %lld cycles (T x MACs per step / peak): %.2f%% of it reached\n",
 	        (long long)r->lower_bound, pct(r->lower_bound, r->cycles));
 	fprintf(out, "  area         %.2f mm2 used (%d PCU + %d PMU and their switches), %.2f mm2 "
-	        "chip\n", r->area_used_mm2, m->pcus, m->pmus, r->area_chip_mm2);
+	        "chip\n", r->area_used_mm2, d->pcus, d->pmus, r->area_chip_mm2);
 	fprintf(out, "  power        %.1f mW (units %.1f, network %.1f); %.3f uJ per inference\n",
 	        r->power_mw, r->power_units_mw, r->power_net_mw, r->energy_uj);
-	for (k = 0; k < NMAPROLE; k++) {
+	for (k = 0; k < NSIMROLE; k++) {
 		int64_t act = 0;
 		int n = 0;
 
-		for (i = 0; i < m->nunit; i++) {
-			if ((int)m->unit[i].role == k) {
+		for (i = 0; i < d->nunit; i++) {
+			if (d->unit[i].role == k) {
 				n++;
 				act += r->unit[i].active;
 			}
 		}
 		if (n)
 			fprintf(out, "  %-12s %d unit%s, mean utilization %.2f%%\n",
-			        map_role_name((MapRole)k), n, n == 1 ? "" : "s",
+			        sim_role_name((SimRole)k), n, n == 1 ? "" : "s",
 			        pct(act, r->cycles * n));
 	}
 }
@@ -110,16 +116,16 @@ sim_report_print(const Report *r, FILE *out)
 void
 sim_report_units(const Report *r, FILE *out)
 {
-	const Mapping *m = r->m;
+	const SimDesign *d = r->d;
 	int i;
 
 	fprintf(out, "  units        %-22s %12s %7s %12s %10s %10s\n", "name", "active", "util",
 	        "issued", "stalled", "bank");
-	for (i = 0; i < m->nunit; i++) {
+	for (i = 0; i < d->nunit; i++) {
 		const SimUnitStat *u = &r->unit[i];
 
 		fprintf(out, "               %-22s %12lld %6.2f%% %12lld %10lld %10lld\n",
-		        m->unit[i].name, (long long)u->active, pct(u->active, r->cycles),
+		        d->unit[i].name, (long long)u->active, pct(u->active, r->cycles),
 		        (long long)u->issue, (long long)u->stall, (long long)u->bank);
 	}
 }
@@ -127,16 +133,17 @@ sim_report_units(const Report *r, FILE *out)
 void
 sim_report_json(const Report *r, FILE *out)
 {
-	const Mapping *m = r->m;
+	const SimDesign *d = r->d;
 	int i, k;
 
-	fprintf(out, "{\n  \"design\": \"%s\",\n", m->name);
+	fprintf(out, "{\n  \"design\": \"%s\",\n", d->name);
 	fprintf(out, "  \"schedule\": {\"hu\": %d, \"ru\": %d, \"rv\": %d, \"folded\": %s},\n",
-	        m->hu, m->ru, m->rv, m->folded ? "true" : "false");
+	        d->hu, d->ru, d->rv, d->folded ? "true" : "false");
 	fprintf(out, "  \"target\": {\"name\": \"%s\", \"rows\": %d, \"cols\": %d, \"clock_mhz\": %.3f},\n",
-	        m->t->name, m->t->rows, m->t->cols, m->t->clock_mhz);
-	fprintf(out, "  \"steps\": %d,\n  \"simulated_steps\": %d,\n  \"extrapolated\": %s,\n",
-	        r->T, r->simulated, r->extrapolated ? "true" : "false");
+	        d->target, d->rows, d->cols, d->clock_mhz);
+	fprintf(out, "  \"steps\": %d,\n  \"simulated_steps\": %d,\n  \"rest\": \"%s\",\n",
+	        r->T, r->simulated, r->rest == SIM_ALL ? "all" : r->rest == SIM_REPEAT ? "repeat" :
+	        "extrapolated");
 	fprintf(out, "  \"fifo_depth\": %d,\n  \"cycles\": %lld,\n  \"latency_us\": %.6f,\n",
 	        r->fifo_depth, (long long)r->cycles, r->latency_us);
 	fprintf(out, "  \"breakdown\": {");
@@ -155,12 +162,12 @@ sim_report_json(const Report *r, FILE *out)
 		fprintf(out, "}%s\n", i + 1 < r->simulated ? "," : "");
 	}
 	fprintf(out, "  ],\n  \"macs\": %lld,\n  \"tflops\": %.6f,\n", (long long)r->macs, r->tflops);
-	fprintf(out, "  \"mac_utilization\": {\"fabric_peak_macs_per_cycle\": %.1f, \"fabric\": %.6f, "
-	        "\"dot_pcus\": %d, \"design\": %.6f},\n", r->peak_macs_cycle, r->util_fabric,
+	fprintf(out, "  \"mac_utilization\": {\"fabric_peak_macs_per_cycle\": %lld, \"fabric\": %.6f, "
+	        "\"dot_pcus\": %d, \"design\": %.6f},\n", (long long)r->peak_macs_cycle, r->util_fabric,
 	        r->dot_pcus, r->util_design);
 	fprintf(out, "  \"lower_bound_cycles\": %lld,\n", (long long)r->lower_bound);
 	fprintf(out, "  \"area_mm2\": {\"used\": %.4f, \"chip\": %.4f, \"pcus\": %d, \"pmus\": %d},\n",
-	        r->area_used_mm2, r->area_chip_mm2, m->pcus, m->pmus);
+	        r->area_used_mm2, r->area_chip_mm2, d->pcus, d->pmus);
 	fprintf(out, "  \"power_mw\": {\"total\": %.4f, \"units\": %.4f, \"network\": %.4f},\n",
 	        r->power_mw, r->power_units_mw, r->power_net_mw);
 	fprintf(out, "  \"energy_uj\": %.6f,\n", r->energy_uj);
@@ -168,15 +175,15 @@ sim_report_json(const Report *r, FILE *out)
 	        (long long)r->flits_vector, (long long)r->flits_scalar);
 	fprintf(out, "  \"dram_bytes\": %lld,\n", (long long)r->dram_bytes);
 	fprintf(out, "  \"units\": [\n");
-	for (i = 0; i < m->nunit; i++) {
+	for (i = 0; i < d->nunit; i++) {
 		const SimUnitStat *u = &r->unit[i];
 
 		fprintf(out, "    {\"name\": \"%s\", \"kind\": \"%s\", \"active\": %lld, "
 		        "\"utilization\": %.6f, \"issued\": %lld, \"stalled\": %lld, \"bank\": %lld}%s\n",
-		        m->unit[i].name, m->unit[i].kind == MAP_PCU ? "pcu" : "pmu",
+		        d->unit[i].name, d->unit[i].pcu ? "pcu" : "pmu",
 		        (long long)u->active, r->cycles ? (double)u->active / (double)r->cycles : 0.0,
 		        (long long)u->issue, (long long)u->stall, (long long)u->bank,
-		        i + 1 < m->nunit ? "," : "");
+		        i + 1 < d->nunit ? "," : "");
 	}
 	fprintf(out, "  ]\n}\n");
 }

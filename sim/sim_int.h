@@ -40,7 +40,4 @@ void sim_val_sum(SimVal *v, int p, int b, int i, int64_t sum);
 /* Epilogue segment `seg` runs its stages for row i of batch b, then the stores of its values. */
 void sim_val_epi(SimVal *v, const MapUnit *u, int t, int b, int i);
 
-/* Fills the derived figures of a Report from its counts (report.c). */
-void sim_report_figures(Report *r);
-
 #endif

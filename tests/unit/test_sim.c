@@ -86,7 +86,7 @@ check_values(const char *text)
 	r = sim_run(&d.c, d.m, d.s.timesteps, &o, &ms);
 	CU_ASSERT_FATAL(r != NULL);
 	CU_ASSERT(r->values);
-	CU_ASSERT(!r->extrapolated);
+	CU_ASSERT_EQUAL(r->rest, SIM_ALL);
 	bad += !same_tensor(d.f, &mi, &ms, "h");
 	bad += !same_tensor(d.f, &mi, &ms, "c");
 	bad += !same_tensor(d.f, &mi, &ms, "xh");
@@ -226,15 +226,79 @@ test_extrapolate(void)
 
 	CU_ASSERT_FATAL(design(&d, "name: ex\ncell: gru\nhidden: 16\ninput: 8\ntimesteps: 6\n"
 	                           "schedule: {hu: 2, ru: 1, rv: 16}\n") == 0);
+	o.max_steps = 6;
 	all = sim_run(&d.c, d.m, 6, &o, NULL);
 	o.max_steps = 3;
+	o.budget = 1;
 	cap = sim_run(&d.c, d.m, 6, &o, NULL);
-	CU_ASSERT(!all->extrapolated);
-	CU_ASSERT(cap->extrapolated);
+	CU_ASSERT_EQUAL(all->rest, SIM_ALL);
+	CU_ASSERT_EQUAL(cap->rest, SIM_EXTRAPOLATED);
 	CU_ASSERT_EQUAL(cap->simulated, 3);
 	/* steps after the first are all alike here: the extrapolation is exact */
 	CU_ASSERT_EQUAL(all->cycles, cap->cycles);
 	ir_ctx_free(&d.c);
+}
+
+/* Every figure of two reports but how the steps were covered. */
+static int
+same_figures(const Report *a, const Report *b)
+{
+	int i;
+
+	if (a->cycles != b->cycles || a->dram_bytes != b->dram_bytes ||
+	    a->flits_vector != b->flits_vector || a->flits_scalar != b->flits_scalar ||
+	    memcmp(a->cause, b->cause, sizeof a->cause) || a->power_mw != b->power_mw ||
+	    a->energy_uj != b->energy_uj || a->tflops != b->tflops)
+		return 0;
+	for (i = 0; i < a->d->nunit; i++) {
+		if (memcmp(&a->unit[i], &b->unit[i], sizeof a->unit[i]))
+			return 0;
+	}
+	for (i = 0; i < a->simulated && i < b->simulated; i++) {
+		if (memcmp(&a->step[i], &b->step[i], sizeof a->step[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* When the steps repeat, the engine stops and counts the rest: every figure equals that of
+ * simulating all steps, over designs that wait for DRAM, for banks, for backpressure or not. */
+static void
+test_repeat_exact(void)
+{
+	static const char *const specs[] = {
+		"name: a\ncell: lstm\nhidden: 16\ninput: 8\ntimesteps: 9\n"
+		"schedule: {hu: 2, ru: 2, rv: 8}\n",
+		"name: b\ncell: gru\nhidden: 7\ninput: 300\nbatch: 3\ntimesteps: 7\n"
+		"schedule: {hu: 1, ru: 3, rv: 4}\n",
+		"name: c\ncell: rnn\nhidden: 33\ninput: 1000\ntimesteps: 12\n"
+		"schedule: {hu: 3, ru: 1, rv: 64}\n",
+		"name: d\ncell: lstm\nhidden: 64\ninput: 64\nbatch: 2\ntimesteps: 6\n"
+		"schedule: {hu: 1, ru: 5, rv: 16, folded: false}\n",
+		"name: e\ncell: rnn\nhidden: 2\ninput: 2\ntimesteps: 20\n"
+		"schedule: {hu: 1, ru: 1, rv: 4}\n",
+	};
+	size_t i;
+	int repeats = 0;
+
+	for (i = 0; i < sizeof specs / sizeof specs[0]; i++) {
+		Design d;
+		Report *all, *rep;
+		SimOptions o = {0};
+
+		CU_ASSERT_FATAL(design(&d, specs[i]) == 0);
+		rep = sim_run(&d.c, d.m, d.s.timesteps, &o, NULL);
+		o.max_steps = d.s.timesteps;
+		all = sim_run(&d.c, d.m, d.s.timesteps, &o, NULL);
+		CU_ASSERT_EQUAL(all->rest, SIM_ALL);
+		CU_ASSERT(rep->rest != SIM_EXTRAPOLATED);
+		repeats += rep->rest == SIM_REPEAT;
+		if (!same_figures(all, rep))
+			fprintf(stderr, "\nrepeated steps differ from all steps for:\n%s\n", specs[i]);
+		CU_ASSERT(same_figures(all, rep));
+		ir_ctx_free(&d.c);
+	}
+	CU_ASSERT(repeats >= 4);
 }
 
 static CU_TestInfo sim_tests[] = {
@@ -242,6 +306,7 @@ static CU_TestInfo sim_tests[] = {
 	{"hand-derived cycles", test_hand_derived},
 	{"deterministic report", test_deterministic},
 	{"extrapolated steps", test_extrapolate},
+	{"repeated steps are exact", test_repeat_exact},
 	CU_TEST_INFO_NULL,
 };
 

@@ -1,0 +1,743 @@
+/* The cycle-by-cycle simulator's engine (docs/sim.md), on a SimDesign (core.h).
+ *
+ * Every cycle visits the units in creation order. A PCU is a ring of `depth` slots (the sum of
+ * its stages' latencies): each cycle the oldest token leaves, if every FIFO it goes to has
+ * room (else the whole pipeline stalls: backpressure), and a new token may enter. A PMU that
+ * feeds dot products is a stream: its counter chain walks (batch, row, vector step) and sends
+ * one vector a cycle. A link is a delay line of max(1, hops x hop_cycles) cycles ending in a
+ * FIFO of fifo_depth entries; the flits on the wire sit in the switches' registers, so a
+ * producer may push while fewer than depth + latency tokens are in the link, and a slot freed
+ * in a cycle is seen by the producer the next cycle (no result depends on the visiting order).
+ * Stretches where nothing but wires and timers are busy are skipped exactly.
+ *
+ * A step ends when every xh copy holds all of h_t; the fabric is then empty, and what the next
+ * step does depends only on when x_{t+1} arrives relative to that cycle. So when two steps in a
+ * row end with the same wait for DRAM, every later step repeats the last one exactly, and
+ * (without values to compute) the engine stops there and counts the rest.
+ *
+ * This file needs only the C library: `rnnc --emit=sim` copies it into standalone simulators. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+typedef struct Tok {
+	int32_t b, j, s;     /* batch, row within the copy, vector step */
+	int32_t last;        /* the row's last vector step */
+	int64_t v;           /* its value: a vector step's exact sum, a partial sum, a sum */
+} Tok;
+
+typedef struct Chan {
+	const SimLinkDesc *l;
+	int lat, cap;
+	Tok *q;
+	int64_t *at;         /* when each token becomes visible at the consumer */
+	int head, n;
+	int64_t pop_cycle;
+	int pop_n;
+} Chan;
+
+typedef struct SUnit {
+	const SimUnitDesc *du;
+	int depth;           /* PCU: pipeline slots */
+	Tok *pipe;
+	char *full;
+	int head, nvalid;
+	Chan **in;           /* a dot product's xh input first, then its weight parts */
+	int nin;
+	Chan **out;
+	int nout;
+	int side;            /* flit-hops of its table, parameter and state traffic per row */
+	int side_vec;
+	int64_t acc;
+	int64_t pos, len;    /* PMU streams: position in this step's walk, its length */
+	int64_t next_issue;
+	int64_t recv;        /* xh: h values received this step */
+	int *aux;            /* PMUs read per row by an epilogue segment: tables, state */
+	int naux;
+	int64_t last_act;    /* the last cycle counted active */
+} SUnit;
+
+typedef struct Sim {
+	const SimDesign *d;
+	const SimHooks *h;   /* NULL: timing only */
+	SUnit *u;
+	Chan *ch;
+	int nch;
+	Chan **ptrs;         /* the in and out arrays of every unit */
+	int *auxs;
+	int64_t now;
+	int step, steps;
+	int started;
+	int64_t dram_at;     /* x_t (and h_0) arrive */
+	int64_t pipe_tokens, chan_tokens;
+	int issued_xh, stall_bank, stall_bp, busy;
+	Report *r;
+	int64_t flits_v, flits_s;
+	int oom;
+} Sim;
+
+static void *
+zalloc(Sim *s, size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		s->oom = 1;
+	return p;
+}
+
+/* ---- links ------------------------------------------------------------------------------- */
+
+static int
+can_push(const Chan *c, int64_t now)
+{
+	return c->n + (c->pop_cycle == now ? c->pop_n : 0) < c->cap;
+}
+
+static void
+push(Sim *s, Chan *c, Tok t)
+{
+	int k = (c->head + c->n) % c->cap;
+
+	c->q[k] = t;
+	c->at[k] = s->now + c->lat;
+	c->n++;
+	s->chan_tokens++;
+	if (c->l->vector)
+		s->flits_v += c->l->hops;
+	else
+		s->flits_s += c->l->hops;
+	s->busy = 1;
+}
+
+static const Tok *
+peek(const Chan *c, int64_t now)
+{
+	return c->n && c->at[c->head] <= now ? &c->q[c->head] : NULL;
+}
+
+static Tok
+pop(Sim *s, Chan *c)
+{
+	Tok t = c->q[c->head];
+
+	c->head = (c->head + 1) % c->cap;
+	c->n--;
+	if (c->pop_cycle != s->now) {
+		c->pop_cycle = s->now;
+		c->pop_n = 0;
+	}
+	c->pop_n++;
+	s->chan_tokens--;
+	s->busy = 1;
+	return t;
+}
+
+static int
+outs_ready(const Sim *s, const SUnit *u)
+{
+	int k;
+
+	for (k = 0; k < u->nout; k++) {
+		if (!can_push(u->out[k], s->now))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+push_outs(Sim *s, SUnit *u, Tok t)
+{
+	int k;
+
+	for (k = 0; k < u->nout; k++)
+		push(s, u->out[k], t);
+}
+
+/* ---- units ------------------------------------------------------------------------------- */
+
+static int
+index_of(const Sim *s, const SUnit *u)
+{
+	return (int)(u - s->u);
+}
+
+static SimUnitStat *
+stat_of(Sim *s, const SUnit *u)
+{
+	return &s->r->unit[index_of(s, u)];
+}
+
+/* The pipeline's oldest token, if it may leave; 0 when the unit stalls. */
+static int
+pcu_drain(Sim *s, SUnit *u, int *stalled)
+{
+	const SimUnitDesc *du = u->du;
+	Tok *t = &u->pipe[u->head];
+
+	*stalled = 0;
+	if (!u->full[u->head])
+		return 1;
+	if (du->accumulate) {
+		/* the last segment accumulates; a row's sum leaves with its last vector step */
+		if (t->last) {
+			Tok o = *t;
+
+			if (!outs_ready(s, u)) {
+				*stalled = 1;
+				return 0;
+			}
+			o.v = u->acc + t->v;
+			u->acc = 0;
+			push_outs(s, u, o);
+		} else {
+			u->acc += t->v;
+		}
+	} else {
+		if (!outs_ready(s, u)) {
+			*stalled = 1;
+			return 0;
+		}
+		if (du->role == SIM_EPI && s->h)
+			s->h->epi(s->h->ctx, index_of(s, u), s->step, t->b, du->lo + t->j);
+		push_outs(s, u, *t);
+	}
+	u->full[u->head] = 0;
+	u->nvalid--;
+	s->pipe_tokens--;
+	s->busy = 1;
+	return 1;
+}
+
+/* The token a PCU may take this cycle, popped from its inputs; 0 when none. */
+static int
+pcu_take(Sim *s, SUnit *u, Tok *t)
+{
+	const SimUnitDesc *du = u->du;
+	int k;
+
+	if (s->now < u->next_issue)
+		return 0;
+	if (du->role == SIM_DOT && du->seg == 0) {
+		const Tok *x = peek(u->in[0], s->now), *w;
+
+		if (!x)
+			return 0;
+		if (x->j >= du->hi - du->lo) {
+			pop(s, u->in[0]);  /* a row of a longer copy: these lanes idle */
+			return 0;
+		}
+		for (k = 1; k < u->nin; k++) {
+			const SimUnitDesc *src = &s->d->unit[u->in[k]->l->src];
+
+			if (x->j >= src->row_off && x->j < src->row_off + (src->hi - src->lo))
+				break;
+		}
+		if (k == u->nin || !(w = peek(u->in[k], s->now)))
+			return 0;
+		*t = pop(s, u->in[0]);
+		pop(s, u->in[k]);
+		t->v = s->h ? s->h->dot(s->h->ctx, index_of(s, u), s->step, t->b, du->lo + t->j, t->s)
+		            : 0;
+		return 1;
+	}
+	for (k = 0; k < u->nin; k++) {
+		if (!peek(u->in[k], s->now))
+			return 0;
+	}
+	memset(t, 0, sizeof *t);
+	for (k = 0; k < u->nin; k++) {
+		Tok x = pop(s, u->in[k]);
+		int src = u->in[k]->l->src;
+
+		t->b = x.b;
+		t->j = x.j;
+		t->s = x.s;
+		t->last = x.last;
+		if (du->role == SIM_COMBINE)
+			t->v += x.v;
+		else if (du->role == SIM_EPI && s->d->unit[src].role != SIM_EPI) {
+			if (s->h)
+				s->h->sum(s->h->ctx, src, x.b, du->lo + x.j, x.v);
+		} else
+			t->v = x.v;
+	}
+	if (du->role == SIM_EPI) {
+		s->flits_v += u->side_vec;
+		s->flits_s += u->side - u->side_vec;
+		for (k = 0; k < u->naux; k++)
+			stat_of(s, &s->u[u->aux[k]])->active++;
+	}
+	u->next_issue = s->now + du->ii;
+	return 1;
+}
+
+static void
+pcu_cycle(Sim *s, SUnit *u)
+{
+	SimUnitStat *st = stat_of(s, u);
+	int stalled;
+	Tok t;
+
+	if (u->nvalid)
+		st->active++;
+	if (!pcu_drain(s, u, &stalled)) {
+		st->stall += stalled;
+		return;
+	}
+	if (pcu_take(s, u, &t)) {
+		u->pipe[u->head] = t;
+		u->full[u->head] = 1;
+		u->nvalid++;
+		s->pipe_tokens++;
+		st->issue++;
+	} else if (s->now < u->next_issue) {
+		st->bank++;
+		s->busy = 1;
+	}
+	u->head = (u->head + 1) % u->depth;
+}
+
+/* An xh or weight PMU: one vector a cycle along (batch, row, vector step). */
+static void
+stream_cycle(Sim *s, SUnit *u)
+{
+	SimUnitStat *st = stat_of(s, u);
+	const SimDesign *d = s->d;
+	int xh = u->du->role == SIM_XH;
+	int rows = xh ? d->maxrows : u->du->hi - u->du->lo;
+	int64_t per_b = (int64_t)rows * d->nt, p = u->pos;
+	Tok t;
+
+	if (!s->started || u->pos >= u->len)
+		return;
+	s->busy = 1;
+	if (s->now < u->next_issue) {
+		st->bank++;
+		if (xh)
+			s->stall_bank = 1;
+		return;
+	}
+	if (!outs_ready(s, u)) {
+		st->stall++;
+		if (xh)
+			s->stall_bp = 1;
+		return;
+	}
+	t.b = (int32_t)(p / per_b);
+	t.j = (int32_t)(p % per_b / d->nt);
+	t.s = (int32_t)(p % d->nt);
+	t.last = t.s == d->nt - 1;
+	t.v = 0;
+	if (!xh)
+		t.j += u->du->row_off;
+	push_outs(s, u, t);
+	u->pos++;
+	u->next_issue = s->now + u->du->ii;
+	u->last_act = s->now;
+	st->active++;
+	st->issue++;
+	if (xh)
+		s->issued_xh = 1;
+}
+
+/* An xh copy takes the h values of the step (one per FIFO per cycle). */
+static void
+xh_recv(Sim *s, SUnit *u)
+{
+	int k, got = 0;
+
+	for (k = 0; k < u->nin; k++) {
+		if (peek(u->in[k], s->now)) {
+			pop(s, u->in[k]);
+			u->recv++;
+			got = 1;
+		}
+	}
+	if (got && u->last_act != s->now) {
+		u->last_act = s->now;
+		stat_of(s, u)->active++;
+	}
+}
+
+/* ---- setup ------------------------------------------------------------------------------- */
+
+static int
+build(Sim *s, int fifo_depth)
+{
+	const SimDesign *d = s->d;
+	int i, k, nptr = 0, *nin, *nout, *nside;
+
+	s->u = zalloc(s, (size_t)d->nunit, sizeof *s->u);
+	s->ch = zalloc(s, (size_t)d->nlink, sizeof *s->ch);
+	nin = zalloc(s, (size_t)d->nunit, sizeof *nin);
+	nout = zalloc(s, (size_t)d->nunit, sizeof *nout);
+	nside = zalloc(s, (size_t)d->nunit, sizeof *nside);
+	s->auxs = zalloc(s, (size_t)d->nlink, sizeof *s->auxs);
+	if (s->oom)
+		goto done;
+	for (i = 0; i < d->nlink; i++) {
+		const SimLinkDesc *l = &d->link[i];
+
+		if (l->kind == SIM_LINK_SIDE) {
+			nside[d->unit[l->src].pcu ? l->src : l->dst]++;
+		} else {
+			nout[l->src]++;
+			nin[l->dst]++;
+			nptr += 2;
+		}
+	}
+	s->ptrs = zalloc(s, (size_t)nptr, sizeof *s->ptrs);
+	if (s->oom)
+		goto done;
+	for (i = 0, nptr = 0, k = 0; i < d->nunit; i++) {
+		SUnit *u = &s->u[i];
+
+		u->du = &d->unit[i];
+		u->last_act = -1;
+		u->in = s->ptrs + nptr;
+		nptr += nin[i];
+		u->out = s->ptrs + nptr;
+		nptr += nout[i];
+		u->aux = s->auxs + k;
+		k += nside[i];
+		if (u->du->pcu) {
+			u->depth = u->du->depth > 0 ? u->du->depth : 1;
+			u->pipe = zalloc(s, (size_t)u->depth, sizeof *u->pipe);
+			u->full = zalloc(s, (size_t)u->depth, 1);
+		}
+	}
+	for (i = 0; i < d->nlink && !s->oom; i++) {
+		const SimLinkDesc *l = &d->link[i];
+		SUnit *src = &s->u[l->src], *dst = &s->u[l->dst];
+		Chan *c;
+
+		if (l->kind == SIM_LINK_SIDE) {
+			/* a read of an epilogue's PMU (and the write back of state): per row */
+			SUnit *pcu = d->unit[l->src].pcu ? src : dst;
+			int pmu = d->unit[l->src].pcu ? l->dst : l->src;
+
+			pcu->side += l->hops;
+			pcu->side_vec += l->vector ? l->hops : 0;
+			for (k = 0; k < pcu->naux && pcu->aux[k] != pmu; k++)
+				;
+			if (k == pcu->naux)
+				pcu->aux[pcu->naux++] = pmu;
+			continue;
+		}
+		c = &s->ch[s->nch++];
+		c->l = l;
+		c->lat = l->hops * d->hop_cycles;
+		if (c->lat < 1)
+			c->lat = 1;
+		c->cap = fifo_depth + c->lat;
+		c->q = zalloc(s, (size_t)c->cap, sizeof *c->q);
+		c->at = zalloc(s, (size_t)c->cap, sizeof *c->at);
+		c->pop_cycle = -1;
+		src->out[src->nout++] = c;
+		if (l->kind == SIM_LINK_XH && dst->nin) {
+			memmove(&dst->in[1], &dst->in[0], (size_t)dst->nin * sizeof dst->in[0]);
+			dst->in[0] = c;
+			dst->nin++;
+		} else {
+			dst->in[dst->nin++] = c;
+		}
+	}
+done:
+	free(nin);
+	free(nout);
+	free(nside);
+	return s->oom ? -1 : 0;
+}
+
+static void
+free_sim(Sim *s)
+{
+	int i;
+
+	for (i = 0; s->u && i < s->d->nunit; i++) {
+		free(s->u[i].pipe);
+		free(s->u[i].full);
+	}
+	for (i = 0; s->ch && i < s->nch; i++) {
+		free(s->ch[i].q);
+		free(s->ch[i].at);
+	}
+	free(s->u);
+	free(s->ch);
+	free(s->ptrs);
+	free(s->auxs);
+}
+
+/* DRAM: cycles to bring `bytes` in at the design's bandwidth, after its latency. */
+static int64_t
+dram_cycles(const SimDesign *d, int64_t bytes)
+{
+	double per_cycle = d->dram_gbs * 1e3 / d->clock_mhz;  /* GB/s / (cycles/ns) */
+
+	if (per_cycle <= 0)
+		per_cycle = 1;
+	return d->dram_latency + (int64_t)((double)bytes / per_cycle + 0.999999);
+}
+
+static void
+begin_step(Sim *s)
+{
+	const SimDesign *d = s->d;
+	int i;
+
+	s->started = 1;
+	if (s->h)
+		s->h->input(s->h->ctx, s->step);
+	for (i = 0; i < d->nunit; i++) {
+		SUnit *u = &s->u[i];
+
+		u->recv = 0;
+		u->pos = 0;
+		u->next_issue = s->now;
+		if (u->du->role == SIM_XH)
+			u->len = (int64_t)d->B * d->maxrows * d->nt;
+		else if (u->du->role == SIM_WEIGHT)
+			u->len = (int64_t)d->B * (u->du->hi - u->du->lo) * d->nt;
+	}
+}
+
+/* The cycle class (docs/sim.md), from what happened in it. */
+static SimCause
+classify(const Sim *s)
+{
+	if (!s->started)
+		return s->now < s->dram_at ? SIM_DRAM : SIM_BARRIER;
+	if (s->issued_xh)
+		return SIM_COMPUTE;
+	if (s->stall_bank)
+		return SIM_BANK;
+	if (s->stall_bp)
+		return SIM_BACKPRESSURE;
+	if (s->pipe_tokens)
+		return SIM_FILL;
+	if (s->chan_tokens)
+		return SIM_NETWORK;
+	return SIM_BARRIER;
+}
+
+/* The next cycle at which something can happen while nothing but wires and timers are busy. */
+static int64_t
+next_event(const Sim *s)
+{
+	int64_t best = INT64_MAX;
+	int i;
+
+	if (!s->started)
+		return s->dram_at > s->now + 1 ? s->dram_at : s->now + 1;
+	for (i = 0; i < s->nch; i++) {
+		const Chan *c = &s->ch[i];
+
+		if (c->n && c->at[c->head] < best)
+			best = c->at[c->head];
+	}
+	return best == INT64_MAX || best <= s->now ? s->now + 1 : best;
+}
+
+/* The counts a step adds, to extrapolate from. */
+typedef struct Snap {
+	SimUnitStat *unit;
+	int64_t flits_v, flits_s;
+} Snap;
+
+static void
+snapshot(const Sim *s, Snap *sn)
+{
+	memcpy(sn->unit, s->r->unit, (size_t)s->d->nunit * sizeof *sn->unit);
+	sn->flits_v = s->flits_v;
+	sn->flits_s = s->flits_s;
+}
+
+/* Step k repeats step k - 1 exactly: the same cycles, causes and per-unit counts. (Checked
+ * beside the state argument of the file comment, which is what makes it exact.) */
+static int
+same_step(const Sim *s, const Snap *a, const Snap *b, int k)
+{
+	const Report *r = s->r;
+	int i;
+
+	if (r->step[k].cycles != r->step[k - 1].cycles ||
+	    memcmp(r->step[k].cause, r->step[k - 1].cause, sizeof r->step[k].cause) ||
+	    s->flits_v - b->flits_v != b->flits_v - a->flits_v ||
+	    s->flits_s - b->flits_s != b->flits_s - a->flits_s)
+		return 0;
+	for (i = 0; i < s->d->nunit; i++) {
+		const SimUnitStat *x = &r->unit[i], *y = &b->unit[i], *z = &a->unit[i];
+
+		if (x->active - y->active != y->active - z->active ||
+		    x->issue - y->issue != y->issue - z->issue ||
+		    x->stall - y->stall != y->stall - z->stall || x->bank - y->bank != y->bank - z->bank)
+			return 0;
+	}
+	return 1;
+}
+
+int
+sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hooks, Report *r)
+{
+	SimOptions opt = o ? *o : (SimOptions){0};
+	Sim s;
+	int64_t per_step, budget, prev_end = -1, dram_bytes_step, h_bytes;
+	int64_t wait_prev = -1;   /* the last step's end to the arrival of the next x */
+	int i, k;
+	Snap sn[2];               /* the counts at the start of the last two steps */
+
+	if (T < 1)
+		T = 1;
+	if (opt.fifo_depth <= 0)
+		opt.fifo_depth = 4;
+	budget = opt.budget > 0 ? opt.budget : 200 * 1000 * 1000;
+	memset(&s, 0, sizeof s);
+	memset(r, 0, sizeof *r);
+	memset(sn, 0, sizeof sn);
+	s.d = d;
+	s.h = hooks;
+	s.r = r;
+	r->d = d;
+	r->T = T;
+	r->fifo_depth = opt.fifo_depth;
+	r->unit = zalloc(&s, (size_t)d->nunit, sizeof *r->unit);
+	for (k = 0; k < 2; k++)
+		sn[k].unit = zalloc(&s, (size_t)d->nunit, sizeof *sn[k].unit);
+	if (s.oom || build(&s, opt.fifo_depth) < 0)
+		goto fail;
+	/* the steps to simulate: all, or as many as the budget of unit-cycles allows */
+	per_step = ((int64_t)d->B * d->maxrows * d->nt + 64) * d->nunit;
+	s.steps = opt.max_steps > 0 ? opt.max_steps : (int)(budget / per_step < T ? budget / per_step : T);
+	if (s.steps > T)
+		s.steps = T;
+	if (s.steps < 1)
+		s.steps = 1;
+	r->step = zalloc(&s, (size_t)s.steps, sizeof *r->step);
+	if (s.oom)
+		goto fail;
+	r->values = hooks != NULL;
+	h_bytes = (int64_t)d->B * d->H * d->abytes;
+	dram_bytes_step = (int64_t)d->B * d->D * d->abytes;
+	s.dram_at = dram_cycles(d, dram_bytes_step + h_bytes);
+	for (s.now = 0; s.step < s.steps;) {
+		int done = 1;
+		SimCause cause;
+		int64_t next;
+
+		if (!s.started && s.now >= s.dram_at) {
+			begin_step(&s);
+			if (s.step + 1 < T)
+				s.dram_at = s.now + dram_cycles(d, dram_bytes_step);
+			/* sn[1]: the start of this step; sn[0]: of the one before */
+			{
+				Snap t = sn[0];
+
+				sn[0] = sn[1];
+				sn[1] = t;
+			}
+			snapshot(&s, &sn[1]);
+		}
+		s.issued_xh = s.stall_bank = s.stall_bp = s.busy = 0;
+		for (i = 0; i < d->nunit; i++) {
+			SUnit *u = &s.u[i];
+
+			if (u->du->pcu)
+				pcu_cycle(&s, u);
+			else if (u->du->role == SIM_XH || u->du->role == SIM_WEIGHT)
+				stream_cycle(&s, u);
+			if (u->du->role == SIM_XH)
+				xh_recv(&s, u);
+		}
+		r->sim_cycles++;
+		cause = classify(&s);
+		/* skip, exactly, cycles where only wires and timers run */
+		next = s.now + 1;
+		if (!s.busy && !s.pipe_tokens && !s.issued_xh && !s.stall_bank && !s.stall_bp)
+			next = next_event(&s);
+		if (s.started) {
+			for (i = 0; i < d->nunit; i++) {
+				if (s.u[i].du->role == SIM_XH && s.u[i].recv < (int64_t)d->B * d->H)
+					done = 0;
+			}
+		} else {
+			done = 0;
+		}
+		r->step[s.step].cause[cause] += next - s.now;
+		if (done) {
+			SimStep *st = &r->step[s.step];
+			int64_t wait;
+
+			st->cycles = s.now - prev_end;
+			st->start = prev_end + 1;
+			prev_end = s.now;
+			s.step++;
+			s.started = 0;
+			/* the barrier: the next step starts the cycle after the last h arrived */
+			if (s.dram_at < s.now + 1)
+				s.dram_at = s.now + 1;
+			/* the fabric is empty; the next step depends only on the wait for x */
+			wait = s.dram_at - s.now;
+			if (!hooks && opt.max_steps <= 0 && s.step >= 2 && s.step < T &&
+			    !s.pipe_tokens && !s.chan_tokens && wait == wait_prev &&
+			    same_step(&s, &sn[0], &sn[1], s.step - 1)) {
+				r->rest = SIM_REPEAT;
+				break;
+			}
+			wait_prev = s.pipe_tokens || s.chan_tokens ? -1 : wait;
+		}
+		s.now = next;
+	}
+	r->simulated = s.step;
+	if (r->rest != SIM_REPEAT && s.steps < T)
+		r->rest = SIM_EXTRAPOLATED;
+	/* totals, with the steps not simulated repeating the last simulated one */
+	r->cycles = prev_end + 1;
+	for (i = 0; i < r->simulated; i++) {
+		for (k = 0; k < NSIMCAUSE; k++)
+			r->cause[k] += r->step[i].cause[k];
+	}
+	r->flits_vector = s.flits_v;
+	r->flits_scalar = s.flits_s;
+	if (r->simulated < T) {
+		int64_t more = T - r->simulated;
+		const SimStep *last = &r->step[r->simulated - 1];
+		const Snap *b = &sn[1];
+
+		r->cycles += more * last->cycles;
+		for (k = 0; k < NSIMCAUSE; k++)
+			r->cause[k] += more * last->cause[k];
+		for (i = 0; i < d->nunit; i++) {
+			r->unit[i].active += more * (r->unit[i].active - b->unit[i].active);
+			r->unit[i].issue += more * (r->unit[i].issue - b->unit[i].issue);
+			r->unit[i].stall += more * (r->unit[i].stall - b->unit[i].stall);
+			r->unit[i].bank += more * (r->unit[i].bank - b->unit[i].bank);
+		}
+		r->flits_vector += more * (s.flits_v - b->flits_v);
+		r->flits_scalar += more * (s.flits_s - b->flits_s);
+	}
+	/* x_0 and h_0, then per step h_t out and x_{t+1} in */
+	r->dram_bytes = dram_bytes_step + h_bytes + T * h_bytes + (T - 1) * dram_bytes_step;
+	free_sim(&s);
+	for (k = 0; k < 2; k++)
+		free(sn[k].unit);
+	sim_report_figures(r);
+	return 0;
+fail:
+	free_sim(&s);
+	for (k = 0; k < 2; k++)
+		free(sn[k].unit);
+	sim_report_release(r);
+	return -1;
+}
+
+void
+sim_report_release(Report *r)
+{
+	free(r->unit);
+	free(r->step);
+	r->unit = NULL;
+	r->step = NULL;
+}
