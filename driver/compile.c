@@ -1,5 +1,6 @@
 /* The compilation pipeline, and the commands built on it. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,9 +257,10 @@ run_schedule(Unit *u)
 	PassKnobs pk;
 
 	u->knobs = *k;
-	/* Weights that do not fit: the fabric grows to hold them (streaming them from DRAM is not
-	 * modelled yet); the summary says so. */
-	if (!u->cpu && ir_spec_weight_bytes(&u->spec) > ir_target_onchip_bytes(&u->target)) {
+	/* Weights that do not fit and are not streamed: the fabric grows to hold them; the summary
+	 * says so. */
+	if (!u->cpu && k->weights != WEIGHTS_STREAM &&
+	    ir_spec_weight_bytes(&u->spec) > ir_target_onchip_bytes(&u->target)) {
 		int rows, cols;
 
 		if (map_fabric_for(&u->spec, &u->target, &rows, &cols) < 0) {
@@ -412,14 +414,22 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 	fprintf(out, "  target       %s: %d x %d %s, %d PCU + %d PMU, %g MHz, %.2f MiB on chip\n",
 	        t->name, t->rows, t->cols, "checkerboard", ir_target_pcus(t), ir_target_pmus(t),
 	        t->clock_mhz, mib(chip));
-	if (wbytes <= chip)
+	if (s->knobs.weights == WEIGHTS_STREAM) {
+		double per_cycle = t->dram.bandwidth_gbs * 1e3 / t->clock_mhz;
+
+		fprintf(out, "  storage      the weights stream from DRAM every step (schedule.weights: "
+		        "stream): %.2f MiB at %g GB/s, at least %.0f cycles per step\n", mib(wbytes),
+		        t->dram.bandwidth_gbs, per_cycle > 0 ? ceil((double)wbytes / per_cycle) : 0.0);
+	} else if (wbytes <= chip)
 		fprintf(out, "  storage      the weights fit on chip (%.1f%% of the PMU capacity)\n",
 		        100.0 * (double)wbytes / (double)chip);
 	else
 		fprintf(out, "  storage      the weights need %.2f MiB, %.2fx the %.2f MiB on chip: the "
-		        "design must use a larger fabric or stream weights from DRAM\n",
+		        "design must use a larger fabric or stream weights from DRAM (schedule.weights: "
+		        "stream)\n",
 		        mib(wbytes), (double)wbytes / (double)chip, mib(chip));
-	if (k->hu || k->ru || k->rv || k->hv || k->folded >= 0 || k->hoist_input >= 0) {
+	if (k->hu || k->ru || k->rv || k->hv || k->folded >= 0 || k->hoist_input >= 0 ||
+	    k->weights == WEIGHTS_STREAM) {
 		fprintf(out, "  schedule     pinned:");
 		if (k->hu) fprintf(out, " hu=%d", k->hu);
 		if (k->ru) fprintf(out, " ru=%d", k->ru);
@@ -428,6 +438,8 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 		if (k->folded >= 0) fprintf(out, " folded=%s", k->folded ? "true" : "false");
 		if (k->hoist_input >= 0)
 			fprintf(out, " hoist_input=%s", k->hoist_input ? "true" : "false");
+		if (k->weights == WEIGHTS_STREAM)
+			fprintf(out, " weights=stream");
 		fputc('\n', out);
 	}
 }
@@ -644,7 +656,7 @@ drv_compile(const Options *o)
 		print_summary(&u.spec, &u.target, stdout);
 		if (u.sized)
 			printf("  fabric       grown from %d x %d to %d x %d (%d PCU + %d PMU, %.2f MiB on "
-			       "chip) %s; streaming weights from DRAM is not modelled yet\n", u.rows0,
+			       "chip) %s; schedule.weights: stream keeps the fabric and streams them\n", u.rows0,
 			       u.cols0, u.target.rows, u.target.cols, ir_target_pcus(&u.target),
 			       ir_target_pmus(&u.target), mib(ir_target_onchip_bytes(&u.target)),
 			       u.grown_for_map ? "to leave room for the vectors, tables and state of a "

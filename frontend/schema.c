@@ -481,6 +481,8 @@ field_is_set(const Field *f, const char *obj)
 		return !(f->lo >= 1 && *(const int *)src == 0);
 	case FK_BOOL:
 		return *(const int *)src >= 0;
+	case FK_ENUM:
+		return !(f->flags & F_DEFAULT0) || *(const int *)src != 0;
 	case FK_STR:
 	case FK_NAME:
 		return *(const char *const *)src != NULL;

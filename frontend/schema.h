@@ -24,6 +24,7 @@ typedef enum {
 enum {
 	F_REQUIRED = 1,
 	F_EXTERNAL = 2,  /* decoded by the caller; listed here for messages and suggestions */
+	F_DEFAULT0 = 4,  /* FK_ENUM: the first name is the default, and is not printed */
 };
 
 typedef struct Field {

@@ -8,6 +8,7 @@
 static const char *const cell_names[] = {"lstm", "gru", "rnn", NULL};
 static const char *const prec_names[] = {"fixed", "fp32", NULL};
 static const char *const act_names[] = {"lut", "exact", NULL};
+static const char *const weights_names[] = {"onchip", "stream", NULL};
 static const int word_choices[] = {8, 16, 32, 0};
 static const int accum_choices[] = {16, 32, 64, 0};
 
@@ -50,6 +51,10 @@ static const Field schedule_fields[] = {
 	 .help = "use the folded reduce-accumulate stage"},
 	{.key = "hoist_input", .kind = FK_BOOL, .off = O(knobs.hoist_input),
 	 .help = "compute W.x_t for all steps ahead of the recurrence"},
+	{.key = "weights", .kind = FK_ENUM, .off = O(knobs.weights), .names = weights_names,
+	 .flags = F_DEFAULT0,
+	 .help = "onchip (in PMUs; a larger fabric when they do not fit) or stream (from DRAM "
+	         "every step)"},
 	{0},
 };
 

@@ -38,7 +38,10 @@ typedef struct Knobs {
 	int hv;           /* lanes across hidden units (the alternative mapping) */
 	int folded;       /* folded reduce-accumulate stage: -1 unset, 0, 1 */
 	int hoist_input;  /* hoist W.x_t out of the recurrent chain: -1 unset, 0, 1 */
+	int weights;      /* where the weights live: WEIGHTS_ONCHIP (default), WEIGHTS_STREAM */
 } Knobs;
+
+enum { WEIGHTS_ONCHIP, WEIGHTS_STREAM };
 
 struct YNode;
 

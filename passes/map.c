@@ -748,7 +748,8 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				m->unit[xh].used.vector_out = 1;
 			/* weights, in row parts of at most one PMU each */
 			weight_slice(m, &whole, pr, r, cp->lo, cp->hi);
-			parts = whole.bytes > cap ? ceil_div(whole.bytes, cap) : 1;
+			parts = whole.bytes > cap && m->weights == MAP_WEIGHTS_ONCHIP ?
+			        ceil_div(whole.bytes, cap) : 1;
 			if (parts > parts_max || parts > cp->hi - cp->lo) {
 				ir_error(b->c, m->f->loc, "PMU capacity: the weights of one dot-product PCU "
 				         "(gate %d, %d rows x %lld values) are %lld KiB, %d PMUs of %d KiB, but "
@@ -777,6 +778,11 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				w->nslice = 1;
 				weight_slice(m, &w->slice[0], pr, r, lo, hi);
 				w->bytes = w->slice[0].bytes;
+				if (m->weights == MAP_WEIGHTS_STREAM) {
+					/* the slice passes through; the PMU holds two of its rows: the
+					 * one being read and the next one arriving from DRAM */
+					w->bytes = 2 * ((w->bytes + (hi - lo) - 1) / (hi - lo));
+				}
 				w->reads = 1;
 				w->banks = pmu_banks(t, (int64_t)m->rv * wbits);
 				add_link(b, k, first, 1, m->rv * wbits, -1, "weights");
@@ -885,17 +891,23 @@ map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t)
 	m->H = s->hidden;
 	m->D = s->input;
 	m->N = s->input + s->hidden;
-	m->weights = MAP_WEIGHTS_ONCHIP;
+	m->weights = s->knobs.weights == WEIGHTS_STREAM ? MAP_WEIGHTS_STREAM : MAP_WEIGHTS_ONCHIP;
 	m->weight_bytes = ir_spec_weight_bytes(s);
 	if (read_nest(&b) < 0)
 		return NULL;
-	if (m->weight_bytes > onchip) {
+	if (m->weights == MAP_WEIGHTS_STREAM) {
+		double per_cycle = t->dram.bandwidth_gbs * 1e3 / t->clock_mhz;
+
+		m->stream_bytes_per_step = m->weight_bytes;
+		m->stream_cycles_per_step = per_cycle > 0 ?
+		        (int64_t)((double)m->weight_bytes / per_cycle + 0.999999) : 0;
+	} else if (m->weight_bytes > onchip) {
 		int rows, cols;
 
 		if (map_fabric_for(s, t, &rows, &cols) == 0)
 			ir_error(c, s->loc, "PMU capacity: the weights need %.2f MiB but the %d PMUs of %s "
 			         "hold %.2f MiB; a %d x %d grid holds them (set target: grid: rows: %d, "
-			         "cols: %d), or stream them from DRAM, which rnnc does not model yet",
+			         "cols: %d), or stream them from DRAM (schedule: weights: stream)",
 			         (double)m->weight_bytes / 1048576.0, ir_target_pmus(t), t->name,
 			         (double)onchip / 1048576.0, rows, cols, rows, cols);
 		else

@@ -149,8 +149,8 @@ typedef struct MapTile {
 	int32_t vsteps;       /* vector steps with at least one active lane */
 } MapTile;
 
-/* Where the weights live. Only MAP_WEIGHTS_ONCHIP is implemented: the whole weight set sits in
- * PMUs, on the target as given or on a fabric sized by map_fabric_for. */
+/* Where the weights live: all of them in PMUs (on the target as given or on a fabric sized by
+ * map_fabric_for), or streamed from DRAM every step. */
 typedef enum { MAP_WEIGHTS_ONCHIP, MAP_WEIGHTS_STREAM } MapWeights;
 
 typedef struct Mapping {
@@ -184,8 +184,10 @@ typedef struct Mapping {
 	int64_t macs;                 /* the sum over units: ir_spec_macs_per_step */
 	int64_t weight_bytes;
 
-	/* WEIGHT STREAMING (issue 4, item 2): not implemented yet; always MAP_WEIGHTS_ONCHIP.
-	 * A streaming design would fill these: the bytes read from DRAM per step and the cycles
+	/* Where the weights live (schedule.weights). Streamed: every step reads them all from
+	 * DRAM, in the order the rows are computed; a weight PMU holds two rows of its slice (one
+	 * read, one arriving), and the walk is (row, batch, vector step) so that a row's weights
+	 * serve the whole batch once they have arrived. The bytes read per step, and the cycles
 	 * that takes at dram.bandwidth_gbs. */
 	MapWeights weights;
 	int64_t stream_bytes_per_step;

@@ -173,9 +173,11 @@ map_print(const Mapping *m, FILE *out)
 	fprintf(out, "schedule hu %d ru %d rv %d hv %d folded %d pack %d inlane %d\n", m->hu, m->ru,
 	        m->rv, m->hv, m->folded, m->pack, m->inlane);
 	fprintf(out, "sizes H %d D %d N %d B %d nt %d\n", m->H, m->D, m->N, m->B, m->nt);
-	fprintf(out, "weights %s %lld bytes\n",
-	        m->weights == MAP_WEIGHTS_ONCHIP ? "on-chip" : "streamed",
-	        (long long)m->weight_bytes);
+	if (m->weights == MAP_WEIGHTS_ONCHIP)
+		fprintf(out, "weights on-chip %lld bytes\n", (long long)m->weight_bytes);
+	else
+		fprintf(out, "weights streamed %lld bytes per step, at least %lld cycles per step\n",
+		        (long long)m->stream_bytes_per_step, (long long)m->stream_cycles_per_step);
 	for (i = 0; i < m->nprod; i++)
 		fprintf(out, "product p%d gate %d k %d:%d weights %s\n", i, m->prod[i].gate,
 		        m->prod[i].k_lo, m->prod[i].k_hi, m->f->tensors[m->prod[i].weight].name);

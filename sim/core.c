@@ -57,6 +57,7 @@ typedef struct SUnit {
 	int *aux;            /* PMUs read per row by an epilogue segment: tables, state */
 	int naux;
 	int64_t last_act;    /* the last cycle counted active */
+	int64_t fetched;     /* streamed weights: the walk position whose row has arrived */
 } SUnit;
 
 typedef struct Sim {
@@ -76,6 +77,11 @@ typedef struct Sim {
 	Report *r;
 	int64_t flits_v, flits_s;
 	int oom;
+	/* streamed weights: milli-bytes arrived and not yet used, as of cycle credit_at; the rate
+	 * per cycle and the row buffers' capacity; the earliest cycle a waiting row may start */
+	int64_t credit, credit_at, rate, cap;
+	int stall_dram;
+	int64_t wake;
 } Sim;
 
 static void *
@@ -300,7 +306,42 @@ pcu_cycle(Sim *s, SUnit *u)
 	u->head = (u->head + 1) % u->depth;
 }
 
-/* An xh or weight PMU: one vector a cycle along (batch, row, vector step). */
+/* Streamed weights: the bytes that have arrived by now, within the row buffers' capacity. */
+static void
+refill(Sim *s)
+{
+	if (s->now > s->credit_at) {
+		int64_t add = (s->now - s->credit_at) * s->rate;
+
+		s->credit = add > s->cap - s->credit ? s->cap : s->credit + add;
+		s->credit_at = s->now;
+	}
+}
+
+/* A streaming weight PMU starts a row when its bytes have arrived; 0 while it waits. */
+static int
+row_arrived(Sim *s, SUnit *u, int64_t p)
+{
+	int64_t need = u->du->row_bytes * 1000, wait;
+
+	if (p % ((int64_t)s->d->B * s->d->nt) || u->fetched == p)
+		return 1;  /* the row is in the buffer: the other batch rows and vector steps */
+	refill(s);
+	if (s->now >= s->credit_at && s->credit >= need) {
+		s->credit -= need;
+		u->fetched = p;
+		return 1;
+	}
+	wait = (need - s->credit + s->rate - 1) / s->rate;
+	if ((s->now > s->credit_at ? s->now : s->credit_at) + wait < s->wake)
+		s->wake = (s->now > s->credit_at ? s->now : s->credit_at) + wait;
+	stat_of(s, u)->dram++;
+	s->stall_dram = 1;
+	return 0;
+}
+
+/* An xh or weight PMU: one vector a cycle along (batch, row, vector step), or (row, batch,
+ * vector step) when the weights stream. */
 static void
 stream_cycle(Sim *s, SUnit *u)
 {
@@ -312,6 +353,8 @@ stream_cycle(Sim *s, SUnit *u)
 	Tok t;
 
 	if (!s->started || u->pos >= u->len)
+		return;
+	if (d->stream && !xh && !row_arrived(s, u, p))
 		return;
 	s->busy = 1;
 	if (s->now < u->next_issue) {
@@ -326,8 +369,13 @@ stream_cycle(Sim *s, SUnit *u)
 			s->stall_bp = 1;
 		return;
 	}
-	t.b = (int32_t)(p / per_b);
-	t.j = (int32_t)(p % per_b / d->nt);
+	if (d->stream) {
+		t.j = (int32_t)(p / ((int64_t)d->B * d->nt));
+		t.b = (int32_t)(p / d->nt % d->B);
+	} else {
+		t.b = (int32_t)(p / per_b);
+		t.j = (int32_t)(p % per_b / d->nt);
+	}
 	t.s = (int32_t)(p % d->nt);
 	t.last = t.s == d->nt - 1;
 	t.v = 0;
@@ -489,6 +537,9 @@ begin_step(Sim *s)
 	int i;
 
 	s->started = 1;
+	/* streamed weights arrive from the latency on, into empty row buffers */
+	s->credit = 0;
+	s->credit_at = s->now + d->dram_latency;
 	if (s->h)
 		s->h->input(s->h->ctx, s->step);
 	for (i = 0; i < d->nunit; i++) {
@@ -496,6 +547,7 @@ begin_step(Sim *s)
 
 		u->recv = 0;
 		u->pos = 0;
+		u->fetched = -1;
 		u->next_issue = s->now;
 		if (u->du->role == SIM_XH)
 			u->len = (int64_t)d->B * d->maxrows * d->nt;
@@ -512,6 +564,8 @@ classify(const Sim *s)
 		return s->now < s->dram_at ? SIM_DRAM : SIM_BARRIER;
 	if (s->issued_xh)
 		return SIM_COMPUTE;
+	if (s->stall_dram)
+		return SIM_DRAM;
 	if (s->stall_bank)
 		return SIM_BANK;
 	if (s->stall_bp)
@@ -538,6 +592,8 @@ next_event(const Sim *s)
 		if (c->n && c->at[c->head] < best)
 			best = c->at[c->head];
 	}
+	if (s->wake < best)
+		best = s->wake;
 	return best == INT64_MAX || best <= s->now ? s->now + 1 : best;
 }
 
@@ -573,7 +629,8 @@ same_step(const Sim *s, const Snap *a, const Snap *b, int k)
 
 		if (x->active - y->active != y->active - z->active ||
 		    x->issue - y->issue != y->issue - z->issue ||
-		    x->stall - y->stall != y->stall - z->stall || x->bank - y->bank != y->bank - z->bank)
+		    x->stall - y->stall != y->stall - z->stall || x->bank - y->bank != y->bank - z->bank ||
+		    x->dram - y->dram != y->dram - z->dram)
 			return 0;
 	}
 	return 1;
@@ -619,6 +676,12 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 	if (s.oom)
 		goto fail;
 	r->values = hooks != NULL;
+	if (d->stream) {
+		double rate = d->dram_gbs * 1e6 / d->clock_mhz;  /* milli-bytes per cycle */
+
+		s.rate = rate >= 1 ? (int64_t)(rate + 0.5) : 1;
+		s.cap = d->wbuf_bytes * 1000;
+	}
 	h_bytes = (int64_t)d->B * d->H * d->abytes;
 	dram_bytes_step = (int64_t)d->B * d->D * d->abytes;
 	s.dram_at = dram_cycles(d, dram_bytes_step + h_bytes);
@@ -640,7 +703,8 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 			}
 			snapshot(&s, &sn[1]);
 		}
-		s.issued_xh = s.stall_bank = s.stall_bp = s.busy = 0;
+		s.issued_xh = s.stall_bank = s.stall_bp = s.busy = s.stall_dram = 0;
+		s.wake = INT64_MAX;
 		for (i = 0; i < d->nunit; i++) {
 			SUnit *u = &s.u[i];
 
@@ -714,12 +778,17 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 			r->unit[i].issue += more * (r->unit[i].issue - b->unit[i].issue);
 			r->unit[i].stall += more * (r->unit[i].stall - b->unit[i].stall);
 			r->unit[i].bank += more * (r->unit[i].bank - b->unit[i].bank);
+			r->unit[i].dram += more * (r->unit[i].dram - b->unit[i].dram);
 		}
 		r->flits_vector += more * (s.flits_v - b->flits_v);
 		r->flits_scalar += more * (s.flits_s - b->flits_s);
 	}
-	/* x_0 and h_0, then per step h_t out and x_{t+1} in */
+	/* x_0 and h_0, then per step h_t out and x_{t+1} in, and streamed weights */
 	r->dram_bytes = dram_bytes_step + h_bytes + T * h_bytes + (T - 1) * dram_bytes_step;
+	for (i = 0; d->stream && i < d->nunit; i++) {
+		if (d->unit[i].role == SIM_WEIGHT)
+			r->dram_bytes += (int64_t)T * d->unit[i].row_bytes * (d->unit[i].hi - d->unit[i].lo);
+	}
 	free_sim(&s);
 	for (k = 0; k < 2; k++)
 		free(sn[k].unit);

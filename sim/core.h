@@ -35,6 +35,7 @@ typedef struct SimUnitDesc {
 	int32_t lo, hi;       /* the rows of its copy (weight PMU: of its part) */
 	int32_t row_off;      /* weight PMU: its first row within its copy */
 	int ii;               /* cycles per issue: PMU bank conflicts, an epilogue's table reads */
+	int64_t row_bytes;    /* weight PMU of a streaming design: one row of its slice */
 } SimUnitDesc;
 
 typedef struct SimLinkDesc {
@@ -64,6 +65,10 @@ typedef struct SimDesign {
 	int abytes;               /* bytes of an x or h value in DRAM */
 	int64_t macs;             /* per step */
 	int pcus, pmus;           /* units used */
+	int stream;               /* the weights stream from DRAM every step: the walks are
+	                           * (row, batch, vector step), and a weight PMU starts a row when
+	                           * its bytes have arrived */
+	int64_t wbuf_bytes;       /* ... into row buffers of this many bytes in all */
 
 	int nunit;
 	const SimUnitDesc *unit;
@@ -85,7 +90,7 @@ typedef enum {
 	SIM_NETWORK,        /* only links held data */
 	SIM_BACKPRESSURE,   /* an xh stream with work waited for a full FIFO downstream */
 	SIM_BANK,           /* an xh stream with work waited for a PMU bank */
-	SIM_DRAM,           /* the step waited for x_t from DRAM */
+	SIM_DRAM,           /* the step waited for x_t (or streamed weights) from DRAM */
 	SIM_BARRIER,        /* the step barrier: all h arrived, the next step not yet started */
 	NSIMCAUSE
 } SimCause;
@@ -95,6 +100,7 @@ typedef struct SimUnitStat {
 	int64_t issue;      /* tokens issued: vector steps, rows, reads */
 	int64_t stall;      /* cycles stalled by a full FIFO downstream */
 	int64_t bank;       /* cycles stalled by bank conflicts */
+	int64_t dram;       /* weight PMU of a streaming design: cycles waiting for DRAM */
 } SimUnitStat;
 
 typedef struct SimStep {

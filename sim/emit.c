@@ -83,9 +83,9 @@ sim_emit(const SimDesign *d, int T, const SimOptions *o, FILE *out)
 
 		fprintf(out, "\t{");
 		put_string(u->name, out);
-		fprintf(out, ", %d, %d, %d, %d, %d, %d, %d, %ld, %ld, %ld, %d},\n", u->pcu, u->role,
-		        u->prod, u->tile, u->seg, u->depth, u->accumulate, (long)u->lo, (long)u->hi,
-		        (long)u->row_off, u->ii);
+		fprintf(out, ", %d, %d, %d, %d, %d, %d, %d, %ld, %ld, %ld, %d, %lld},\n", u->pcu,
+		        u->role, u->prod, u->tile, u->seg, u->depth, u->accumulate, (long)u->lo,
+		        (long)u->hi, (long)u->row_off, u->ii, (long long)u->row_bytes);
 	}
 	fprintf(out, "};\n\nstatic const SimLinkDesc design_links[] = {\n");
 	for (i = 0; i < d->nlink; i++) {
@@ -114,8 +114,8 @@ sim_emit(const SimDesign *d, int T, const SimOptions *o, FILE *out)
 	        d->folded);
 	fprintf(out, "\t.H = %d, .D = %d, .B = %d, .nt = %d, .maxrows = %d, .abytes = %d,\n", d->H,
 	        d->D, d->B, d->nt, d->maxrows, d->abytes);
-	fprintf(out, "\t.macs = %lld, .pcus = %d, .pmus = %d,\n", (long long)d->macs, d->pcus,
-	        d->pmus);
+	fprintf(out, "\t.macs = %lld, .pcus = %d, .pmus = %d, .stream = %d, .wbuf_bytes = %lld,\n",
+	        (long long)d->macs, d->pcus, d->pmus, d->stream, (long long)d->wbuf_bytes);
 	fprintf(out, "\t.nunit = %d, .unit = design_units, .nlink = %d, .link = design_links,\n};\n",
 	        d->nunit, d->nlink);
 	fprintf(out, "\nstatic const int design_steps = %d;\n", T);

@@ -62,6 +62,20 @@ sim_report_figures(Report *r)
 	r->tflops = secs > 0 ? 2.0 * (double)r->macs / secs / 1e12 : 0;
 }
 
+/* Streamed weights: the bytes read per step, and the cycles weight PMUs waited for them. */
+static int64_t
+stream_bytes(const SimDesign *d)
+{
+	int64_t n = 0;
+	int i;
+
+	for (i = 0; d->stream && i < d->nunit; i++) {
+		if (d->unit[i].role == SIM_WEIGHT)
+			n += d->unit[i].row_bytes * (d->unit[i].hi - d->unit[i].lo);
+	}
+	return n;
+}
+
 static double
 pct(int64_t a, int64_t b)
 {
@@ -86,6 +100,15 @@ sim_report_print(const Report *r, FILE *out)
 	for (k = 0; k < NSIMCAUSE; k++)
 		fprintf(out, " %s %lld (%.1f%%)%s", cause_names[k], (long long)r->cause[k],
 		        pct(r->cause[k], r->cycles), k + 1 < NSIMCAUSE ? "," : "\n");
+	if (d->stream) {
+		int64_t wait = 0;
+
+		for (i = 0; i < d->nunit; i++)
+			wait += r->unit[i].dram;
+		fprintf(out, "  weights      streamed from DRAM every step: %lld bytes per step at %g GB/s; "
+		        "the weight PMUs waited %lld cycles for them in all\n",
+		        (long long)stream_bytes(d), d->dram_gbs, (long long)wait);
+	}
 	fprintf(out, "  throughput   %.4f TFLOPS effective (2 x %lld MAC / latency); MAC utilization "
 	        "%.2f%% of the fabric's peak (%lld MAC/cycle), %.2f%% of the %d dot-product PCUs'\n",
 	        r->tflops, (long long)r->macs, 100.0 * r->util_fabric, (long long)r->peak_macs_cycle,
@@ -119,14 +142,17 @@ sim_report_units(const Report *r, FILE *out)
 	const SimDesign *d = r->d;
 	int i;
 
-	fprintf(out, "  units        %-22s %12s %7s %12s %10s %10s\n", "name", "active", "util",
-	        "issued", "stalled", "bank");
+	fprintf(out, "  units        %-22s %12s %7s %12s %10s %10s%s\n", "name", "active", "util",
+	        "issued", "stalled", "bank", d->stream ? "       dram" : "");
 	for (i = 0; i < d->nunit; i++) {
 		const SimUnitStat *u = &r->unit[i];
 
-		fprintf(out, "               %-22s %12lld %6.2f%% %12lld %10lld %10lld\n",
+		fprintf(out, "               %-22s %12lld %6.2f%% %12lld %10lld %10lld",
 		        d->unit[i].name, (long long)u->active, pct(u->active, r->cycles),
 		        (long long)u->issue, (long long)u->stall, (long long)u->bank);
+		if (d->stream)
+			fprintf(out, " %10lld", (long long)u->dram);
+		fputc('\n', out);
 	}
 }
 
@@ -137,8 +163,10 @@ sim_report_json(const Report *r, FILE *out)
 	int i, k;
 
 	fprintf(out, "{\n  \"design\": \"%s\",\n", d->name);
-	fprintf(out, "  \"schedule\": {\"hu\": %d, \"ru\": %d, \"rv\": %d, \"folded\": %s},\n",
-	        d->hu, d->ru, d->rv, d->folded ? "true" : "false");
+	fprintf(out, "  \"schedule\": {\"hu\": %d, \"ru\": %d, \"rv\": %d, \"folded\": %s, "
+	        "\"weights\": \"%s\"},\n", d->hu, d->ru, d->rv, d->folded ? "true" : "false",
+	        d->stream ? "stream" : "onchip");
+	fprintf(out, "  \"streamed_weight_bytes_per_step\": %lld,\n", (long long)stream_bytes(d));
 	fprintf(out, "  \"target\": {\"name\": \"%s\", \"rows\": %d, \"cols\": %d, \"clock_mhz\": %.3f},\n",
 	        d->target, d->rows, d->cols, d->clock_mhz);
 	fprintf(out, "  \"steps\": %d,\n  \"simulated_steps\": %d,\n  \"rest\": \"%s\",\n",
@@ -179,11 +207,11 @@ sim_report_json(const Report *r, FILE *out)
 		const SimUnitStat *u = &r->unit[i];
 
 		fprintf(out, "    {\"name\": \"%s\", \"kind\": \"%s\", \"active\": %lld, "
-		        "\"utilization\": %.6f, \"issued\": %lld, \"stalled\": %lld, \"bank\": %lld}%s\n",
-		        d->unit[i].name, d->unit[i].pcu ? "pcu" : "pmu",
+		        "\"utilization\": %.6f, \"issued\": %lld, \"stalled\": %lld, \"bank\": %lld, "
+		        "\"dram\": %lld}%s\n", d->unit[i].name, d->unit[i].pcu ? "pcu" : "pmu",
 		        (long long)u->active, r->cycles ? (double)u->active / (double)r->cycles : 0.0,
 		        (long long)u->issue, (long long)u->stall, (long long)u->bank,
-		        i + 1 < d->nunit ? "," : "");
+		        (long long)u->dram, i + 1 < d->nunit ? "," : "");
 	}
 	fprintf(out, "  ]\n}\n");
 }

@@ -67,6 +67,7 @@ sim_design(Ctx *c, const Mapping *m)
 	d->macs = m->macs;
 	d->pcus = m->pcus;
 	d->pmus = m->pmus;
+	d->stream = m->weights == MAP_WEIGHTS_STREAM;
 	for (i = 0; i < m->nunit; i++) {
 		const MapUnit *mu = &m->unit[i];
 		SimUnitDesc *u = &ud[i];
@@ -91,6 +92,10 @@ sim_design(Ctx *c, const Mapping *m)
 			u->lo = mu->slice[0].lo[1];
 			u->hi = mu->slice[0].hi[1];
 			u->row_off = u->lo - m->copy[mu->copy].lo;
+			if (m->weights == MAP_WEIGHTS_STREAM) {
+				u->row_bytes = mu->slice[0].bytes / (u->hi - u->lo);
+				d->wbuf_bytes += mu->bytes;
+			}
 		}
 		if (!u->pcu && mu->reads > 0)
 			u->ii = ceil_div(mu->banks, t->pmu.banks);

@@ -315,7 +315,7 @@ static void
 test_defaults(void)
 {
 	Design d;
-	Knobs k = {0, 0, 0, 0, -1, -1};
+	Knobs k = {0, 0, 0, 0, -1, -1, WEIGHTS_ONCHIP};
 	Func *f;
 	int rows, cols;
 

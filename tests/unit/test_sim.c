@@ -106,15 +106,16 @@ test_values_matrix(void)
 	static const char *const cells[] = {"lstm", "gru", "rnn"};
 	static const int hus[] = {1, 2, 3}, rus[] = {1, 2, 5}, rvs[] = {16, 64};
 	static const int Hs[] = {4, 13, 32, 7}, Ds[] = {6, 9, 20, 16};
-	int c, a, b, v, fo, n = 0, mapped = 0;
+	int c, a, b, v, fo, st, n = 0, mapped = 0;
 	char text[512];
 
 	for (c = 0; c < 3; c++)
 	for (a = 0; a < 3; a++)
 	for (b = 0; b < 3; b++)
 	for (v = 0; v < 2; v++)
-	for (fo = 0; fo < 2; fo++) {
-		int k = n++, rc, H = Hs[k % 4], D = Ds[(k / 4) % 4];
+	for (fo = 0; fo < 2; fo++)
+	for (st = 0; st < 2; st++) {
+		int k = n++ / 2, rc, H = Hs[k % 4], D = Ds[(k / 4) % 4];
 
 		/* every tile gets at least one vector step: D + H >= ru x rv (D may exceed H) */
 		if (D + H < rus[b] * rvs[v])
@@ -122,15 +123,15 @@ test_values_matrix(void)
 		if (D == H)
 			D++;
 		snprintf(text, sizeof text, "name: m%d\ncell: %s\nhidden: %d\ninput: %d\n"
-		         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s}\n",
-		         k, cells[c], H, D, 1 + k % 3, 1 + (k / 3) % 2, hus[a],
-		         rus[b], rvs[v], fo ? "true" : "false");
+		         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, "
+		         "weights: %s}\n", k, cells[c], H, D, 1 + k % 3, 1 + (k / 3) % 2, hus[a],
+		         rus[b], rvs[v], fo ? "true" : "false", st ? "stream" : "onchip");
 		rc = check_values(text);
 		CU_ASSERT(rc <= 0);
 		mapped += rc == 0;
 	}
 	/* the rest need more than the 64 PCUs or PMUs of the target (the `units` check) */
-	CU_ASSERT(mapped >= 80);
+	CU_ASSERT(mapped >= 160);
 }
 
 /* One dot-product PCU and its PMUs: a vanilla RNN, H = D = 2, hu = ru = 1, rv = 4, T = 2.
@@ -174,6 +175,65 @@ test_hand_derived(void)
 	CU_ASSERT_EQUAL(r->unit[0].issue, 4);  /* the dot product: 2 rows x 2 steps */
 	CU_ASSERT_EQUAL(r->unit[0].active, 4 * 8 - 2 * 7 + 0);  /* 2 x (8 + 1): rows overlap */
 	ir_ctx_free(&d.c);
+}
+
+/* The design of test_hand_derived with its weights streamed from DRAM: a step's weights (one
+ * 4-byte row per hidden unit, 2 rows) start to arrive `latency` cycles after the step starts
+ * streaming, at bpc >= 4 bytes a cycle into the two row buffers: row 0 can start at latency + 1
+ * (at `latency` nothing has arrived yet), row 1 the cycle after. Everything else is as on chip,
+ * 101 cycles later: step 0 ends at S + 101 + 18 = 220 (221 cycles). x_1, asked for at S, is
+ * there by then; step 1 streams from 221, its rows start at 221 + 101 and it ends 18 cycles
+ * later, at 340: 120 cycles, 341 in all. The weight PMU waits 101 cycles a step. */
+static void
+test_hand_derived_stream(void)
+{
+	Design d;
+	Report *r;
+	SimOptions o = {0};
+	int64_t L;
+
+	CU_ASSERT_FATAL(design(&d, "name: one\ncell: rnn\nhidden: 2\ninput: 2\ntimesteps: 2\n"
+	                           "schedule: {hu: 1, ru: 1, rv: 4, weights: stream}\n") == 0);
+	CU_ASSERT_EQUAL(d.m->nunit, 5);
+	CU_ASSERT_EQUAL(d.m->weights, MAP_WEIGHTS_STREAM);
+	L = d.t.dram.latency_cycles;
+	CU_ASSERT_FATAL(L == 100);
+	r = sim_run(&d.c, d.m, 2, &o, NULL);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->step[0].cycles, 221);
+	CU_ASSERT_EQUAL(r->step[1].cycles, 120);
+	CU_ASSERT_EQUAL(r->cycles, 341);
+	CU_ASSERT_EQUAL(r->unit[2].dram + r->unit[1].dram + r->unit[3].dram, 2 * (L + 1));
+	CU_ASSERT_EQUAL(r->dram_bytes, 4 + 2 * 2 + 2 + 2 * 8);  /* x, h in and out, weights */
+	ir_ctx_free(&d.c);
+}
+
+/* A DRAM-bound streamed design: a step takes at least its weight bytes / bandwidth cycles, and
+ * not much more; the same design on chip is many times faster. */
+static void
+test_stream_bound(void)
+{
+	Design a, b;
+	Report *on, *st;
+	SimOptions o = {0};
+	double bpc, bound;
+
+	CU_ASSERT_FATAL(design(&a, "name: s\ncell: lstm\nhidden: 128\ninput: 128\ntimesteps: 5\n"
+	                           "batch: 2\nschedule: {hu: 2, ru: 1, rv: 64}\n") == 0);
+	CU_ASSERT_FATAL(design(&b, "name: s\ncell: lstm\nhidden: 128\ninput: 128\ntimesteps: 5\n"
+	                           "batch: 2\nschedule: {hu: 2, ru: 1, rv: 64, weights: stream}\n") == 0);
+	on = sim_run(&a.c, a.m, 5, &o, NULL);
+	st = sim_run(&b.c, b.m, 5, &o, NULL);
+	bpc = b.t.dram.bandwidth_gbs * 1e3 / b.t.clock_mhz;
+	bound = (double)b.m->weight_bytes / bpc;
+	CU_ASSERT_EQUAL(b.m->stream_bytes_per_step, b.m->weight_bytes);
+	CU_ASSERT((double)st->step[2].cycles >= bound);
+	CU_ASSERT((double)st->step[2].cycles <= bound * 1.05 + b.t.dram.latency_cycles + 100);
+	CU_ASSERT(st->cycles > 2 * on->cycles);
+	CU_ASSERT(st->cause[SIM_DRAM] > st->cycles / 2);
+	CU_ASSERT_EQUAL(st->dram_bytes - on->dram_bytes, 5 * b.m->weight_bytes);
+	ir_ctx_free(&a.c);
+	ir_ctx_free(&b.c);
 }
 
 static char *
@@ -277,6 +337,8 @@ test_repeat_exact(void)
 		"schedule: {hu: 1, ru: 5, rv: 16, folded: false}\n",
 		"name: e\ncell: rnn\nhidden: 2\ninput: 2\ntimesteps: 20\n"
 		"schedule: {hu: 1, ru: 1, rv: 4}\n",
+		"name: f\ncell: gru\nhidden: 40\ninput: 24\nbatch: 3\ntimesteps: 8\n"
+		"schedule: {hu: 2, ru: 2, rv: 16, weights: stream}\n",
 	};
 	size_t i;
 	int repeats = 0;
@@ -304,6 +366,8 @@ test_repeat_exact(void)
 static CU_TestInfo sim_tests[] = {
 	{"values equal the interpreter's", test_values_matrix},
 	{"hand-derived cycles", test_hand_derived},
+	{"hand-derived cycles, streamed weights", test_hand_derived_stream},
+	{"streamed weights are bandwidth-bound", test_stream_bound},
 	{"deterministic report", test_deterministic},
 	{"extrapolated steps", test_extrapolate},
 	{"repeated steps are exact", test_repeat_exact},
