@@ -1,6 +1,7 @@
 /* The simulator's report: derived figures, a table and report.json (docs/sim.md says what each
  * figure means). Output is deterministic: fixed formats, no timestamps, units in their order. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "sim_int.h"
 
@@ -17,15 +18,59 @@ sim_cause_name(SimCause k)
 	return cause_names[k];
 }
 
+int64_t
+sim_lower_bound(const Mapping *m, int T)
+{
+	const Target *t = m->t;
+	double peak = (double)ir_target_pcus(t) * t->pcu.lanes * m->pack;
+
+	return (int64_t)ceil((double)m->macs / peak) * T;
+}
+
+void
+sim_area(const Mapping *m, double *used_mm2, double *chip_mm2)
+{
+	const Target *t = m->t;
+	int sites = t->rows * t->cols, pcus = ir_target_pcus(t), pmus = ir_target_pmus(t);
+
+	/* area: the units used with a vector and a scalar switch each; the chip: every site */
+	*used_mm2 = m->pcus * t->pcu.area_mm2 + m->pmus * t->pmu.area_mm2 +
+	            (m->pcus + m->pmus) * (t->net.vector_switch_area_mm2 +
+	                                   t->net.scalar_switch_area_mm2);
+	*chip_mm2 = pcus * t->pcu.area_mm2 + pmus * t->pmu.area_mm2 +
+	            sites * (t->net.vector_switch_area_mm2 + t->net.scalar_switch_area_mm2);
+}
+
+void
+sim_power(const Mapping *m, const int64_t *active, int64_t flits_vector, int64_t flits_scalar,
+          double latency_us, double *units_mw, double *net_mw)
+{
+	const Target *t = m->t;
+	double secs = latency_us * 1e-6, energy_pj = 0;
+	int i;
+
+	/* power by activity: a unit draws its power in its active cycles; a flit-hop its energy */
+	for (i = 0; i < m->nunit; i++) {
+		double p = m->unit[i].kind == MAP_PCU ? t->pcu.power_mw : t->pmu.power_mw;
+
+		energy_pj += p * 1e-3 * (double)active[i] / (t->clock_mhz * 1e6) * 1e12;
+	}
+	*units_mw = secs > 0 ? energy_pj * 1e-12 / secs * 1e3 : 0;
+	*net_mw = secs > 0 ? ((double)flits_vector * t->net.vector_hop_pj +
+	                      (double)flits_scalar * t->net.scalar_hop_pj) * 1e-12 / secs * 1e3 : 0;
+}
+
 void
 sim_report_figures(Report *r)
 {
 	const Mapping *m = r->m;
 	const Target *t = m->t;
-	double secs, energy_pj = 0;
-	int i, sites = t->rows * t->cols, pcus = ir_target_pcus(t), pmus = ir_target_pmus(t);
-	int64_t per_step;
+	double secs;
+	int i, pcus = ir_target_pcus(t);
+	int64_t *active = malloc((size_t)(m->nunit ? m->nunit : 1) * sizeof *active);
 
+	if (!active)
+		IR_BUG("out of memory");
 	r->latency_us = (double)r->cycles / t->clock_mhz;
 	secs = r->latency_us * 1e-6;
 	r->macs = m->macs * r->T;
@@ -35,24 +80,13 @@ sim_report_figures(Report *r)
 	r->peak_macs_cycle = (double)pcus * t->pcu.lanes * m->pack;
 	r->util_fabric = (double)r->macs / ((double)r->cycles * r->peak_macs_cycle);
 	r->util_design = (double)r->macs / ((double)r->cycles * r->dot_pcus * t->pcu.lanes * m->pack);
-	per_step = (int64_t)ceil((double)m->macs / r->peak_macs_cycle);
-	r->lower_bound = per_step * r->T;
-	/* area: the units used with a vector and a scalar switch each; the chip: every site */
-	r->area_used_mm2 = m->pcus * t->pcu.area_mm2 + m->pmus * t->pmu.area_mm2 +
-	                   (m->pcus + m->pmus) * (t->net.vector_switch_area_mm2 +
-	                                          t->net.scalar_switch_area_mm2);
-	r->area_chip_mm2 = pcus * t->pcu.area_mm2 + pmus * t->pmu.area_mm2 +
-	                   sites * (t->net.vector_switch_area_mm2 + t->net.scalar_switch_area_mm2);
-	/* power by activity: a unit draws its power in its active cycles; a flit-hop its energy */
-	for (i = 0; i < m->nunit; i++) {
-		double p = m->unit[i].kind == MAP_PCU ? t->pcu.power_mw : t->pmu.power_mw;
-
-		energy_pj += p * 1e-3 * (double)r->unit[i].active / (t->clock_mhz * 1e6) * 1e12;
-	}
-	r->power_units_mw = secs > 0 ? energy_pj * 1e-12 / secs * 1e3 : 0;
-	r->power_net_mw = secs > 0 ? ((double)r->flits_vector * t->net.vector_hop_pj +
-	                              (double)r->flits_scalar * t->net.scalar_hop_pj) * 1e-12 / secs *
-	                             1e3 : 0;
+	r->lower_bound = sim_lower_bound(m, r->T);
+	sim_area(m, &r->area_used_mm2, &r->area_chip_mm2);
+	for (i = 0; i < m->nunit; i++)
+		active[i] = r->unit[i].active;
+	sim_power(m, active, r->flits_vector, r->flits_scalar, r->latency_us, &r->power_units_mw,
+	          &r->power_net_mw);
+	free(active);
 	r->power_mw = r->power_units_mw + r->power_net_mw;
 	r->energy_uj = r->power_mw * 1e-3 * secs * 1e6;
 	r->tflops = secs > 0 ? 2.0 * (double)r->macs / secs / 1e12 : 0;

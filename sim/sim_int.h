@@ -42,5 +42,12 @@ void sim_val_epi(SimVal *v, const MapUnit *u, int t, int b, int i);
 
 /* Fills the derived figures of a Report from its counts (report.c). */
 void sim_report_figures(Report *r);
+/* The figures the report derives, shared with the analytic model (model.c): the lower bound of
+ * T steps, the area used and of the chip, and the power of the units (active cycles of each,
+ * by unit index) and of the network (flit-hops) over a run of latency_us. */
+int64_t sim_lower_bound(const Mapping *m, int T);
+void sim_area(const Mapping *m, double *used_mm2, double *chip_mm2);
+void sim_power(const Mapping *m, const int64_t *active, int64_t flits_vector, int64_t flits_scalar,
+               double latency_us, double *units_mw, double *net_mw);
 
 #endif
