@@ -26,6 +26,11 @@
 #include "model.h"
 #include "sim_int.h"
 
+/* The FIFO depth of SimOptions' default: the tokens a link buffers at its consumer. */
+enum { MODEL_FIFO_DEPTH = 4 };
+/* Rounds of the backpressure constraints before the model gives them up. */
+enum { MODEL_ROUNDS = 16 };
+
 typedef struct MUnit {
 	int depth;             /* PCU: pipeline slots */
 	int ii;                /* cycles per issue: PMU banks, an epilogue's table reads */
@@ -33,8 +38,12 @@ typedef struct MUnit {
 	int64_t side, side_vec;  /* epilogue segment: flit-hops of that traffic per row */
 	int64_t take0, take1;  /* cycle it takes the step's first, last token (from the start) */
 	int64_t out0, out1;    /* ... and when they leave */
+	int64_t free1;         /* take1 without backpressure */
+	int64_t floor1;        /* the earliest take1 that backpressure allows */
+	int64_t shift;         /* stream: cycles it is held back by backpressure */
 	int pred;              /* the input link whose arrival set take1; -1: a stream */
 	int64_t ntok;          /* tokens taken per step */
+	int nin;               /* token links into it */
 	int64_t active;        /* active cycles per step */
 } MUnit;
 
@@ -43,7 +52,9 @@ typedef struct Model {
 	const Target *t;
 	MUnit *u;
 	int *lat;              /* per link: max(1, hops x hop_cycles) */
+	int *in0, *in;         /* the token links into unit i: in[in0[i] .. in0[i + 1]) */
 	int maxrows, iix;
+	int rounds;            /* rounds of backpressure until the times settled */
 } Model;
 
 static void *
@@ -154,9 +165,25 @@ setup(Model *s)
 		if (k == p->naux && k < 4)
 			p->aux[p->naux++] = pmu;
 	}
+	/* the token links into each unit, in link order */
+	s->in0 = zalloc((size_t)m->nunit + 1, sizeof *s->in0);
+	s->in = zalloc((size_t)m->nlink, sizeof *s->in);
+	for (i = 0; i < m->nlink; i++) {
+		if (!is_side(m->link[i].what))
+			s->in0[m->link[i].dst + 1]++;
+	}
+	for (i = 0; i < m->nunit; i++)
+		s->in0[i + 1] += s->in0[i];
+	for (i = 0; i < m->nlink; i++) {
+		if (!is_side(m->link[i].what))
+			s->in[s->in0[m->link[i].dst] + s->u[m->link[i].dst].nin++] = i;
+	}
 	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *mu = &m->unit[i];
 		MUnit *u = &s->u[i];
 
+		if (mu->kind == MAP_PCU)
+			u->ntok = (int64_t)m->B * rows_of(m, mu->copy) * (mu->role == MAP_DOT ? m->nt : 1);
 		for (k = 0; k < u->naux; k++) {
 			int ii = (int)ceil_div64(m->unit[u->aux[k]].banks, banks);
 
@@ -175,41 +202,71 @@ xh_pos(const Model *s, int64_t b, int64_t j)
 	return (b * s->maxrows + j + 1) * s->m->nt - 1;
 }
 
-/* Take and leave times of every PCU for the step's first and last tokens. */
+/* When stream link k (xh or weights) issues the first and the last token its consumer (a dot
+ * product) takes in a step; -1 for one it does not carry (a weight part of other rows). */
 static void
-timing(Model *s)
+stream_times(const Model *s, int k, int64_t *e0, int64_t *e1)
 {
 	const Mapping *m = s->m;
+	const MapLink *l = &m->link[k];
+	const MUnit *src = &s->u[l->src];
+	const MapCopy *cp = &m->copy[m->unit[l->dst].copy];
+
+	if (!strcmp(l->what, "xh")) {
+		*e0 = src->shift;
+		*e1 = xh_pos(s, m->B - 1, cp->hi - cp->lo - 1) * src->ii + src->shift;
+	} else {
+		/* a part streams its own rows: the first part the first row, the last the last */
+		const MapSlice *sl = &m->unit[l->src].slice[0];
+		int64_t lo = sl->lo[1], hi = sl->hi[1];
+
+		*e0 = lo == cp->lo ? src->shift : -1;
+		*e1 = hi == cp->hi ? (m->B * (hi - lo) * m->nt - 1) * src->ii + src->shift : -1;
+	}
+}
+
+/* The tokens link k carries in a step. */
+static int64_t
+tokens(const Model *s, int k)
+{
+	const Mapping *m = s->m;
+	const MapLink *l = &m->link[k];
+	const MapUnit *src = &m->unit[l->src];
 	int64_t B = m->B, nt = m->nt;
-	int i, k;
+
+	if (!strcmp(l->what, "xh"))
+		return B * s->maxrows * nt;
+	if (!strcmp(l->what, "weights"))
+		return B * (src->slice[0].hi[1] - src->slice[0].lo[1]) * nt;
+	if (!strcmp(l->what, "lanes"))
+		return B * rows_of(m, src->copy) * nt;
+	return B * rows_of(m, src->copy);
+}
+
+/* Take and leave times of every PCU for the step's first and last tokens, in creation order
+ * (producers first), from the streams' shifts and the floors backpressure set. */
+static void
+forward(Model *s)
+{
+	const Mapping *m = s->m;
+	int64_t nt = m->nt;
+	int i, j;
 
 	for (i = 0; i < m->nunit; i++) {
 		const MapUnit *mu = &m->unit[i];
 		MUnit *u = &s->u[i];
-		int64_t rows = rows_of(m, mu->copy), a0 = 0, a1 = 0, per_row;
+		int64_t a0 = 0, a1 = 0;
 
 		if (mu->kind != MAP_PCU)
 			continue;
-		per_row = mu->role == MAP_DOT ? nt : 1;
-		u->ntok = B * rows * per_row;
-		for (k = 0; k < m->nlink; k++) {
-			const MapLink *l = &m->link[k];
-			const MUnit *src = &s->u[l->src];
+		u->pred = -1;
+		for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+			int k = s->in[j];
+			const MUnit *src = &s->u[m->link[k].src];
 			int64_t e0, e1;
 
-			if (l->dst != i || is_side(l->what))
-				continue;
-			if (!strcmp(l->what, "xh")) {
-				e0 = 0;
-				e1 = xh_pos(s, B - 1, rows - 1) * src->ii;
-			} else if (!strcmp(l->what, "weights")) {
-				/* a part streams its own rows: the first part the first row, the last the
-				 * last; the others do not bound the first or the last token */
-				const MapSlice *sl = &m->unit[l->src].slice[0];
-				int32_t lo = sl->lo[1], hi = sl->hi[1];
-
-				e0 = lo == m->copy[mu->copy].lo ? 0 : -1;
-				e1 = hi == m->copy[mu->copy].hi ? (B * (hi - lo) * nt - 1) * src->ii : -1;
+			if (m->unit[m->link[k].src].kind == MAP_PMU) {
+				stream_times(s, k, &e0, &e1);
 			} else {
 				e0 = src->out0;
 				e1 = src->out1;
@@ -223,7 +280,7 @@ timing(Model *s)
 		}
 		u->take0 = a0;
 		/* a unit slower than its rows: they queue, one issue every ii cycles */
-		u->take1 = max64(a1, a0 + (u->ntok - 1) * u->ii);
+		u->take1 = max64(max64(a1, a0 + (u->ntok - 1) * u->ii), u->floor1);
 		u->out0 = u->take0 + u->depth;
 		u->out1 = u->take1 + u->depth;
 		/* the last dot segment (it ends in the accumulate) sends a row's sum with the row's
@@ -234,14 +291,76 @@ timing(Model *s)
 	}
 }
 
+/* Backpressure in the steady state of a step: a producer pushes token n only after its
+ * consumer took token n - cap (cap = fifo depth + latency, the tokens a link holds), seen the
+ * cycle after. Where a consumer takes later than that allows, the producer is held back; a
+ * PCU then takes later too (its pipeline stalls as a whole) and a stream issues later. Returns
+ * whether anything moved. */
+static int
+backward(Model *s)
+{
+	const Mapping *m = s->m;
+	int k, moved = 0;
+
+	for (k = m->nlink - 1; k >= 0; k--) {
+		const MapLink *l = &m->link[k];
+		MUnit *src = &s->u[l->src];
+		int per_vstep = !strcmp(l->what, "xh") || !strcmp(l->what, "weights") ||
+		                !strcmp(l->what, "lanes");
+		int64_t g = per_vstep ? s->iix : (int64_t)m->nt * s->iix, need, e0, e1;
+
+		if (is_side(l->what) || !strcmp(l->what, "h") ||
+		    tokens(s, k) <= MODEL_FIFO_DEPTH + s->lat[k])
+			continue;
+		need = s->u[l->dst].take1 - (MODEL_FIFO_DEPTH + s->lat[k]) * g + 1;
+		if (m->unit[l->src].kind == MAP_PCU) {
+			if (src->out1 < need) {
+				src->out1 = need;
+				src->take1 = need - src->depth;
+				src->floor1 = src->take1;
+				moved = 1;
+			}
+		} else {
+			stream_times(s, k, &e0, &e1);
+			if (e1 >= 0 && e1 < need) {
+				src->shift += need - e1;
+				moved = 1;
+			}
+		}
+	}
+	return moved;
+}
+
+static void
+timing(Model *s)
+{
+	const Mapping *m = s->m;
+	int i, it;
+
+	forward(s);
+	for (i = 0; i < m->nunit; i++)
+		s->u[i].free1 = s->u[i].take1;
+	/* the constraints settle in a few rounds, unless a join's paths differ by more than the
+	 * FIFOs and pipelines of the shorter one hold while both start at one stream: then the
+	 * stream cannot keep one vector a cycle, there is no steady state to solve for, and the
+	 * model keeps the times without backpressure (docs/model.md) */
+	for (it = 0; it < MODEL_ROUNDS && backward(s); it++)
+		forward(s);
+	s->rounds = it;
+	if (it == MODEL_ROUNDS) {
+		for (i = 0; i < m->nunit; i++)
+			s->u[i].floor1 = s->u[i].shift = 0;
+		forward(s);
+	}
+}
+
 /* Active cycles per step of every unit; flit-hops per step. */
 static void
 activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 {
 	const Mapping *m = s->m;
-	int64_t B = m->B, nt = m->nt, L = B * s->maxrows * nt, last_issue = (L - 1) * s->iix;
-	int64_t win = compute - last_issue;
-	char *mark = zalloc((size_t)(win > 0 ? win : 1), 1);
+	int64_t B = m->B, nt = m->nt, L = B * s->maxrows * nt, win = compute;
+	char *mark = zalloc((size_t)win, 1);
 	int i, k;
 
 	*fv = *fs = 0;
@@ -250,6 +369,9 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		MUnit *u = &s->u[i];
 		int64_t rows = rows_of(m, mu->copy), g, bg;
 
+		/* a pipeline held back by backpressure stays busy the cycles it waits */
+		if (mu->kind == MAP_PCU)
+			u->active += max64(0, u->take1 - u->free1);
 		switch (mu->role) {
 		case MAP_DOT:
 			g = s->iix;
@@ -278,29 +400,21 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 	}
 	for (k = 0; k < m->nlink; k++) {
 		const MapLink *l = &m->link[k];
-		const MapUnit *src = &m->unit[l->src];
 		int64_t n;
 
 		if (is_side(l->what))
 			continue;
-		if (!strcmp(l->what, "xh"))
-			n = L;
-		else if (!strcmp(l->what, "weights"))
-			n = B * (src->slice[0].hi[1] - src->slice[0].lo[1]) * nt;
-		else if (!strcmp(l->what, "lanes"))
-			n = B * rows_of(m, src->copy) * nt;
-		else
-			n = B * rows_of(m, src->copy);
+		n = tokens(s, k);
 		if (l->vector)
 			*fv += n * l->hops;
 		else
 			*fs += n * l->hops;
 	}
 	/* an xh copy is active in the cycles after its stream in which h arrives */
-	for (i = 0; i < m->nunit && win > 0; i++) {
-		int64_t count = 0, c;
+	for (i = 0; i < m->nunit; i++) {
+		int64_t count = 0, c, last_issue = (L - 1) * s->u[i].ii + s->u[i].shift;
 
-		if (m->unit[i].role != MAP_XH)
+		if (m->unit[i].role != MAP_XH || compute - 1 - last_issue <= 0)
 			continue;
 		memset(mark, 0, (size_t)win);
 		for (k = 0; k < m->nlink; k++) {
@@ -340,7 +454,7 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	Model s;
 	const Target *t = m->t;
 	const Tensor *xt = &m->f->tensors[m->xh];
-	int64_t abytes = (xt->ty.kind == TY_FIX ? xt->ty.bits : 32) / 8, E = -1, fv, fs, issue;
+	int64_t abytes = (xt->ty.kind == TY_FIX ? xt->ty.bits : 32) / 8, E = -1, fv, fs;
 	int64_t *active;
 	int i, hl = -1, k;
 
@@ -365,25 +479,28 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	e->ii = s.iix;
 	e->stream = (int64_t)m->B * s.maxrows * m->nt;
 	e->compute = E + 1;
-	/* the critical path, back from that h link */
+	/* the critical path, back from that h link to the stream that starts it */
 	if (hl >= 0) {
-		int c = m->unit[m->link[hl].src].copy;
+		int64_t e0, e1 = 0;
 
-		e->path_copy = c;
-		issue = xh_pos(&s, m->B - 1, rows_of(m, c) - 1) * s.iix;
-		e->skew = (e->stream - 1) * s.iix - issue;
-		e->path = E - issue;
+		e->path_copy = m->unit[m->link[hl].src].copy;
 		for (k = hl; k >= 0; k = s.u[i].pred) {
 			e->path_links += s.lat[k];
 			e->path_hops += m->link[k].hops;
 			i = m->link[k].src;
-			if (m->unit[i].kind != MAP_PCU)
+			if (m->unit[i].kind != MAP_PCU) {
+				stream_times(&s, k, &e0, &e1);
+				e->stall = s.u[i].shift;
 				break;
+			}
 			e->path_depth += s.u[i].depth;
 			e->path_units++;
 		}
+		e->skew = (e->stream - 1) * s.iix + e->stall - e1;
+		e->path = E - e1;
 		e->path_wait = e->path - e->path_depth - e->path_links;
 	}
+	e->rounds = s.rounds;
 	e->dram_first = dram_cycles(t, (int64_t)m->B * (m->D + m->H) * abytes);
 	e->dram_step = dram_cycles(t, (int64_t)m->B * m->D * abytes);
 	e->first_step_cycles = e->dram_first + e->compute;
@@ -408,6 +525,8 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	free(active);
 	free(s.u);
 	free(s.lat);
+	free(s.in0);
+	free(s.in);
 }
 
 void
@@ -417,10 +536,11 @@ model_print(const ModelEstimate *e, FILE *out)
 	        "(%d step%s)\n", (long long)e->cycles, e->latency_us, (long long)e->first_step_cycles,
 	        (long long)e->step_cycles, e->T, e->T == 1 ? "" : "s");
 	fprintf(out, "  step         %lld vectors per xh copy at 1 per %d cycle%s, the last h %lld "
-	        "cycles later (copy %d, %lld cycles before the stream's end): depth %lld over %d "
-	        "PCUs, links %lld (%lld hops), waits %lld; %lld cycles in all\n",
+	        "cycles later (copy %d, %lld cycles before the stream's end; the stream held back "
+	        "%lld): depth %lld over %d PCUs, links %lld (%lld hops), waits %lld; %lld cycles "
+	        "in all\n",
 	        (long long)e->stream, e->ii, e->ii == 1 ? "" : "s", (long long)e->path, e->path_copy,
-	        (long long)e->skew, (long long)e->path_depth, e->path_units,
+	        (long long)e->skew, (long long)e->stall, (long long)e->path_depth, e->path_units,
 	        (long long)e->path_links, (long long)e->path_hops, (long long)e->path_wait,
 	        (long long)e->compute);
 	fprintf(out, "  dram         x_0 and h_0 in %lld cycles, x_t in %lld (fetched while the step "

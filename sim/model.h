@@ -34,7 +34,7 @@ typedef struct ModelEstimate {
 	int ii;                     /* cycles per xh vector: ceil(banks needed / pmu.banks) */
 	int64_t stream;             /* vectors each xh copy issues: B x max rows x nt */
 	int64_t compute;            /* cycles from the step's start to its barrier, inclusive */
-	int64_t path;               /* compute - issue cycle of the critical copy's last vector */
+	int64_t path;               /* compute - 1 - issue cycle of the critical copy's last vector */
 	int64_t path_depth;         /* pipeline slots on the critical path */
 	int64_t path_links;         /* link latencies on it: max(1, hops x hop_cycles) each */
 	int64_t path_hops;          /* switch hops on it */
@@ -42,6 +42,8 @@ typedef struct ModelEstimate {
 	int path_units;             /* PCUs on it */
 	int path_copy;              /* the hidden-unit copy whose last h arrives last */
 	int64_t skew;               /* cycles between that copy's last vector and the stream's */
+	int64_t stall;              /* cycles backpressure holds that stream back */
+	int rounds;                 /* rounds of the backpressure constraints until they settled */
 	int64_t dram_first;         /* cycles for x_0 and h_0 to arrive */
 	int64_t dram_step;          /* cycles for x_t to arrive, asked for when step t-1 starts */
 } ModelEstimate;

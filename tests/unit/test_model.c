@@ -79,6 +79,8 @@ compare(Errors *err, const char *text, const char *label)
 	double x[NFIG];
 	int k;
 
+	if (getenv("MODEL_TEST_ONLY") && strcmp(getenv("MODEL_TEST_ONLY"), label))
+		return -1;
 	if (design(&d, text) < 0) {
 		ir_ctx_free(&d.c);
 		return -1;
@@ -104,9 +106,9 @@ compare(Errors *err, const char *text, const char *label)
 	}
 	if (getenv("MODEL_TEST_VERBOSE")) {
 		fprintf(stderr, "%-40s cycles %9lld model %9lld (%6.2f%%) power %8.2f model %8.2f "
-		        "(%6.2f%%) step %lld/%lld\n", label, (long long)r->cycles, (long long)e.cycles,
+		        "(%6.2f%%) step %lld/%lld rounds %d\n", label, (long long)r->cycles, (long long)e.cycles,
 		        100 * x[F_CYCLES], r->power_mw, e.power_mw, 100 * x[F_POWER],
-		        (long long)r->step[r->simulated - 1].cycles, (long long)e.step_cycles);
+		        (long long)r->step[r->simulated - 1].cycles, (long long)e.step_cycles, e.rounds);
 		if (x[F_CYCLES] > 0.05 || x[F_POWER] > 0.05) {
 			model_print(&e, stderr);
 			sim_report_print(r, stderr);
