@@ -2,7 +2,8 @@
  * simulator's over a matrix of small designs and a few DeepBench-sized ones; its area and lower
  * bound equal the report's. The summary table it prints is the one in docs/model.md:
  *   ctest --test-dir build -R unit.model --output-on-failure
- * MODEL_TEST_VERBOSE=1 prints one line per design. */
+ * MODEL_TEST_VERBOSE=1 prints one line per design (and both reports where they differ by more
+ * than 5%), MODEL_TEST_ONLY="LABEL" compares the design of that label only. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +135,6 @@ summary(const Errors *err, const char *what)
 static void
 check(const Errors *err)
 {
-	CU_ASSERT(err->n > 0);
 	if (!err->n)
 		return;
 	/* the targets of the model: mean within 5%, every design within 15% */
@@ -146,9 +146,10 @@ check(const Errors *err)
 	CU_ASSERT(err->max[F_ENERGY] <= 0.15);
 }
 
-/* LSTM, GRU and vanilla cells; hu 1/2/3, ru 1/2/3/5, rv 4/8/16/64, folded on and off; H over
- * 1, 7, 16, 33, 64 with D != H, B 1 or 3, T 1 or 3 taken in turn, so that every size meets
- * every knob somewhere. Designs that do not map (too many units, ports) are skipped. */
+/* LSTM, GRU and vanilla cells; hu 1/2/3, ru 1/2/3/5, rv 4/8/16/64, folded on and off; each
+ * combination at two sizes, H over 1, 7, 16, 33, 64 with D != H, B 1 or 3, T 1 or 3 taken in
+ * turn, so that every size meets every knob somewhere. Designs that do not map (too many units
+ * or ports) are skipped. */
 static void
 test_matrix(void)
 {
@@ -156,7 +157,7 @@ test_matrix(void)
 	static const int hus[] = {1, 2, 3}, rus[] = {1, 2, 3, 5}, rvs[] = {4, 8, 16, 64};
 	static const int Hs[] = {1, 7, 16, 33, 64}, Ds[] = {3, 12, 5, 40, 20, 9, 70};
 	Errors err;
-	int c, a, b, v, fo, n = 0;
+	int c, a, b, v, fo, z, n = 0;
 	char text[512], label[96];
 
 	memset(&err, 0, sizeof err);
@@ -164,8 +165,9 @@ test_matrix(void)
 	for (a = 0; a < 3; a++)
 	for (b = 0; b < 4; b++)
 	for (v = 0; v < 4; v++)
-	for (fo = 0; fo < 2; fo++) {
-		int k = n++, H = Hs[k % 5], D = Ds[(k / 5) % 7], B = k % 3 ? 1 : 3;
+	for (fo = 0; fo < 2; fo++)
+	for (z = 0; z < 2; z++) {
+		int k = n++, H = Hs[(k / 2 + 2 * z) % 5], D = Ds[(k / 5) % 7], B = k % 3 ? 1 : 3;
 		int T = (k / 2) % 2 ? 3 : 1;
 
 		if (D == H)
@@ -178,7 +180,7 @@ test_matrix(void)
 		compare(&err, text, label);
 	}
 	summary(&err, "small designs");
-	CU_ASSERT(err.n >= 150);
+	CU_ASSERT(err.n >= 300 || getenv("MODEL_TEST_ONLY"));
 	check(&err);
 }
 
