@@ -17,9 +17,14 @@
  * also in the cycles after its stream in which h arrives. Flit-hops are the tokens each link
  * carries times its hops. Area, lower bound and power use the report's functions (report.c).
  *
- * What the model leaves out: stalls from full FIFOs where paths of very different latency join
- * (a fast path waits in its FIFO, which holds fifo_depth + latency tokens), which the simulator
- * shows as backpressure. docs/model.md gives the measured error. */
+ * Backpressure: where paths of different latency from the xh streams join, the early tokens
+ * wait in the FIFO of the join, which holds fifo_depth + latency tokens; a longer wait holds the
+ * producer back, its pipeline and in turn the stream. In the steady state of a step these are
+ * difference constraints between the units' times (a producer pushes token n no earlier than
+ * the cycle after its consumer took token n - cap), solved by alternating a backward pass over
+ * the links with the forward pass until nothing moves. When they do not settle (the joined
+ * paths differ by more than the shorter one buffers, so the stream cannot keep its rate), the
+ * model keeps the times without backpressure. docs/model.md gives the measured error. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -359,8 +364,7 @@ static void
 activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 {
 	const Mapping *m = s->m;
-	int64_t B = m->B, nt = m->nt, L = B * s->maxrows * nt, win = compute;
-	char *mark = zalloc((size_t)win, 1);
+	int64_t B = m->B, nt = m->nt, L = B * s->maxrows * nt;
 	int i, k;
 
 	*fv = *fs = 0;
@@ -410,42 +414,35 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		else
 			*fs += n * l->hops;
 	}
-	/* an xh copy is active in the cycles after its stream in which h arrives */
+	/* an xh copy is active in the cycles after its last issue in which h arrives: mark
+	 * them, row by row back from each copy's last h, in a window as long as the tail */
 	for (i = 0; i < m->nunit; i++) {
-		int64_t count = 0, c, last_issue = (L - 1) * s->u[i].ii + s->u[i].shift;
+		int64_t last_issue = (L - 1) * s->u[i].ii + s->u[i].shift;
+		int64_t win = compute - 1 - last_issue, c;
+		char *mark;
 
-		if (m->unit[i].role != MAP_XH || compute - 1 - last_issue <= 0)
+		if (m->unit[i].role != MAP_XH || win <= 0)
 			continue;
-		memset(mark, 0, (size_t)win);
-		for (k = 0; k < m->nlink; k++) {
-			const MapLink *l = &m->link[k];
-			const MapUnit *e = &m->unit[l->src];
-			int64_t rows = rows_of(m, e->copy), b, j, last, at;
+		mark = zalloc((size_t)win, 1);
+		for (k = s->in0[i]; k < s->in0[i + 1]; k++) {
+			int h = s->in[k], src = m->link[h].src;
+			int64_t rows = rows_of(m, m->unit[src].copy), last = xh_pos(s, B - 1, rows - 1);
+			int64_t at = s->u[src].out1 + s->lat[h], n;
 
-			if (l->dst != i || strcmp(l->what, "h"))
-				continue;
-			last = xh_pos(s, B - 1, rows - 1);
-			at = s->u[l->src].out1 + s->lat[k];
-			for (b = B - 1; b >= 0; b--) {
-				for (j = rows - 1; j >= 0; j--) {
-					int64_t back = (last - xh_pos(s, b, j)) * s->iix;
-					int64_t n = (B - 1 - b) * rows + rows - 1 - j;
-					int64_t a = at - max64(back, n * s->u[l->src].ii);
+			for (n = 0; n < B * rows; n++) {
+				int64_t b = B - 1 - n / rows, j = rows - 1 - n % rows;
+				int64_t a = at - max64((last - xh_pos(s, b, j)) * s->iix, n * s->u[src].ii);
 
-					if (a <= last_issue)
-						goto next;
-					if (a - last_issue - 1 < win)
-						mark[a - last_issue - 1] = 1;
-				}
+				if (a <= last_issue)
+					break;
+				if (a - last_issue - 1 < win)
+					mark[a - last_issue - 1] = 1;
 			}
-		next:
-			;
 		}
 		for (c = 0; c < win; c++)
-			count += mark[c];
-		s->u[i].active += count;
+			s->u[i].active += mark[c];
+		free(mark);
 	}
-	free(mark);
 }
 
 void
@@ -535,7 +532,7 @@ model_print(const ModelEstimate *e, FILE *out)
 	fprintf(out, "  model        %lld cycles, %.3f us; step 0 %lld cycles, then %lld per step "
 	        "(%d step%s)\n", (long long)e->cycles, e->latency_us, (long long)e->first_step_cycles,
 	        (long long)e->step_cycles, e->T, e->T == 1 ? "" : "s");
-	fprintf(out, "  step         %lld vectors per xh copy at 1 per %d cycle%s, the last h %lld "
+	fprintf(out, "  step         %lld vectors per xh copy, one every %d cycle%s, the last h %lld "
 	        "cycles later (copy %d, %lld cycles before the stream's end; the stream held back "
 	        "%lld): depth %lld over %d PCUs, links %lld (%lld hops), waits %lld; %lld cycles "
 	        "in all\n",
