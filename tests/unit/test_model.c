@@ -1,6 +1,6 @@
 /* Unit tests of the analytic model (sim/model.c): its cycles, power and energy against the
  * simulator's over a matrix of small designs and a few DeepBench-sized ones; its area and lower
- * bound equal the report's. The summary table it prints is the one in docs/model.md:
+ * bound equal the report's. The summary tables it prints are the ones in docs/model.md:
  *   ctest --test-dir build -R unit.model --output-on-failure
  * MODEL_TEST_VERBOSE=1 prints one line per design (and both reports where they differ by more
  * than 5%), MODEL_TEST_ONLY="LABEL" compares the design of that label only. */
@@ -184,6 +184,40 @@ test_matrix(void)
 	check(&err);
 }
 
+/* Medium sizes, H 128 to 512 with D = H / 2 + 3, hu up to 8, ru up to 4, rv 32 or 64, B 1 or 4,
+ * T = 2: one combination in six of the product, so that each value meets the others. */
+static void
+test_medium(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int Hs[] = {128, 200, 256, 384, 512}, hus[] = {1, 2, 3, 4, 6, 8};
+	static const int rus[] = {1, 2, 3, 4}, rvs[] = {32, 64};
+	Errors err;
+	int c, h, a, b, v;
+	char text[512], label[96];
+
+	memset(&err, 0, sizeof err);
+	for (c = 0; c < 3; c++)
+	for (h = 0; h < 5; h++)
+	for (a = 0; a < 6; a++)
+	for (b = 0; b < 4; b++)
+	for (v = 0; v < 2; v++) {
+		int B = (a + b) % 2 ? 4 : 1;
+
+		if ((c + h + a + b + v) % 6)
+			continue;
+		snprintf(text, sizeof text, "name: med\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: 2\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d}\n", cells[c],
+		         Hs[h], Hs[h] / 2 + 3, B, hus[a], rus[b], rvs[v]);
+		snprintf(label, sizeof label, "%s H%d D%d B%d T2 hu%d ru%d rv%d", cells[c], Hs[h],
+		         Hs[h] / 2 + 3, B, hus[a], rus[b], rvs[v]);
+		compare(&err, text, label);
+	}
+	summary(&err, "medium sizes");
+	CU_ASSERT(err.n >= 40 || getenv("MODEL_TEST_ONLY"));
+	check(&err);
+}
+
 /* DeepBench sizes that simulate in well under a second: the device set at its default knobs,
  * a server GRU at its default schedule, and an LSTM with a combine tree. */
 static void
@@ -267,6 +301,7 @@ test_deterministic(void)
 static CU_TestInfo model_tests[] = {
 	{"hand-derived cycles", test_hand_derived},
 	{"small designs against the simulator", test_matrix},
+	{"medium sizes against the simulator", test_medium},
 	{"DeepBench sizes against the simulator", test_deepbench},
 	{"deterministic text", test_deterministic},
 	CU_TEST_INFO_NULL,
