@@ -1,5 +1,5 @@
 /* Unit tests of the analytic model (sim/model.c): its cycles, power and energy against the
- * simulator's over a matrix of small designs and a few DeepBench-sized ones; its area and lower
+ * simulator's over a matrix of small designs, medium and DeepBench-sized ones; its area and lower
  * bound equal the report's. The summary tables it prints are the ones in docs/model.md:
  *   ctest --test-dir build -R unit.model --output-on-failure
  * MODEL_TEST_VERBOSE=1 prints one line per design (and both reports where they differ by more
