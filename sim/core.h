@@ -161,6 +161,13 @@ void sim_report_release(Report *r);
 
 /* The report as a table, and as JSON with the same figures (sim/report.c). */
 void sim_report_figures(Report *r);
+/* The figures the report derives, shared with the analytic model (model.c): the lower bound of
+ * T steps, the area used and of the chip, and the power of the units (active cycles of each,
+ * by unit index) and of the network (flit-hops) over a run of latency_us. */
+int64_t sim_lower_bound(const SimDesign *d, int T);
+void sim_area(const SimDesign *d, double *used_mm2, double *chip_mm2);
+void sim_power(const SimDesign *d, const int64_t *active, int64_t flits_vector,
+               int64_t flits_scalar, double latency_us, double *units_mw, double *net_mw);
 void sim_report_print(const Report *r, FILE *out);
 void sim_report_json(const Report *r, FILE *out);
 /* One line per unit: active cycles, utilization, issues, stalls (the table leaves them out). */

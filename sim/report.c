@@ -1,6 +1,8 @@
 /* The simulator's report: derived figures, a table and report.json (docs/sim.md says what each
  * figure means). Output is deterministic: fixed formats, no timestamps, units in their order.
  * Like core.c it needs only the C library (it goes into `--emit=sim` files). */
+#include <stdlib.h>
+
 #include "core.h"
 
 static const char *const cause_names[NSIMCAUSE] = {
@@ -26,12 +28,50 @@ sim_role_name(SimRole k)
 	return role_names[k];
 }
 
+int64_t
+sim_lower_bound(const SimDesign *d, int T)
+{
+	int64_t peak = (int64_t)d->chip_pcus * d->lanes * d->pack;
+
+	return (d->macs + peak - 1) / peak * T;
+}
+
+void
+sim_area(const SimDesign *d, double *used_mm2, double *chip_mm2)
+{
+	double sw = d->vswitch_area_mm2 + d->sswitch_area_mm2;
+
+	/* the units used with a vector and a scalar switch each; the chip: every site */
+	*used_mm2 = d->pcus * d->pcu_area_mm2 + d->pmus * d->pmu_area_mm2 + (d->pcus + d->pmus) * sw;
+	*chip_mm2 = d->chip_pcus * d->pcu_area_mm2 + d->chip_pmus * d->pmu_area_mm2 +
+	            d->rows * d->cols * sw;
+}
+
+void
+sim_power(const SimDesign *d, const int64_t *active, int64_t flits_vector, int64_t flits_scalar,
+          double latency_us, double *units_mw, double *net_mw)
+{
+	double secs = latency_us * 1e-6, energy_pj = 0;
+	int i;
+
+	/* a unit draws its power in its active cycles; a flit-hop its energy */
+	for (i = 0; i < d->nunit; i++) {
+		double p = d->unit[i].pcu ? d->pcu_mw : d->pmu_mw;
+
+		energy_pj += p * 1e-3 * (double)active[i] / (d->clock_mhz * 1e6) * 1e12;
+	}
+	*units_mw = secs > 0 ? energy_pj * 1e-12 / secs * 1e3 : 0;
+	*net_mw = secs > 0 ? ((double)flits_vector * d->vhop_pj +
+	                      (double)flits_scalar * d->shop_pj) * 1e-12 / secs * 1e3 : 0;
+}
+
 void
 sim_report_figures(Report *r)
 {
 	const SimDesign *d = r->d;
-	double secs, energy_pj = 0, sw = d->vswitch_area_mm2 + d->sswitch_area_mm2;
-	int i, sites = d->rows * d->cols;
+	double secs;
+	int64_t *active = malloc((size_t)(d->nunit ? d->nunit : 1) * sizeof *active);
+	int i;
 
 	r->latency_us = (double)r->cycles / d->clock_mhz;
 	secs = r->latency_us * 1e-6;
@@ -42,21 +82,14 @@ sim_report_figures(Report *r)
 	r->peak_macs_cycle = (int64_t)d->chip_pcus * d->lanes * d->pack;
 	r->util_fabric = (double)r->macs / ((double)r->cycles * (double)r->peak_macs_cycle);
 	r->util_design = (double)r->macs / ((double)r->cycles * r->dot_pcus * d->lanes * d->pack);
-	r->lower_bound = (d->macs + r->peak_macs_cycle - 1) / r->peak_macs_cycle * r->T;
-	/* area: the units used with a vector and a scalar switch each; the chip: every site */
-	r->area_used_mm2 = d->pcus * d->pcu_area_mm2 + d->pmus * d->pmu_area_mm2 +
-	                   (d->pcus + d->pmus) * sw;
-	r->area_chip_mm2 = d->chip_pcus * d->pcu_area_mm2 + d->chip_pmus * d->pmu_area_mm2 +
-	                   sites * sw;
-	/* power by activity: a unit draws its power in its active cycles; a flit-hop its energy */
-	for (i = 0; i < d->nunit; i++) {
-		double p = d->unit[i].pcu ? d->pcu_mw : d->pmu_mw;
-
-		energy_pj += p * 1e-3 * (double)r->unit[i].active / (d->clock_mhz * 1e6) * 1e12;
-	}
-	r->power_units_mw = secs > 0 ? energy_pj * 1e-12 / secs * 1e3 : 0;
-	r->power_net_mw = secs > 0 ? ((double)r->flits_vector * d->vhop_pj +
-	                              (double)r->flits_scalar * d->shop_pj) * 1e-12 / secs * 1e3 : 0;
+	r->lower_bound = sim_lower_bound(d, r->T);
+	sim_area(d, &r->area_used_mm2, &r->area_chip_mm2);
+	for (i = 0; active && i < d->nunit; i++)
+		active[i] = r->unit[i].active;
+	if (active)
+		sim_power(d, active, r->flits_vector, r->flits_scalar, r->latency_us,
+		          &r->power_units_mw, &r->power_net_mw);
+	free(active);
 	r->power_mw = r->power_units_mw + r->power_net_mw;
 	r->energy_uj = r->power_mw * 1e-3 * secs * 1e6;
 	r->tflops = secs > 0 ? 2.0 * (double)r->macs / secs / 1e12 : 0;

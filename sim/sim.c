@@ -20,13 +20,24 @@ ceil_div(int64_t a, int64_t b)
 SimDesign *
 sim_design(Ctx *c, const Mapping *m)
 {
-	const Target *t = m->t;
 	SimDesign *d = ir_alloc(&c->arena, sizeof *d);
 	SimUnitDesc *ud = ir_alloc_array(&c->arena, (size_t)m->nunit, sizeof *ud);
 	SimLinkDesc *ld = ir_alloc_array(&c->arena, (size_t)m->nlink, sizeof *ld);
+
+	sim_design_fill(m, d, ud, ld);
+	return d;
+}
+
+void
+sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld)
+{
+	const Target *t = m->t;
 	const Tensor *xh = &m->f->tensors[m->xh];
 	int i, k;
 
+	memset(d, 0, sizeof *d);
+	memset(ud, 0, (size_t)m->nunit * sizeof *ud);
+	memset(ld, 0, (size_t)m->nlink * sizeof *ld);
 	IR_ASSERT((int)MAP_DOT == SIM_DOT && (int)MAP_COMBINE == SIM_COMBINE &&
 	          (int)MAP_EPI == SIM_EPI && (int)MAP_WEIGHT == SIM_WEIGHT &&
 	          (int)MAP_XH == SIM_XH && (int)MAP_LUT == SIM_LUT && (int)MAP_CELL == SIM_CELL &&
@@ -133,7 +144,6 @@ sim_design(Ctx *c, const Mapping *m)
 	d->unit = ud;
 	d->nlink = m->nlink;
 	d->link = ld;
-	return d;
 }
 
 /* ---- the values, by unit index ----------------------------------------------------------- */

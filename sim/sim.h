@@ -20,6 +20,8 @@
 
 /* The plain-C description of m that the engine runs, in c's arena. */
 SimDesign *sim_design(Ctx *c, const Mapping *m);
+/* The same into d, with the arrays given: m->nunit units, m->nlink links. */
+void sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld);
 
 /* Simulates m (made from the scheduled Func f) for T steps. When mem is not NULL and
  * o->values is set, mem must be ir_mem_init(f) memory: the simulator writes its results there

@@ -1,0 +1,606 @@
+/* The analytic model (docs/model.md): a mapped design's cycles, power and energy from the
+ * simulator's timing rules (docs/sim.md), without simulating cycles.
+ *
+ * One pass over the units in creation order, which is a topological order of the PCUs (dot
+ * segments, then combine levels, then epilogue segments, copy by copy), gives for every PCU the
+ * cycle, counted from the step's start, at which it takes the first and the last token of the
+ * step and at which they leave: a token leaves `depth` cycles (the sum of its stages'
+ * latencies) after it enters, a link adds max(1, hops x hop_cycles), a unit with several inputs
+ * takes a token when the last of them has arrived, and a unit that issues once every `ii`
+ * cycles delays the rows that arrive faster than that. The step ends when the last h reaches
+ * the last xh copy; the next one starts the cycle after, or when its x_t has arrived from DRAM.
+ *
+ * Activity follows from the same token pattern: a pipeline is active from the cycle after a
+ * token enters until it leaves, so n tokens entering g cycles apart keep it active
+ * depth + (n - 1) x min(g, depth) cycles; a stream PMU is active in the cycles it issues, a table
+ * or state PMU once per row for each epilogue segment that reads or writes it, and an xh copy
+ * also in the cycles after its stream in which h arrives. Flit-hops are the tokens each link
+ * carries times its hops. Area, lower bound and power use the report's functions (report.c).
+ *
+ * Backpressure: where paths of different latency from the xh streams join, the early tokens
+ * wait in the FIFO of the join, which holds fifo_depth + latency tokens; a longer wait holds the
+ * producer back, its pipeline and in turn the stream. In the steady state of a step these are
+ * difference constraints between the units' times (a producer pushes token n no earlier than
+ * the cycle after its consumer took token n - cap), solved by alternating a backward pass over
+ * the links with the forward pass until nothing moves. When they do not settle (the joined
+ * paths differ by more than the shorter one buffers, so the stream cannot keep its rate), the
+ * model keeps the times without backpressure. docs/model.md gives the measured error. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "sim_int.h"
+
+/* The FIFO depth of SimOptions' default: the tokens a link buffers at its consumer. */
+enum { MODEL_FIFO_DEPTH = 4 };
+/* Rounds of the backpressure constraints before the model gives them up. */
+enum { MODEL_ROUNDS = 16 };
+
+typedef struct MUnit {
+	int depth;             /* PCU: pipeline slots */
+	int ii;                /* cycles per issue: PMU banks, an epilogue's table reads */
+	int naux, aux[4];      /* epilogue segment: the PMUs it reads or writes per row */
+	int64_t side, side_vec;  /* epilogue segment: flit-hops of that traffic per row */
+	int64_t take0, take1;  /* cycle it takes the step's first, last token (from the start) */
+	int64_t out0, out1;    /* ... and when they leave */
+	int64_t free1;         /* take1 without backpressure */
+	int64_t floor1;        /* the earliest take1 that backpressure allows */
+	int64_t shift;         /* stream: cycles it is held back by backpressure */
+	int pred;              /* the input link whose arrival set take1; -1: a stream */
+	int64_t ntok;          /* tokens taken per step */
+	int nin;               /* token links into it */
+	int64_t active;        /* active cycles per step */
+} MUnit;
+
+typedef struct Model {
+	const Mapping *m;
+	const Target *t;
+	MUnit *u;
+	int *lat;              /* per link: max(1, hops x hop_cycles) */
+	int *in0, *in;         /* the token links into unit i: in[in0[i] .. in0[i + 1]) */
+	int maxrows, iix;
+	int rounds;            /* rounds of backpressure until the times settled */
+	int64_t period;        /* streamed weights, DRAM-bound: cycles between rows; else 0 */
+} Model;
+
+static void *
+zalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		IR_BUG("out of memory");
+	return p;
+}
+
+static int64_t
+ceil_div64(int64_t a, int64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+static int64_t
+max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static int64_t
+min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Links read per row by an epilogue segment (tables, parameters, state): not token streams. */
+static int
+is_side(const char *what)
+{
+	return !strcmp(what, "lut index") || !strcmp(what, "params") || !strcmp(what, "state");
+}
+
+static int
+rows_of(const Mapping *m, int copy)
+{
+	return copy >= 0 ? m->copy[copy].hi - m->copy[copy].lo : 0;
+}
+
+/* DRAM: cycles to bring `bytes` in, as sim_run counts them. */
+static int64_t
+dram_cycles(const Target *t, int64_t bytes)
+{
+	double per_cycle = t->dram.bandwidth_gbs * 1e3 / t->clock_mhz;
+
+	if (per_cycle <= 0)
+		per_cycle = 1;
+	return t->dram.latency_cycles + (int64_t)((double)bytes / per_cycle + 0.999999);
+}
+
+/* Cycles a pipeline of `depth` slots is active for B blocks of n tokens, g cycles apart within
+ * a block and bg between the last of a block and the first of the next. */
+static int64_t
+busy(int64_t depth, int64_t B, int64_t n, int64_t g, int64_t bg)
+{
+	if (n < 1 || B < 1)
+		return 0;
+	return depth + B * (n - 1) * min64(g, depth) + (B - 1) * min64(bg, depth);
+}
+
+static void
+setup(Model *s)
+{
+	const Mapping *m = s->m;
+	const Target *t = s->t;
+	int banks = t->pmu.banks > 0 ? t->pmu.banks : 1;
+	int i, k;
+
+	s->u = zalloc((size_t)m->nunit, sizeof *s->u);
+	s->lat = zalloc((size_t)m->nlink, sizeof *s->lat);
+	for (i = 0; i < m->hu; i++) {
+		if (rows_of(m, i) > s->maxrows)
+			s->maxrows = rows_of(m, i);
+	}
+	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *mu = &m->unit[i];
+		MUnit *u = &s->u[i];
+
+		u->ii = 1;
+		u->pred = -1;
+		for (k = 0; mu->kind == MAP_PCU && k < mu->nstage; k++)
+			u->depth += mu->stage[k].cycles > 0 ? mu->stage[k].cycles : 1;
+		if (mu->kind == MAP_PCU && u->depth < 1)
+			u->depth = 1;
+		if (mu->kind == MAP_PMU && mu->reads > 0)
+			u->ii = (int)ceil_div64(mu->banks, banks);
+	}
+	s->iix = 1;
+	for (i = 0; i < m->nlink; i++) {
+		const MapLink *l = &m->link[i];
+		int pcu, pmu;
+		MUnit *p;
+
+		s->lat[i] = l->hops * t->net.hop_cycles > 1 ? l->hops * t->net.hop_cycles : 1;
+		if (!is_side(l->what))
+			continue;
+		pcu = m->unit[l->src].kind == MAP_PCU ? l->src : l->dst;
+		pmu = pcu == l->src ? l->dst : l->src;
+		p = &s->u[pcu];
+		p->side += l->hops;
+		p->side_vec += l->vector ? l->hops : 0;
+		for (k = 0; k < p->naux && p->aux[k] != pmu; k++)
+			;
+		if (k == p->naux && k < 4)
+			p->aux[p->naux++] = pmu;
+	}
+	/* the token links into each unit, in link order */
+	s->in0 = zalloc((size_t)m->nunit + 1, sizeof *s->in0);
+	s->in = zalloc((size_t)m->nlink, sizeof *s->in);
+	for (i = 0; i < m->nlink; i++) {
+		if (!is_side(m->link[i].what))
+			s->in0[m->link[i].dst + 1]++;
+	}
+	for (i = 0; i < m->nunit; i++)
+		s->in0[i + 1] += s->in0[i];
+	for (i = 0; i < m->nlink; i++) {
+		if (!is_side(m->link[i].what))
+			s->in[s->in0[m->link[i].dst] + s->u[m->link[i].dst].nin++] = i;
+	}
+	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *mu = &m->unit[i];
+		MUnit *u = &s->u[i];
+
+		if (mu->kind == MAP_PCU)
+			u->ntok = (int64_t)m->B * rows_of(m, mu->copy) * (mu->role == MAP_DOT ? m->nt : 1);
+		for (k = 0; k < u->naux; k++) {
+			int ii = (int)ceil_div64(m->unit[u->aux[k]].banks, banks);
+
+			if (ii > u->ii)
+				u->ii = ii;
+		}
+		if (m->unit[i].role == MAP_XH && u->ii > s->iix)
+			s->iix = u->ii;
+	}
+}
+
+/* The xh position of the last vector step of row j of batch b (every copy's rows share it). */
+static int64_t
+xh_pos(const Model *s, int64_t b, int64_t j)
+{
+	return (b * s->maxrows + j + 1) * s->m->nt - 1;
+}
+
+/* When stream link k (xh or weights) issues the first and the last token its consumer (a dot
+ * product) takes in a step; -1 for one it does not carry (a weight part of other rows). */
+static void
+stream_times(const Model *s, int k, int64_t *e0, int64_t *e1)
+{
+	const Mapping *m = s->m;
+	const MapLink *l = &m->link[k];
+	const MUnit *src = &s->u[l->src];
+	const MapCopy *cp = &m->copy[m->unit[l->dst].copy];
+
+	if (!strcmp(l->what, "xh")) {
+		*e0 = src->shift;
+		*e1 = xh_pos(s, m->B - 1, cp->hi - cp->lo - 1) * src->ii + src->shift;
+	} else {
+		/* a part streams its own rows: the first part the first row, the last the last */
+		const MapSlice *sl = &m->unit[l->src].slice[0];
+		int64_t lo = sl->lo[1], hi = sl->hi[1];
+
+		*e0 = lo == cp->lo ? src->shift : -1;
+		*e1 = hi == cp->hi ? (m->B * (hi - lo) * m->nt - 1) * src->ii + src->shift : -1;
+	}
+}
+
+/* The tokens link k carries in a step. */
+static int64_t
+tokens(const Model *s, int k)
+{
+	const Mapping *m = s->m;
+	const MapLink *l = &m->link[k];
+	const MapUnit *src = &m->unit[l->src];
+	int64_t B = m->B, nt = m->nt;
+
+	if (!strcmp(l->what, "xh"))
+		return B * s->maxrows * nt;
+	if (!strcmp(l->what, "weights"))
+		return B * (src->slice[0].hi[1] - src->slice[0].lo[1]) * nt;
+	if (!strcmp(l->what, "lanes"))
+		return B * rows_of(m, src->copy) * nt;
+	return B * rows_of(m, src->copy);
+}
+
+/* Take and leave times of every PCU for the step's first and last tokens, in creation order
+ * (producers first), from the streams' shifts and the floors backpressure set. */
+static void
+forward(Model *s)
+{
+	const Mapping *m = s->m;
+	int64_t nt = m->nt;
+	int i, j;
+
+	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *mu = &m->unit[i];
+		MUnit *u = &s->u[i];
+		int64_t a0 = 0, a1 = 0;
+
+		if (mu->kind != MAP_PCU)
+			continue;
+		u->pred = -1;
+		for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+			int k = s->in[j];
+			const MUnit *src = &s->u[m->link[k].src];
+			int64_t e0, e1;
+
+			if (m->unit[m->link[k].src].kind == MAP_PMU) {
+				stream_times(s, k, &e0, &e1);
+			} else {
+				e0 = src->out0;
+				e1 = src->out1;
+			}
+			if (e0 >= 0 && e0 + s->lat[k] > a0)
+				a0 = e0 + s->lat[k];
+			if (e1 >= 0 && (e1 + s->lat[k] > a1 || u->pred < 0)) {
+				a1 = e1 + s->lat[k];
+				u->pred = k;
+			}
+		}
+		u->take0 = a0;
+		/* a unit slower than its rows: they queue, one issue every ii cycles */
+		u->take1 = max64(max64(a1, a0 + (u->ntok - 1) * u->ii), u->floor1);
+		u->out0 = u->take0 + u->depth;
+		u->out1 = u->take1 + u->depth;
+		/* the last dot segment (it ends in the accumulate) sends a row's sum with the row's
+		 * last vector step */
+		if (mu->role == MAP_DOT && (mu->stage[mu->nstage - 1].kind == MAP_ST_ACC ||
+		                            mu->stage[mu->nstage - 1].kind == MAP_ST_FOLDED))
+			u->out0 += (nt - 1) * s->iix;
+	}
+}
+
+/* Backpressure in the steady state of a step: a producer pushes token n only after its
+ * consumer took token n - cap (cap = fifo depth + latency, the tokens a link holds), seen the
+ * cycle after. Where a consumer takes later than that allows, the producer is held back; a
+ * PCU then takes later too (its pipeline stalls as a whole) and a stream issues later. Returns
+ * whether anything moved. */
+static int
+backward(Model *s)
+{
+	const Mapping *m = s->m;
+	int k, moved = 0;
+
+	for (k = m->nlink - 1; k >= 0; k--) {
+		const MapLink *l = &m->link[k];
+		MUnit *src = &s->u[l->src];
+		int per_vstep = !strcmp(l->what, "xh") || !strcmp(l->what, "weights") ||
+		                !strcmp(l->what, "lanes");
+		int64_t g = per_vstep ? s->iix : (int64_t)m->nt * s->iix, need, e0, e1;
+
+		if (is_side(l->what) || !strcmp(l->what, "h") ||
+		    tokens(s, k) <= MODEL_FIFO_DEPTH + s->lat[k])
+			continue;
+		need = s->u[l->dst].take1 - (MODEL_FIFO_DEPTH + s->lat[k]) * g + 1;
+		if (m->unit[l->src].kind == MAP_PCU) {
+			if (src->out1 < need) {
+				src->out1 = need;
+				src->take1 = need - src->depth;
+				src->floor1 = src->take1;
+				moved = 1;
+			}
+		} else {
+			stream_times(s, k, &e0, &e1);
+			if (e1 >= 0 && e1 < need) {
+				src->shift += need - e1;
+				moved = 1;
+			}
+		}
+	}
+	return moved;
+}
+
+static void
+timing(Model *s)
+{
+	const Mapping *m = s->m;
+	int i, it;
+
+	forward(s);
+	for (i = 0; i < m->nunit; i++)
+		s->u[i].free1 = s->u[i].take1;
+	/* the constraints settle in a few rounds, unless a join's paths differ by more than the
+	 * FIFOs and pipelines of the shorter one hold while both start at one stream: then the
+	 * stream cannot keep one vector a cycle, there is no steady state to solve for, and the
+	 * model keeps the times without backpressure (docs/model.md) */
+	for (it = 0; it < MODEL_ROUNDS && backward(s); it++)
+		forward(s);
+	s->rounds = it;
+	if (it == MODEL_ROUNDS) {
+		for (i = 0; i < m->nunit; i++)
+			s->u[i].floor1 = s->u[i].shift = 0;
+		forward(s);
+	}
+}
+
+/* Active cycles per step of every unit; flit-hops per step. */
+static void
+activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
+{
+	const Mapping *m = s->m;
+	int64_t B = m->B, nt = m->nt, L = B * s->maxrows * nt;
+	int i, k;
+
+	*fv = *fs = 0;
+	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *mu = &m->unit[i];
+		MUnit *u = &s->u[i];
+		int64_t rows = rows_of(m, mu->copy), g, bg;
+
+		/* a pipeline held back by backpressure stays busy the cycles it waits */
+		if (mu->kind == MAP_PCU)
+			u->active += max64(0, u->take1 - u->free1);
+		if (s->period && (mu->role == MAP_DOT || mu->role == MAP_COMBINE ||
+		                  mu->role == MAP_EPI)) {
+			/* streamed weights: the walk is (row, batch, step), a row every `period` on
+			 * average; the units wait for the slowest weight PMU and the two-row
+			 * buffers then let rows through in pairs, two periods apart */
+			int64_t pairs = (rows + 1) / 2, n = rows > 1 ? 2 : 1;
+
+			if (mu->role == MAP_DOT)
+				u->active += busy(u->depth, pairs, n * B * nt, 1,
+				                  2 * s->period - n * B * nt + 1);
+			else
+				u->active += busy(u->depth, pairs, n * B, nt,
+				                  2 * s->period - (n * B - 1) * nt);
+			if (mu->role == MAP_EPI) {
+				for (k = 0; k < u->naux; k++)
+					s->u[u->aux[k]].active += B * rows;
+				*fv += B * rows * u->side_vec;
+				*fs += B * rows * (u->side - u->side_vec);
+			}
+			continue;
+		}
+		switch (mu->role) {
+		case MAP_DOT:
+			g = s->iix;
+			bg = ((s->maxrows - rows) * nt + 1) * s->iix;
+			u->active += busy(u->depth, B, rows * nt, g, bg);
+			break;
+		case MAP_COMBINE:
+		case MAP_EPI:
+			g = max64(nt * s->iix, u->ii);
+			bg = max64((s->maxrows - rows + 1) * nt * s->iix, u->ii);
+			u->active += busy(u->depth, B, rows, g, bg);
+			for (k = 0; k < u->naux; k++)
+				s->u[u->aux[k]].active += B * rows;
+			*fv += B * rows * u->side_vec;
+			*fs += B * rows * (u->side - u->side_vec);
+			break;
+		case MAP_XH:
+			u->active += L;
+			break;
+		case MAP_WEIGHT:
+			u->active += B * (mu->slice[0].hi[1] - mu->slice[0].lo[1]) * nt;
+			break;
+		default:
+			break;
+		}
+	}
+	for (k = 0; k < m->nlink; k++) {
+		const MapLink *l = &m->link[k];
+		int64_t n;
+
+		if (is_side(l->what))
+			continue;
+		n = tokens(s, k);
+		if (l->vector)
+			*fv += n * l->hops;
+		else
+			*fs += n * l->hops;
+	}
+	/* an xh copy is active in the cycles after its last issue in which h arrives: mark
+	 * them, row by row back from each copy's last h, in a window as long as the tail */
+	for (i = 0; i < m->nunit; i++) {
+		int64_t last_issue = (L - 1) * s->u[i].ii + s->u[i].shift;
+		int64_t win = compute - 1 - last_issue, c;
+		char *mark;
+
+		if (m->unit[i].role != MAP_XH || win <= 0)
+			continue;
+		if (s->period) {
+			/* streamed weights: rows finish a period apart, each h in its own cycle */
+			s->u[i].active += B * m->H;
+			continue;
+		}
+		mark = zalloc((size_t)win, 1);
+		for (k = s->in0[i]; k < s->in0[i + 1]; k++) {
+			int h = s->in[k], src = m->link[h].src;
+			int64_t rows = rows_of(m, m->unit[src].copy), last = xh_pos(s, B - 1, rows - 1);
+			int64_t at = s->u[src].out1 + s->lat[h], n;
+
+			for (n = 0; n < B * rows; n++) {
+				int64_t b = B - 1 - n / rows, j = rows - 1 - n % rows;
+				int64_t a = at - max64((last - xh_pos(s, b, j)) * s->iix, n * s->u[src].ii);
+
+				if (a <= last_issue)
+					break;
+				if (a - last_issue - 1 < win)
+					mark[a - last_issue - 1] = 1;
+			}
+		}
+		for (c = 0; c < win; c++)
+			s->u[i].active += mark[c];
+		free(mark);
+	}
+}
+
+void
+model_estimate(const Mapping *m, int T, ModelEstimate *e)
+{
+	Model s;
+	const Target *t = m->t;
+	const Tensor *xt = &m->f->tensors[m->xh];
+	int64_t abytes = (xt->ty.kind == TY_FIX ? xt->ty.bits : 32) / 8, E = -1, fv, fs;
+	int64_t *active;
+	int i, hl = -1, k;
+
+	if (T < 1)
+		T = 1;
+	memset(e, 0, sizeof *e);
+	memset(&s, 0, sizeof s);
+	s.m = m;
+	s.t = t;
+	setup(&s);
+	timing(&s);
+	/* the barrier: the last h in the last xh copy */
+	for (k = 0; k < m->nlink; k++) {
+		const MapLink *l = &m->link[k];
+
+		if (!strcmp(l->what, "h") && s.u[l->src].out1 + s.lat[k] > E) {
+			E = s.u[l->src].out1 + s.lat[k];
+			hl = k;
+		}
+	}
+	e->T = T;
+	e->ii = s.iix;
+	e->stream = (int64_t)m->B * s.maxrows * m->nt;
+	e->compute = E + 1;
+	/* the critical path, back from that h link to the stream that starts it */
+	if (hl >= 0) {
+		int64_t e0, e1 = 0;
+
+		e->path_copy = m->unit[m->link[hl].src].copy;
+		for (k = hl; k >= 0; k = s.u[i].pred) {
+			e->path_links += s.lat[k];
+			e->path_hops += m->link[k].hops;
+			i = m->link[k].src;
+			if (m->unit[i].kind != MAP_PCU) {
+				stream_times(&s, k, &e0, &e1);
+				e->stall = s.u[i].shift;
+				break;
+			}
+			e->path_depth += s.u[i].depth;
+			e->path_units++;
+		}
+		e->skew = (e->stream - 1) * s.iix + e->stall - e1;
+		e->path = E - e1;
+		e->path_wait = e->path - e->path_depth - e->path_links;
+	}
+	e->rounds = s.rounds;
+	e->dram_first = dram_cycles(t, (int64_t)m->B * (m->D + m->H) * abytes);
+	e->dram_step = dram_cycles(t, (int64_t)m->B * m->D * abytes);
+	if (m->weights == MAP_WEIGHTS_STREAM) {
+		/* every weight PMU takes a row in turn from one DRAM stream, which starts the
+		 * latency after the step does: a row of all of them every `period` cycles */
+		double rate = t->dram.bandwidth_gbs * 1e6 / t->clock_mhz;   /* milli-bytes */
+		int64_t r = rate >= 1 ? (int64_t)(rate + 0.5) : 1, per = 0;
+
+		for (i = 0; i < m->nunit; i++) {
+			const MapUnit *mu = &m->unit[i];
+
+			if (mu->role == MAP_WEIGHT)
+				per += mu->slice[0].bytes / (mu->slice[0].hi[1] - mu->slice[0].lo[1]);
+		}
+		per = ceil_div64(per * 1000, r);
+		if (per > (int64_t)m->B * m->nt)
+			s.period = per;
+		/* the first row waits for the latency; the last for all rows before it */
+		e->compute = max64(e->compute + t->dram.latency_cycles + 1,
+		                   t->dram.latency_cycles + s.maxrows * per + e->path + 1);
+	}
+	e->first_step_cycles = e->dram_first + e->compute;
+	e->step_cycles = max64(e->compute, e->dram_step);
+	e->cycles = e->first_step_cycles + (int64_t)(T - 1) * e->step_cycles;
+	e->latency_us = (double)e->cycles / t->clock_mhz;
+	/* activity, and the report's figures from it */
+	activity(&s, e->compute, &fv, &fs);
+	active = zalloc((size_t)m->nunit, sizeof *active);
+	for (i = 0; i < m->nunit; i++)
+		active[i] = s.u[i].active * T;
+	e->flits_vector = fv * T;
+	e->flits_scalar = fs * T;
+	{
+		SimDesign d;
+		SimUnitDesc *ud = zalloc((size_t)m->nunit, sizeof *ud);
+		SimLinkDesc *ld = zalloc((size_t)m->nlink, sizeof *ld);
+
+		sim_design_fill(m, &d, ud, ld);
+		e->lower_bound = sim_lower_bound(&d, T);
+		sim_area(&d, &e->area_used_mm2, &e->area_chip_mm2);
+		sim_power(&d, active, e->flits_vector, e->flits_scalar, e->latency_us,
+		          &e->power_units_mw, &e->power_net_mw);
+		free(ud);
+		free(ld);
+	}
+	e->power_mw = e->power_units_mw + e->power_net_mw;
+	e->energy_uj = e->power_mw * 1e-3 * e->latency_us;
+	e->tflops = e->latency_us > 0 ? 2.0 * (double)(m->macs * T) / (e->latency_us * 1e-6) / 1e12
+	                              : 0;
+	free(active);
+	free(s.u);
+	free(s.lat);
+	free(s.in0);
+	free(s.in);
+}
+
+void
+model_print(const ModelEstimate *e, FILE *out)
+{
+	fprintf(out, "  model        %lld cycles, %.3f us; step 0 %lld cycles, then %lld per step "
+	        "(%d step%s)\n", (long long)e->cycles, e->latency_us, (long long)e->first_step_cycles,
+	        (long long)e->step_cycles, e->T, e->T == 1 ? "" : "s");
+	fprintf(out, "  step         %lld vectors per xh copy, one every %d cycle%s, the last h %lld "
+	        "cycles later (copy %d, %lld cycles before the stream's end; the stream held back "
+	        "%lld): depth %lld over %d PCUs, links %lld (%lld hops), waits %lld; %lld cycles "
+	        "in all\n",
+	        (long long)e->stream, e->ii, e->ii == 1 ? "" : "s", (long long)e->path, e->path_copy,
+	        (long long)e->skew, (long long)e->stall, (long long)e->path_depth, e->path_units,
+	        (long long)e->path_links, (long long)e->path_hops, (long long)e->path_wait,
+	        (long long)e->compute);
+	fprintf(out, "  dram         x_0 and h_0 in %lld cycles, x_t in %lld (fetched while the step "
+	        "before runs)\n", (long long)e->dram_first, (long long)e->dram_step);
+	fprintf(out, "  lower bound  %lld cycles\n", (long long)e->lower_bound);
+	fprintf(out, "  area         %.2f mm2 used, %.2f mm2 chip\n", e->area_used_mm2,
+	        e->area_chip_mm2);
+	fprintf(out, "  power        %.1f mW (units %.1f, network %.1f); %.3f uJ per inference; "
+	        "%.4f TFLOPS\n", e->power_mw, e->power_units_mw, e->power_net_mw, e->energy_uj,
+	        e->tflops);
+}
