@@ -115,18 +115,22 @@ module rnnc_dot #(
     endgenerate
 
     // the accumulate stage, or the folded stage's cycles
-    reg [SW-1:0] dl [0:EXTRA-1];
-    integer k;
-    always @(posedge clk) begin
-        if (en) begin
-            dl[0] <= tree_out;
-            for (k = 1; k < EXTRA; k = k + 1)
-                dl[k] <= dl[k-1];
+    reg [EXTRA*SW-1:0] dl;          // stage k in bits k x SW +: SW
+    wire [SW-1:0] e_val = dl[(EXTRA-1)*SW +: SW];
+    generate
+        if (EXTRA == 1) begin : g_x1
+            always @(posedge clk)
+                if (en)
+                    dl <= tree_out;
+        end else begin : g_xn
+            always @(posedge clk)
+                if (en)
+                    dl <= {dl[(EXTRA-1)*SW-1:0], tree_out};
         end
-    end
+    endgenerate
 
     // the exit: accumulate, or send the row's sum
-    wire [ACCW-1:0] e_sum = {{(ACCW-SW){dl[EXTRA-1][SW-1]}}, dl[EXTRA-1]};
+    wire [ACCW-1:0] e_sum = {{(ACCW-SW){e_val[SW-1]}}, e_val};
     reg [ACCW-1:0] acc;
     always @(posedge clk) begin
         if (rst)

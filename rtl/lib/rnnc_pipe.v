@@ -31,11 +31,11 @@ module rnnc_pipe #(
     output wire [DEPTH-1:0] slot_valid
 );
     reg [DEPTH-1:0] v;
-    reg [WIDTH-1:0] d [0:DEPTH-1];
+    reg [DEPTH*WIDTH-1:0] d;    // slot k in bits k x WIDTH +: WIDTH
     wire ii_ok;
 
     assign out_valid = v[DEPTH-1];
-    assign out_data = d[DEPTH-1];
+    assign out_data = d[(DEPTH-1)*WIDTH +: WIDTH];
     assign en = !v[DEPTH-1] || out_ready;
     assign in_ready = en && ii_ok;
     assign slot_valid = v;
@@ -65,6 +65,8 @@ module rnnc_pipe #(
                     v <= 1'b0;
                 else if (en)
                     v <= take;
+                if (en)
+                    d <= in_data;
             end
         end else begin : g_many
             always @(posedge clk) begin
@@ -72,17 +74,11 @@ module rnnc_pipe #(
                     v <= {DEPTH{1'b0}};
                 else if (en)
                     v <= {v[DEPTH-2:0], take};
+                if (en)
+                    d <= {d[(DEPTH-1)*WIDTH-1:0], in_data};
             end
         end
     endgenerate
 
-    integer k;
-    always @(posedge clk) begin
-        if (en) begin
-            d[0] <= in_data;
-            for (k = 1; k < DEPTH; k = k + 1)
-                d[k] <= d[k-1];
-        end
-    end
 endmodule
 `default_nettype wire

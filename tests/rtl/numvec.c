@@ -6,7 +6,8 @@
  *
  * Each vector is three words: the operands (a, b; b = 0 where there is one) and the expected
  * result, sign-extended to 64 bits. For LUTs: x, the expected index and entry, plus the table
- * itself in lut_<case>_tab.hex. The cases must match the instances in tb_rnnc_<unit>.v. */
+ * itself in lut_<case>_tab.hex. pmu_init.hex: 64 bytes, the initial contents of the PMU
+ * testbench's memories. The cases must match the instances in tb_rnnc_<unit>.v. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,13 @@ main(int argc, char **argv)
 		}
 		close_out(f);
 		free(tab);
+	}
+	{
+		FILE *f = open_out(argv[1], "pmu_init.hex");
+
+		for (i = 0; i < 64; i++)
+			fprintf(f, "%02x\n", (unsigned)(rng() & 0xff));
+		close_out(f);
 	}
 	return 0;
 }

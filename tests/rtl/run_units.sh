@@ -1,0 +1,142 @@
+#!/bin/bash
+# Tests of the Verilog unit library rtl/lib (docs/rtl.md):
+#   1. verilator --lint-only -Wall on every module: zero warnings;
+#   2. every testbench tests/rtl/tb_<module>.v built and run with verilator --binary and with
+#      iverilog -g2005 + vvp: both must print PASS (and no FAIL);
+#   3. yosys synth of every module: it must synthesize without warnings.
+#
+#   run_units.sh WORKDIR [NUMVEC]
+#
+# WORKDIR receives the build directories, logs and test vectors (it is emptied first);
+# NUMVEC is the vector generator built from tests/rtl/numvec.c (the CMake target rtl_numvec);
+# without it the script compiles numvec.c with the numeric code of ir/ itself.
+# Exits 77 (skipped) when verilator, iverilog, vvp, yosys or a C compiler is missing.
+# At most two jobs run at once.
+set -u
+
+src=$(cd "$(dirname "$0")/../.." && pwd)
+lib=$src/rtl/lib
+tbdir=$src/tests/rtl
+
+# one testbench under both simulators (run by the main script through xargs)
+if [ "${1:-}" = "--tb" ]; then
+	tb=$2 work=$3
+	out=$work/$tb
+	mkdir -p "$out"
+	res=0
+	if ! verilator --binary -j 1 -Wno-fatal -Wno-lint -Wno-style --top-module "$tb" \
+	     -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0" \
+	     --Mdir "$out/verilator" -o "$tb" -y "$lib" "$tbdir/$tb.v" >"$out/verilator.build.log" 2>&1; then
+		echo "FAIL $tb verilator: build failed, see $out/verilator.build.log"
+		res=1
+	else
+		(cd "$work/vectors" && "$out/verilator/$tb") >"$out/verilator.log" 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] && grep -q '^PASS' "$out/verilator.log" && ! grep -q 'FAIL' "$out/verilator.log"; then
+			echo "ok   $tb verilator: $(grep -m1 '^PASS' "$out/verilator.log")"
+		else
+			echo "FAIL $tb verilator (exit $rc): $(grep -m1 'FAIL' "$out/verilator.log")"
+			res=1
+		fi
+	fi
+	if ! iverilog -g2005 -Wall -s "$tb" -o "$out/$tb.vvp" -y "$lib" "$tbdir/$tb.v" \
+	     >"$out/icarus.build.log" 2>&1; then
+		echo "FAIL $tb icarus: build failed, see $out/icarus.build.log"
+		res=1
+	else
+		(cd "$work/vectors" && vvp -n "$out/$tb.vvp") >"$out/icarus.log" 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] && grep -q '^PASS' "$out/icarus.log" && ! grep -q 'FAIL' "$out/icarus.log"; then
+			echo "ok   $tb icarus: $(grep -m1 '^PASS' "$out/icarus.log")"
+		else
+			echo "FAIL $tb icarus (exit $rc): $(grep -m1 'FAIL' "$out/icarus.log")"
+			res=1
+		fi
+	fi
+	exit $res
+fi
+
+if [ $# -lt 1 ]; then
+	echo "usage: run_units.sh WORKDIR [NUMVEC]" >&2
+	exit 2
+fi
+work=$1
+numvec=${2:-}
+cc=${CC:-cc}
+for tool in verilator iverilog vvp yosys; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		echo "rtl.units: skipped, $tool not found (tools/deps.sh installs it)"
+		exit 77
+	fi
+done
+if [ -z "$numvec" ] && ! command -v "$cc" >/dev/null 2>&1; then
+	echo "rtl.units: skipped, no C compiler ($cc) for tests/rtl/numvec.c"
+	exit 77
+fi
+
+rm -rf "$work"
+mkdir -p "$work/vectors" || exit 2
+work=$(cd "$work" && pwd)
+
+modules=$(cd "$lib" && ls rnnc_*.v | sed 's/\.v$//')
+fail=0
+pass=0
+
+# test vectors of the fixed-point units, from ir/numeric.c
+if [ -z "$numvec" ]; then
+	numvec=$work/numvec
+	if ! "$cc" -std=c11 -O1 -D_POSIX_C_SOURCE=200809L -o "$numvec" "$tbdir/numvec.c" \
+	     "$src/ir/numeric.c" "$src/ir/ir.c" "$src/ir/diag.c" "$src/ir/arena.c" -lm \
+	     >"$work/numvec.log" 2>&1; then
+		echo "FAIL numvec: build failed, see $work/numvec.log"
+		exit 1
+	fi
+fi
+if ! "$numvec" "$work/vectors"; then
+	echo "FAIL numvec: could not write the vectors"
+	exit 1
+fi
+
+# 1. lint
+for m in $modules; do
+	if verilator --lint-only -Wall -y "$lib" --top-module "$m" "$lib/$m.v" >"$work/lint.$m.log" 2>&1; then
+		echo "ok   $m lint"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $m lint:"
+		sed 's/^/    /' "$work/lint.$m.log" | head -20
+		fail=$((fail + 1))
+	fi
+done
+
+# 2. testbenches, two at a time
+tbs=""
+for m in $modules; do
+	if [ -f "$tbdir/tb_$m.v" ]; then
+		tbs="$tbs tb_$m"
+	else
+		echo "FAIL $m: no testbench tests/rtl/tb_$m.v"
+		fail=$((fail + 1))
+	fi
+done
+printf '%s\n' $tbs | xargs -P 2 -I{} "$0" --tb {} "$work" >"$work/tb.log" 2>&1
+sort -k2 "$work/tb.log"
+pass=$((pass + $(grep -c '^ok' "$work/tb.log")))
+fail=$((fail + $(grep -c '^FAIL' "$work/tb.log")))
+
+# 3. synthesis (the dot product with 4 lanes: the same logic, a quarter of the multipliers)
+for m in $modules; do
+	if yosys -q -p "read_verilog $(printf '%s ' "$lib"/rnnc_*.v); chparam -set LANES 4 rnnc_dot; \
+	                synth -flatten -top $m; tee -q -o $work/synth.$m.stat stat" \
+	     >"$work/synth.$m.log" 2>&1 && ! grep -qi 'warning' "$work/synth.$m.log"; then
+		echo "ok   $m yosys: $(grep -m1 'Number of cells' "$work/synth.$m.stat" | sed 's/  */ /g')"
+		pass=$((pass + 1))
+	else
+		echo "FAIL $m yosys:"
+		sed 's/^/    /' "$work/synth.$m.log" | head -20
+		fail=$((fail + 1))
+	fi
+done
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
