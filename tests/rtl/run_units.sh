@@ -24,9 +24,14 @@ if [ "${1:-}" = "--tb" ]; then
 	out=$work/$tb
 	mkdir -p "$out"
 	res=0
-	if ! verilator --binary -j 1 -Wno-fatal -Wno-lint -Wno-style --top-module "$tb" \
-	     -MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0" \
-	     --Mdir "$out/verilator" -o "$tb" -y "$lib" "$tbdir/$tb.v" >"$out/verilator.build.log" 2>&1; then
+	# verilator --binary, in two steps so that the runtime objects (verilated*.o), the same for
+	# every testbench, are compiled once: the first testbench builds them into $work/vlrt
+	vdir=$out/verilator
+	if ! verilator --cc --exe --main --timing -Wno-fatal -Wno-lint -Wno-style --top-module "$tb" \
+	     --Mdir "$vdir" -o "$tb" -y "$lib" "$tbdir/$tb.v" >"$out/verilator.build.log" 2>&1 ||
+	   ! { [ ! -d "$work/vlrt" ] || cp "$work/vlrt"/verilated* "$vdir"/; } ||
+	   ! make -s -C "$vdir" -f "V$tb.mk" OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O0 \
+	     >>"$out/verilator.build.log" 2>&1; then
 		echo "FAIL $tb verilator: build failed, see $out/verilator.build.log"
 		res=1
 	else
@@ -119,7 +124,11 @@ for m in $modules; do
 		fail=$((fail + 1))
 	fi
 done
-printf '%s\n' $tbs | xargs -P 2 -I{} "$0" --tb {} "$work" >"$work/tb.log" 2>&1
+set -- $tbs
+"$0" --tb "$1" "$work" >"$work/tb.log" 2>&1
+mkdir -p "$work/vlrt" && cp "$work/$1/verilator"/verilated*.[od] "$work/vlrt"/ 2>/dev/null
+shift
+printf '%s\n' "$@" | xargs -P 2 -I{} "$0" --tb {} "$work" >>"$work/tb.log" 2>&1
 sort -k2 "$work/tb.log"
 pass=$((pass + $(grep -c '^ok' "$work/tb.log")))
 fail=$((fail + $(grep -c '^FAIL' "$work/tb.log")))

@@ -1,7 +1,6 @@
 // Self-checking testbench of rnnc_add: vectors from numvec (ir_num_add / ir_num_sub of
 // ir/numeric.c, max, min). Run in the directory holding numvec's files. Prints PASS, or
 // FAIL: <first mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_add_case #(
     parameter W = 16,

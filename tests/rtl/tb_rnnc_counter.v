@@ -1,7 +1,6 @@
 // Self-checking testbench of rnnc_counter: random enables and restarts against a reference
 // walk over positions p = 0 .. prod(BOUNDS) - 1 (the (batch, row, vector step) order of
 // stream_cycle in sim/sim.c), compared every cycle. Prints PASS, or FAIL: <first mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_counter_case #(
     parameter LEVELS = 3,

@@ -3,7 +3,6 @@
 // pcu_take) whose exit accumulates each step and sends the row's sum with its last step; a
 // step's value is the exact sum of its masked products (sim_val_dot), computed here.
 // Compared every cycle. Prints PASS, or FAIL: <first mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_dot_case #(
     parameter LANES = 16,

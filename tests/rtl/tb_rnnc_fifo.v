@@ -2,7 +2,6 @@
 // FIFO model: a word written in cycle n is readable from n + 1, a slot freed in cycle n is
 // writable from n + 1 (the link model of sim/sim.c with LAT = 1 and no wire). Compared every cycle.
 // Prints PASS, or FAIL: <first mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_fifo_case #(
     parameter LAT = 1,

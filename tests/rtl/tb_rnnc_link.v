@@ -1,7 +1,6 @@
 // Self-checking testbench of rnnc_link: random traffic and random backpressure against the
 // link model of sim/sim.c (can_push / push / peek / pop), compared every cycle.
 // Prints PASS, or FAIL: <first mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_link_case #(
     parameter LAT = 1,

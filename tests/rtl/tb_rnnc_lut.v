@@ -1,7 +1,6 @@
 // Self-checking testbench of rnnc_lut: tables and vectors from numvec (INIT_LUT of
 // ir/interp.c, ir_num_lut_index_fix of ir/numeric.c). Run in the directory holding numvec's
 // files. Prints PASS, or FAIL: <first mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_lut_case #(
     parameter XW = 32,

@@ -1,7 +1,6 @@
 // Self-checking testbench of rnnc_pipe: random tokens and random backpressure against the
 // ring of slots of sim/sim.c (pcu_drain / pcu_take / pcu_cycle, with next_issue for II),
 // compared every cycle. Prints PASS, or FAIL: <first mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_pipe_case #(
     parameter DEPTH = 8,

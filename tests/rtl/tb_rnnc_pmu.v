@@ -3,7 +3,6 @@
 // (stream_cycle: one vector per II cycles along (batch, row, vector step)) and a reference
 // memory loaded from the same INIT file. Run in the directory holding numvec's files.
 // Prints PASS, or FAIL: <first mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_pmu_case #(
     parameter WIDTH = 8,

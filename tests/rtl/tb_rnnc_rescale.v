@@ -1,7 +1,6 @@
 // Self-checking testbench of rnnc_rescale: vectors from numvec (ir_num_rescale of
 // ir/numeric.c). Run in the directory holding numvec's files. Prints PASS, or FAIL: <first
 // mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_rescale_case #(
     parameter IW = 32,

@@ -1,6 +1,5 @@
 // Self-checking testbench of rnnc_sat: vectors from numvec (ir_num_sat of ir/numeric.c).
 // Run in the directory holding numvec's files. Prints PASS, or FAIL: <first mismatch>.
-`timescale 1ns/1ps
 `default_nettype none
 module tb_rnnc_sat_case #(
     parameter IW = 16,
