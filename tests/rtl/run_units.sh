@@ -1,6 +1,7 @@
 #!/bin/bash
 # Tests of the Verilog unit library rtl/lib (docs/rtl.md):
-#   1. verilator --lint-only -Wall on every module: zero warnings;
+#   1. verilator --lint-only -Wall on every module, with its default parameters and some
+#      others: zero warnings;
 #   2. every testbench tests/rtl/tb_<module>.v built and run with verilator --binary and with
 #      iverilog -g2005 + vvp: both must print PASS (and no FAIL);
 #   3. yosys synth of every module: it must synthesize without warnings.
@@ -102,14 +103,27 @@ if ! "$numvec" "$work/vectors"; then
 	exit 1
 fi
 
-# 1. lint
+# 1. lint, with the default parameters and with the variants below (module: -G options)
+variants="rnnc_fifo:-GDEPTH=1 rnnc_fifo:-GDEPTH=3 rnnc_link:-GLAT=2 rnnc_link:-GLAT=5,-GDEPTH=1
+rnnc_pipe:-GDEPTH=1 rnnc_pipe:-GII=3 rnnc_counter:-GLEVELS=1,-GBOUNDS=5 rnnc_pmu:-GBANKS=2,-GWPORTS=2
+rnnc_dot:-GFOLDED=0 rnnc_dot:-GLANES=1 rnnc_dot:-GLANES=3,-GPACK=2,-GFOLDED=0 rnnc_dot:-GPACK=1
+rnnc_sat:-GOW=16 rnnc_rescale:-GIF=7,-GIW=8,-GOF=14,-GOW=16 rnnc_add:-GOP=1 rnnc_add:-GOP=3
+rnnc_mul:-GOF=30,-GOW=32 rnnc_lut:-GN=100"
 for m in $modules; do
-	if verilator --lint-only -Wall -y "$lib" --top-module "$m" "$lib/$m.v" >"$work/lint.$m.log" 2>&1; then
+	ok=1
+	for v in "" $(printf '%s\n' $variants | sed -n "s/^$m://p"); do
+		if ! verilator --lint-only -Wall -y "$lib" --top-module "$m" ${v//,/ } "$lib/$m.v" \
+		     >"$work/lint.$m.log" 2>&1; then
+			echo "FAIL $m lint ${v//,/ }:"
+			sed 's/^/    /' "$work/lint.$m.log" | head -20
+			ok=0
+			break
+		fi
+	done
+	if [ $ok = 1 ]; then
 		echo "ok   $m lint"
 		pass=$((pass + 1))
 	else
-		echo "FAIL $m lint:"
-		sed 's/^/    /' "$work/lint.$m.log" | head -20
 		fail=$((fail + 1))
 	fi
 done
