@@ -8,6 +8,8 @@
 //   FOLDED    1: one folded reduce-accumulate stage of FOLD_LAT cycles; 0: one stage per
 //             level of the cross-lane tree and an accumulate stage
 //   FOLD_LAT  the folded stage's latency, log2(pcu.lanes) + 1 (5 on Plasticine)
+//   TW        bits of a tag carried with each step unchanged (the token's batch and row):
+//             out_tag is the tag of the row's last step
 // Stages (each registered, one cycle, as the MapStage list of passes/map.c):
 //   mul (1): the exact products of value pairs, masked values give 0;
 //   inlane (log2(PACK)): pairs of values of a lane added;
@@ -15,7 +17,8 @@
 //   DEPTH = 1 + log2(PACK) + (FOLDED ? FOLD_LAT : ceil(log2(LANES)) + 1).
 // Ports: in_x, in_w: LANES x PACK values, value v = l x PACK + k in bits v x VBITS +: VBITS;
 // in_mask[v] = 1 for a value inside the reduction (tail values past N are 0: they add 0);
-// in_last: the row's last vector step. out_data: the row's exact sum (ACCW bits, signed).
+// in_last: the row's last vector step. out_data: the row's exact sum (ACCW bits, signed),
+// out_tag: in_tag of the row's last step.
 // Cycle behaviour (pcu_drain of sim/sim.c, the last segment of a dot product):
 //   - the pipeline timing is rnnc_pipe's: a vector step entering in cycle n reaches the exit
 //     in cycle n + DEPTH unless stalled; in_ready low while the pipeline stalls;
@@ -30,7 +33,8 @@ module rnnc_dot #(
     parameter VBITS = 8,
     parameter ACCW = 64,
     parameter FOLDED = 1,
-    parameter FOLD_LAT = $clog2(LANES) + 1
+    parameter FOLD_LAT = $clog2(LANES) + 1,
+    parameter TW = 1
 ) (
     input  wire                      clk,
     input  wire                      rst,
@@ -40,9 +44,11 @@ module rnnc_dot #(
     input  wire [LANES*PACK*VBITS-1:0] in_w,
     input  wire [LANES*PACK-1:0]     in_mask,
     input  wire                      in_last,
+    input  wire [TW-1:0]             in_tag,
     output wire                      out_valid,
     input  wire                      out_ready,
-    output wire [ACCW-1:0]           out_data
+    output wire [ACCW-1:0]           out_data,
+    output wire [TW-1:0]             out_tag
 );
     localparam NV = LANES * PACK;
     localparam L = $clog2(NV);            // levels of the whole reduction tree
@@ -52,14 +58,16 @@ module rnnc_dot #(
     localparam EXTRA = FOLDED ? FOLD_LAT : 1;
     localparam DEPTH = 1 + (FOLDED ? INL : L) + EXTRA;
 
-    // control: the valid bits and the last flag travel through an rnnc_pipe
+    // control: the valid bits, the last flag and the tag travel through an rnnc_pipe
     wire en, e_valid, e_last;
+    wire [TW-1:0] e_tag;
     /* verilator lint_off UNUSEDSIGNAL */
     wire [DEPTH-1:0] slots;
     /* verilator lint_on UNUSEDSIGNAL */
-    rnnc_pipe #(.WIDTH(1), .DEPTH(DEPTH), .II(1)) ctl (
-        .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready), .in_data(in_last),
-        .out_valid(e_valid), .out_ready(!e_last || out_ready), .out_data(e_last),
+    rnnc_pipe #(.WIDTH(TW + 1), .DEPTH(DEPTH), .II(1)) ctl (
+        .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready),
+        .in_data({in_tag, in_last}), .out_valid(e_valid), .out_ready(!e_last || out_ready),
+        .out_data({e_tag, e_last}),
         .en(en), .slot_valid(slots)
     );
 
@@ -142,5 +150,6 @@ module rnnc_dot #(
     end
     assign out_valid = e_valid && e_last;
     assign out_data = acc + e_sum;
+    assign out_tag = e_tag;
 endmodule
 `default_nettype wire

@@ -2,8 +2,9 @@
 # Tests of the Verilog unit library rtl/lib (docs/rtl.md):
 #   1. verilator --lint-only -Wall on every module, with its default parameters and some
 #      others: zero warnings;
-#   2. every testbench tests/rtl/tb_<module>.v built and run with verilator --binary and with
-#      iverilog -g2005 + vvp: both must print PASS (and no FAIL);
+#   2. every testbench tests/rtl/tb_<module>.v (one per module) and the other tb_*.v there
+#      (compositions) built and run with verilator --binary and with iverilog -g2005 + vvp:
+#      both must print PASS (and no FAIL);
 #   3. yosys synth of every module: it must synthesize without warnings.
 #
 #   run_units.sh WORKDIR [NUMVEC]
@@ -19,9 +20,46 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 lib=$src/rtl/lib
 tbdir=$src/tests/rtl
 
-# one testbench under both simulators (run by the main script through xargs)
+# lint with the default parameters and with these variants (module:-G options, comma-separated)
+variants="rnnc_fifo:-GDEPTH=1 rnnc_fifo:-GDEPTH=3 rnnc_link:-GLAT=2 rnnc_link:-GLAT=5,-GDEPTH=1
+rnnc_pipe:-GDEPTH=1 rnnc_pipe:-GII=3 rnnc_counter:-GLEVELS=1,-GBOUNDS=5 rnnc_pmu:-GBANKS=2,-GWPORTS=2
+rnnc_dot:-GFOLDED=0 rnnc_dot:-GLANES=1 rnnc_dot:-GLANES=3,-GPACK=2,-GFOLDED=0 rnnc_dot:-GPACK=1
+rnnc_sat:-GOW=16 rnnc_rescale:-GIF=7,-GIW=8,-GOF=14,-GOW=16 rnnc_add:-GOP=1 rnnc_add:-GOP=3
+rnnc_mul:-GOF=30,-GOW=32 rnnc_lut:-GN=100"
+
+# one module's lint (a job of the main script)
+if [ "${1:-}" = "--lint" ]; then
+	m=$2 work=$RNNC_RTL_WORK
+	for v in "" $(printf '%s\n' $variants | sed -n "s/^$m://p"); do
+		if ! verilator --lint-only -Wall -y "$lib" --top-module "$m" ${v//,/ } "$lib/$m.v" \
+		     >"$work/lint.$m.log" 2>&1; then
+			echo "FAIL $m lint ${v//,/ }:"
+			sed 's/^/    /' "$work/lint.$m.log" | head -20
+			exit 1
+		fi
+	done
+	echo "ok   $m lint"
+	exit 0
+fi
+
+# one module's synthesis (the dot product with 4 lanes: the same logic, a quarter of the
+# multipliers, to keep it quick)
+if [ "${1:-}" = "--synth" ]; then
+	m=$2 work=$RNNC_RTL_WORK
+	if yosys -q -p "read_verilog $(printf '%s ' "$lib"/rnnc_*.v); chparam -set LANES 4 rnnc_dot; \
+	                synth -flatten -top $m; tee -q -o $work/synth.$m.stat stat" \
+	     >"$work/synth.$m.log" 2>&1 && ! grep -qi 'warning' "$work/synth.$m.log"; then
+		echo "ok   $m yosys: $(grep -m1 'Number of cells' "$work/synth.$m.stat" | sed 's/  */ /g')"
+		exit 0
+	fi
+	echo "FAIL $m yosys:"
+	sed 's/^/    /' "$work/synth.$m.log" | head -20
+	exit 1
+fi
+
+# one testbench under both simulators (a job of the main script)
 if [ "${1:-}" = "--tb" ]; then
-	tb=$2 work=$3
+	tb=$2 work=$RNNC_RTL_WORK
 	out=$work/$tb
 	mkdir -p "$out"
 	res=0
@@ -103,32 +141,7 @@ if ! "$numvec" "$work/vectors"; then
 	exit 1
 fi
 
-# 1. lint, with the default parameters and with the variants below (module: -G options)
-variants="rnnc_fifo:-GDEPTH=1 rnnc_fifo:-GDEPTH=3 rnnc_link:-GLAT=2 rnnc_link:-GLAT=5,-GDEPTH=1
-rnnc_pipe:-GDEPTH=1 rnnc_pipe:-GII=3 rnnc_counter:-GLEVELS=1,-GBOUNDS=5 rnnc_pmu:-GBANKS=2,-GWPORTS=2
-rnnc_dot:-GFOLDED=0 rnnc_dot:-GLANES=1 rnnc_dot:-GLANES=3,-GPACK=2,-GFOLDED=0 rnnc_dot:-GPACK=1
-rnnc_sat:-GOW=16 rnnc_rescale:-GIF=7,-GIW=8,-GOF=14,-GOW=16 rnnc_add:-GOP=1 rnnc_add:-GOP=3
-rnnc_mul:-GOF=30,-GOW=32 rnnc_lut:-GN=100"
-for m in $modules; do
-	ok=1
-	for v in "" $(printf '%s\n' $variants | sed -n "s/^$m://p"); do
-		if ! verilator --lint-only -Wall -y "$lib" --top-module "$m" ${v//,/ } "$lib/$m.v" \
-		     >"$work/lint.$m.log" 2>&1; then
-			echo "FAIL $m lint ${v//,/ }:"
-			sed 's/^/    /' "$work/lint.$m.log" | head -20
-			ok=0
-			break
-		fi
-	done
-	if [ $ok = 1 ]; then
-		echo "ok   $m lint"
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-	fi
-done
-
-# 2. testbenches, two at a time
+# the testbenches (one per module, and the compositions)
 tbs=""
 for m in $modules; do
 	if [ -f "$tbdir/tb_$m.v" ]; then
@@ -138,28 +151,32 @@ for m in $modules; do
 		fail=$((fail + 1))
 	fi
 done
+# and the compositions (tb_sim_example.v: the units timed as docs/sim.md's worked example)
+for t in "$tbdir"/tb_*.v; do
+	t=$(basename "$t" .v)
+	case " $tbs " in *" $t "*) ;; *) tbs="$tbs $t" ;; esac
+done
+# at most two jobs at a time: first one testbench, which also builds the Verilator runtime
+# objects shared by the others, beside the lint of every module; then the other testbenches and
+# the synthesis of every module
+export RNNC_RTL_WORK=$work
 set -- $tbs
-"$0" --tb "$1" "$work" >"$work/tb.log" 2>&1
+"$0" --tb "$1" >"$work/tb.out" 2>&1 &
+for m in $modules; do
+	"$0" --lint "$m"
+done >"$work/lint.out" 2>&1
+wait
 mkdir -p "$work/vlrt" && cp "$work/$1/verilator"/verilated*.[od] "$work/vlrt"/ 2>/dev/null
 shift
-printf '%s\n' "$@" | xargs -P 2 -I{} "$0" --tb {} "$work" >>"$work/tb.log" 2>&1
-sort -k2 "$work/tb.log"
-pass=$((pass + $(grep -c '^ok' "$work/tb.log")))
-fail=$((fail + $(grep -c '^FAIL' "$work/tb.log")))
-
-# 3. synthesis (the dot product with 4 lanes: the same logic, a quarter of the multipliers)
-for m in $modules; do
-	if yosys -q -p "read_verilog $(printf '%s ' "$lib"/rnnc_*.v); chparam -set LANES 4 rnnc_dot; \
-	                synth -flatten -top $m; tee -q -o $work/synth.$m.stat stat" \
-	     >"$work/synth.$m.log" 2>&1 && ! grep -qi 'warning' "$work/synth.$m.log"; then
-		echo "ok   $m yosys: $(grep -m1 'Number of cells' "$work/synth.$m.stat" | sed 's/  */ /g')"
-		pass=$((pass + 1))
-	else
-		echo "FAIL $m yosys:"
-		sed 's/^/    /' "$work/synth.$m.log" | head -20
-		fail=$((fail + 1))
-	fi
-done
+{
+	printf -- '--tb %s\n' "$@"
+	printf -- '--synth %s\n' $modules
+} | xargs -P 2 -L 1 "$0" >"$work/jobs.out" 2>&1
+cat "$work/lint.out"
+{ cat "$work/tb.out"; grep -v ' yosys' "$work/jobs.out"; } | sort -k2
+grep ' yosys' "$work/jobs.out" | sort -k2
+pass=$((pass + $(cat "$work/lint.out" "$work/tb.out" "$work/jobs.out" | grep -c '^ok')))
+fail=$((fail + $(cat "$work/lint.out" "$work/tb.out" "$work/jobs.out" | grep -c '^FAIL')))
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
