@@ -9,7 +9,8 @@
 #
 #   run_units.sh WORKDIR [NUMVEC]
 #
-# WORKDIR receives the build directories, logs and test vectors (it is emptied first);
+# WORKDIR receives the build directories, logs and test vectors (it is emptied first, if it is
+# new, empty or an earlier WORKDIR of this script);
 # NUMVEC is the vector generator built from tests/rtl/numvec.c (the CMake target rtl_numvec);
 # without it the script compiles numvec.c with the numeric code of ir/ itself.
 # Exits 77 (skipped) when verilator, iverilog, vvp, yosys or a C compiler is missing.
@@ -52,8 +53,7 @@ if [ "${1:-}" = "--synth" ]; then
 		echo "ok   $m yosys: $(grep -m1 'Number of cells' "$work/synth.$m.stat" | sed 's/  */ /g')"
 		exit 0
 	fi
-	echo "FAIL $m yosys:"
-	sed 's/^/    /' "$work/synth.$m.log" | head -20
+	echo "FAIL $m yosys: $(grep -m1 -i 'warning\|error' "$work/synth.$m.log"), see $work/synth.$m.log"
 	exit 1
 fi
 
@@ -118,8 +118,14 @@ if [ -z "$numvec" ] && ! command -v "$cc" >/dev/null 2>&1; then
 	exit 77
 fi
 
+# WORKDIR is emptied: only when it is new, empty or made by this script before
+if [ -d "$work" ] && [ -n "$(ls -A "$work")" ] && [ ! -f "$work/.rtl-units" ]; then
+	echo "run_units.sh: $work is not empty and was not made by run_units.sh; not touching it" >&2
+	exit 2
+fi
 rm -rf "$work"
 mkdir -p "$work/vectors" || exit 2
+: >"$work/.rtl-units"
 work=$(cd "$work" && pwd)
 
 modules=$(cd "$lib" && ls rnnc_*.v | sed 's/\.v$//')
@@ -161,9 +167,9 @@ done
 # the synthesis of every module
 export RNNC_RTL_WORK=$work
 set -- $tbs
-"$0" --tb "$1" >"$work/tb.out" 2>&1 &
+bash "$0" --tb "$1" >"$work/tb.out" 2>&1 &
 for m in $modules; do
-	"$0" --lint "$m"
+	bash "$0" --lint "$m"
 done >"$work/lint.out" 2>&1
 wait
 mkdir -p "$work/vlrt" && cp "$work/$1/verilator"/verilated*.[od] "$work/vlrt"/ 2>/dev/null
@@ -171,7 +177,7 @@ shift
 {
 	printf -- '--tb %s\n' "$@"
 	printf -- '--synth %s\n' $modules
-} | xargs -P 2 -L 1 "$0" >"$work/jobs.out" 2>&1
+} | xargs -P 2 -L 1 bash "$0" >"$work/jobs.out" 2>&1
 cat "$work/lint.out"
 { cat "$work/tb.out"; grep -v ' yosys' "$work/jobs.out"; } | sort -k2
 grep ' yosys' "$work/jobs.out" | sort -k2
