@@ -13,6 +13,7 @@
 #include "../ir/exec.h"
 #include "../passes/map.h"
 #include "../passes/passes.h"
+#include "../rtl/rtl.h"
 #include "../sim/sim.h"
 #include "driver.h"
 
@@ -79,6 +80,7 @@ static const struct {
 	{"obj", EMIT_OBJ},
 	{"report", EMIT_REPORT},
 	{"sim", EMIT_SIM},
+	{"verilog", EMIT_VERILOG},
 };
 
 const char *
@@ -592,6 +594,25 @@ write_outputs(Unit *u)
 			printf("  standalone   %s/%s: this design's cycle simulator; cc -O2 -o sim %s && "
 			       "./sim\n", dir, name, name);
 	}
+	if ((u->o->emit & EMIT_VERILOG) && !u->map) {
+		ir_error(c, (Loc){0}, "--emit=verilog: target '%s' has no fabric to build",
+		         u->target.name);
+		return -1;
+	}
+	if ((u->o->emit & EMIT_VERILOG) && u->map) {
+		const char *why = rtl_unsupported(u->map, &u->spec);
+
+		if (why && !(u->o->emit & EMIT_VERILOG_ASKED)) {
+			if (u->o->verbosity >= 0)
+				printf("  verilog      not written: %s\n", why);
+		} else {
+			if (rtl_emit(c, u->map, &u->spec, dir) < 0)
+				return -1;
+			if (u->o->verbosity >= 0)
+				printf("  verilog      %s/verilog: the design's RTL and its self-checking "
+				       "testbench; make -C %s/verilog\n", dir, dir);
+		}
+	}
 	if (u->o->emit & EMIT_OBJ) {
 		const char *obj = ir_sprintf(&c->arena, "%s/%s.o", dir, u->spec.name);
 
@@ -674,7 +695,10 @@ drv_compile(const Options *o)
 	if (u.cpu)
 		emit |= EMIT_OBJ;
 	if (o->outdir && !emit)
-		emit = EMIT_SPEC | EMIT_IR | EMIT_REPORT | EMIT_SIM;  /* -o alone: everything there is */
+		emit = EMIT_SPEC | EMIT_IR | EMIT_REPORT | EMIT_SIM | EMIT_VERILOG;  /* -o alone:
+		                                                               * everything there is */
+	else if (emit & EMIT_VERILOG)
+		emit |= EMIT_VERILOG_ASKED;  /* asked for: a design it cannot build is an error */
 	if (emit) {
 		Options eo = *o;
 

@@ -10,7 +10,8 @@ typedef enum { CMD_COMPILE, CMD_SWEEP, CMD_BENCH, CMD_OPT } Command;
 
 /* Files that --emit writes into the output folder. */
 enum { EMIT_SPEC = 1 << 0, EMIT_IR = 1 << 1, EMIT_OBJ = 1 << 2, EMIT_REPORT = 1 << 3,
-       EMIT_SIM = 1 << 4 };
+       EMIT_SIM = 1 << 4, EMIT_VERILOG = 1 << 5,
+       EMIT_VERILOG_ASKED = 1 << 15 /* --emit named verilog: not building it is an error */ };
 
 #define DRV_MAX_INPUTS 256
 #define DRV_MAX_INPUTS_STR "256"

@@ -519,9 +519,8 @@ free_sim(Sim *s)
 	free(s->auxs);
 }
 
-/* DRAM: cycles to bring `bytes` in at the design's bandwidth, after its latency. */
-static int64_t
-dram_cycles(const SimDesign *d, int64_t bytes)
+int64_t
+sim_dram_cycles(const SimDesign *d, int64_t bytes)
 {
 	double per_cycle = d->dram_gbs * 1e3 / d->clock_mhz;  /* GB/s / (cycles/ns) */
 
@@ -684,7 +683,7 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 	}
 	h_bytes = (int64_t)d->B * d->H * d->abytes;
 	dram_bytes_step = (int64_t)d->B * d->D * d->abytes;
-	s.dram_at = dram_cycles(d, dram_bytes_step + h_bytes);
+	s.dram_at = sim_dram_cycles(d, dram_bytes_step + h_bytes);
 	for (s.now = 0; s.step < s.steps;) {
 		int done = 1;
 		SimCause cause;
@@ -693,7 +692,7 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 		if (!s.started && s.now >= s.dram_at) {
 			begin_step(&s);
 			if (s.step + 1 < T)
-				s.dram_at = s.now + dram_cycles(d, dram_bytes_step);
+				s.dram_at = s.now + sim_dram_cycles(d, dram_bytes_step);
 			/* sn[1]: the start of this step; sn[0]: of the one before */
 			{
 				Snap t = sn[0];

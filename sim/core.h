@@ -158,6 +158,8 @@ typedef struct SimHooks {
 int sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hooks,
                  Report *r);
 void sim_report_release(Report *r);
+/* DRAM: cycles to bring `bytes` in at the design's bandwidth, after its latency. */
+int64_t sim_dram_cycles(const SimDesign *d, int64_t bytes);
 
 /* The report as a table, and as JSON with the same figures (sim/report.c). */
 void sim_report_figures(Report *r);

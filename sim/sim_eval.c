@@ -27,9 +27,8 @@ eval_aff(const SimVal *v, const Affine *a)
 	return x;
 }
 
-/* The flat element index of an access, or -1 when a predicate masks it. */
-static int64_t
-access_index(const SimVal *v, const Access *a)
+int64_t
+sim_val_index(const SimVal *v, const Access *a)
 {
 	const Tensor *t = &v->f->tensors[a->tensor];
 	int64_t idx = 0;
@@ -99,7 +98,7 @@ static int64_t
 load(const SimVal *v, Ref r)
 {
 	const Instr *in = &v->f->nodes[r].i;
-	int64_t e = access_index(v, &in->acc);
+	int64_t e = sim_val_index(v, &in->acc);
 
 	return e < 0 ? 0 : v->mem->buf[in->acc.tensor].q[e];
 }
@@ -108,7 +107,7 @@ static void
 store(const SimVal *v, Ref r, int64_t x)
 {
 	const Instr *in = &v->f->nodes[r].i;
-	int64_t e = access_index(v, &in->acc);
+	int64_t e = sim_val_index(v, &in->acc);
 
 	if (e >= 0)
 		v->mem->buf[in->acc.tensor].q[e] = x;
@@ -356,13 +355,13 @@ sim_val_dot(SimVal *v, int p, int t, int b, int i, int s, int r)
 
 		/* a masked lane (past N, or outside the product's k) adds 0 */
 		v->var[v->kv] = lane;
-		if ((wi = access_index(v, &wl->acc)) < 0 || (xi = access_index(v, &xl->acc)) < 0)
+		if ((wi = sim_val_index(v, &wl->acc)) < 0 || (xi = sim_val_index(v, &xl->acc)) < 0)
 			continue;
 		/* from here the indices move by a fixed stride while the predicates hold */
 		for (; lane < rv; lane++, wi += pr->wstride, xi += pr->xstride) {
 			v->var[v->kv] = lane;
 			if ((wl->acc.npred || xl->acc.npred) &&
-			    (access_index(v, &wl->acc) < 0 || access_index(v, &xl->acc) < 0))
+			    (sim_val_index(v, &wl->acc) < 0 || sim_val_index(v, &xl->acc) < 0))
 				break;
 			wv = w[wi];
 			xv = x[xi];

@@ -29,6 +29,9 @@ typedef struct SimVal {
 
 int sim_val_init(SimVal *v, const Mapping *m, Memory *mem);
 void sim_val_free(SimVal *v);
+/* The flat element index of an access at the loop values in v->var, or -1 when a predicate
+ * masks it. */
+int64_t sim_val_index(const SimVal *v, const Access *a);
 /* The nodes of the function body before the time loop (h_0 into xh). */
 void sim_val_prologue(SimVal *v);
 /* The nodes of the time loop's body before the batch loop (x_t into xh). */

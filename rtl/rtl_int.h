@@ -1,0 +1,57 @@
+/* Internal to rtl/: what the emitters of the top, the testbench and the images share. */
+#ifndef RNNC_RTL_INT_H
+#define RNNC_RTL_INT_H
+
+#include <stdio.h>
+
+#include "../sim/sim_int.h"
+#include "rtl.h"
+
+/* One design being emitted. Node-indexed arrays describe the epilogue (the body of the
+ * hidden-unit loop after the reduction), the same for every copy. */
+typedef struct Rtl {
+	Ctx *c;
+	const Mapping *m;
+	const SimDesign *d;
+	const Func *f;
+	const CellSpec *s;
+	int T;
+	const char *mod;          /* the design's Verilog name: modules MOD_top and MOD_tb */
+	Memory init;              /* ir_mem_init: weights, tables, parameters, state */
+	Memory fin;               /* after the simulated run: xh[t] and h[t] of every step */
+	SimVal v;                 /* on init: the loops and the products' loads */
+	const Report *r;          /* that run: the cycles the RTL must take */
+
+	int ab, wb;               /* bits of an xh word, of a weight */
+	int bw, jw;               /* tag bits: batch, row within a copy */
+	int half;                 /* words of one half of an xh copy: B x nt x rv */
+	int lanes, nv, sw;        /* dot product: lanes, values (lanes x pack), exact partial bits */
+	int chain;                /* its stages */
+	int nseg;                 /* epilogue segments */
+	int *opseg;               /* by node: the segment whose stage computes it, or -1 */
+	int *seg;                 /* by node: the first segment where its value is (computed,
+	                           * arrived as a sum, or loaded), or -1 */
+	int *last;                /* by node: the last segment that uses it, or -1 */
+	int *sseg;                /* by store node: the segment that executes it */
+	int *arr;                 /* by tensor: the epilogue reads or writes it as an array */
+	int *fold;                /* by tensor: the first dimension is the step, held as two */
+	int64_t *asize;           /* by tensor: elements of the array */
+	Ref xh_store;             /* the store of h_t into xh */
+} Rtl;
+
+/* The unit library, compiled in (cmake/embed.cmake). */
+extern const Embedded rtl_sources[];
+extern const size_t rtl_sources_count;
+
+void rtl_top(const Rtl *x, FILE *out);
+void rtl_tb(const Rtl *x, FILE *out);
+void rtl_makefile(const Rtl *x, FILE *out);
+
+/* Helpers shared by the emitters. */
+int rtl_clog2(int64_t n);               /* bits to hold 0 .. n - 1, at least 1 */
+const char *rtl_name(const Rtl *x, const char *s);  /* a legal Verilog identifier for s */
+void rtl_const(FILE *out, int bits, int64_t v);     /* bits'hXX, two's complement */
+int rtl_is_output(const Rtl *x, Ref store);  /* the store sends its value out to DRAM */
+void rtl_header(const Rtl *x, FILE *out, const char *what);
+
+#endif

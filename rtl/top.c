@@ -1,0 +1,892 @@
+/* The top module of --emit=verilog (docs/rtl.md): the Mapping's units as instances of rtl/lib,
+ * its links as rnnc_link, the epilogue's instructions as arithmetic units, and the step
+ * controller of the simulator's time loop.
+ *
+ * Names: unit `dot.p0.u1.r2` is the instance dot_p0_u1_r2 and its signals dot_p0_u1_r2_*;
+ * link i is l<i> with l<i>_iv/_ir/_id (its producer's side) and l<i>_ov/_or/_od (its
+ * consumer's). A unit's n_ov is "a token leaves", n_ordy "every link it sends to has room".
+ * Link data, most significant first: xh {b, j, last, vector}, weights {vector}, sums {b, j,
+ * sum (64)}, dot segments {b, j, last, partial values}, epilogue values {b, j, values}, h
+ * {b, j, h}. */
+#include <math.h>
+#include <string.h>
+
+#include "rtl_int.h"
+
+typedef struct Top {
+	const Rtl *x;
+	FILE *out;
+	const char **uname;     /* by unit */
+	int *lw;                /* by link: data bits, 0 for side links */
+} Top;
+
+static const char *
+un(const Top *t, int u)
+{
+	return t->uname[u];
+}
+
+static int
+is_data(const Top *t, int l)
+{
+	return t->x->d->link[l].kind != SIM_LINK_SIDE;
+}
+
+/* The dot product's values after chain stage i: the padded values after the multiply, half
+ * as many after each add level, one after the folded or accumulate stage. */
+static int
+part_values(const Rtl *x, int i)
+{
+	int nvp = 1 << (rtl_clog2(x->nv) - (x->nv == 1)), levels = rtl_clog2(x->nv) - (x->nv == 1);
+
+	if (x->m->folded && i > x->m->inlane)
+		return 1;
+	if (i > levels)
+		return 1;
+	return nvp >> i;
+}
+
+/* Values carried from epilogue segment s to s + 1, in node order. */
+static int
+bundle_has(const Rtl *x, Ref r, int s)
+{
+	const Node *n = ir_node(x->f, r);
+
+	if (n->kind != N_INSTR || n->i.op == OP_CONST || n->i.op == OP_STORE)
+		return 0;
+	return x->seg[r] >= 0 && x->seg[r] <= s && x->last[r] > s;
+}
+
+static int
+bundle_bits(const Rtl *x, int s)
+{
+	int r, bits = 0;
+
+	for (r = 1; r < x->f->nnodes; r++) {
+		if (bundle_has(x, r, s))
+			bits += ir_node(x->f, r)->i.ty.bits;
+	}
+	return bits;
+}
+
+static int
+link_width(const Rtl *x, int l)
+{
+	const SimLinkDesc *k = &x->d->link[l];
+	const SimUnitDesc *s = &x->d->unit[k->src], *d = &x->d->unit[k->dst];
+	int tag = x->bw + x->jw;
+
+	if (k->kind == SIM_LINK_SIDE)
+		return 0;
+	switch (s->role) {
+	case SIM_XH:
+		return tag + 1 + x->m->rv * x->ab;
+	case SIM_WEIGHT:
+		return x->m->rv * x->wb;
+	case SIM_DOT:
+		if (s->accumulate)
+			return tag + 64;
+		return tag + 1 + part_values(x, (s->seg + 1) * x->m->t->pcu.stages - 1) * x->sw;
+	case SIM_COMBINE:
+		return tag + 64;
+	case SIM_EPI:
+		return tag + (d->role == SIM_EPI ? bundle_bits(x, s->seg) : x->ab);
+	default:
+		IR_BUG("rtl: a link from a %s unit", sim_role_name((SimRole)s->role));
+		return 0;
+	}
+}
+
+/* "&{l1_ir, l4_ir}" over the unit's outgoing links, "1'b1" when there are none. */
+static void
+put_ready(const Top *t, int u)
+{
+	const SimDesign *d = t->x->d;
+	int l, n = 0;
+
+	for (l = 0; l < d->nlink; l++) {
+		if (is_data(t, l) && d->link[l].src == u)
+			fprintf(t->out, "%sl%d_ir", n++ ? ", " : "&{", l);
+	}
+	fprintf(t->out, "%s", n ? "}" : "1'b1");
+}
+
+/* Each outgoing link takes the unit's token when all of them have room (a multicast). */
+static void
+put_outs(const Top *t, int u, const char *data)
+{
+	const SimDesign *d = t->x->d;
+	int l;
+
+	fprintf(t->out, "    assign %s_ordy = ", un(t, u));
+	put_ready(t, u);
+	fprintf(t->out, ";\n");
+	for (l = 0; l < d->nlink; l++) {
+		if (!is_data(t, l) || d->link[l].src != u)
+			continue;
+		fprintf(t->out, "    assign l%d_iv = %s_ov && %s_ordy;\n", l, un(t, u), un(t, u));
+		if (data)
+			fprintf(t->out, "    assign l%d_id = %s;\n", l, data);
+	}
+}
+
+static int
+in_link(const Top *t, int u, int k)
+{
+	const SimDesign *d = t->x->d;
+	int l, n = 0;
+
+	for (l = 0; l < d->nlink; l++) {
+		if (is_data(t, l) && d->link[l].dst == u && n++ == k)
+			return l;
+	}
+	return -1;
+}
+
+static int
+n_in(const Top *t, int u)
+{
+	int k = 0;
+
+	while (in_link(t, u, k) >= 0)
+		k++;
+	return k;
+}
+
+/* ---- declarations ------------------------------------------------------------------------ */
+
+static void
+decl_links(const Top *t)
+{
+	const Rtl *x = t->x;
+	int l;
+
+	/* every link carries its token's tag; a unit with several inputs reads the first's */
+	fprintf(t->out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	for (l = 0; l < x->d->nlink; l++) {
+		const SimLinkDesc *k = &x->d->link[l];
+
+		if (!is_data(t, l))
+			continue;
+		fprintf(t->out, "    wire l%d_iv, l%d_ir, l%d_ov, l%d_or;  // %s -> %s, %d hop%s\n", l, l,
+		        l, l, x->d->unit[k->src].name, x->d->unit[k->dst].name, k->hops,
+		        k->hops == 1 ? "" : "s");
+		fprintf(t->out, "    wire [%d:0] l%d_id, l%d_od;\n", t->lw[l] - 1, l, l);
+	}
+	fprintf(t->out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+}
+
+/* ---- the epilogue ------------------------------------------------------------------------ */
+
+/* An affine index of the epilogue's loops as a 32-bit Verilog expression, for unit u. */
+static void
+put_affine(const Top *t, int u, const Affine *a, int fold)
+{
+	const Rtl *x = t->x;
+	const SimUnitDesc *du = &x->d->unit[u];
+	int k;
+
+	fprintf(t->out, "(32'd%lld", (long long)(a->c < 0 ? 0 : a->c));
+	if (a->c < 0)
+		fprintf(t->out, " - 32'd%lld", (long long)-a->c);
+	for (k = 0; k < a->nterm; k++) {
+		Ref l = a->t[k].loop;
+		int64_t c = a->t[k].coef;
+
+		fprintf(t->out, " %s 32'd%lld * ", c < 0 ? "-" : "+", (long long)(c < 0 ? -c : c));
+		if (l == x->v.lt)
+			fprintf(t->out, "cur");
+		else if (l == x->v.lb)
+			fprintf(t->out, "{{%d{1'b0}}, %s_b}", 32 - x->bw, un(t, u));
+		else if (l == x->v.li)
+			fprintf(t->out, "(32'd%d + {{%d{1'b0}}, %s_j})", du->lo, 32 - x->jw, un(t, u));
+		else
+			IR_BUG("rtl: an epilogue index uses loop %%%d", l);
+	}
+	fprintf(t->out, ")%s", fold ? " % 32'd2" : "");
+}
+
+/* wire [31:0] NAME = the flat index of the access in its array; and NAME_ok, its predicates. */
+static void
+put_address(const Top *t, int u, const Access *a, const char *name)
+{
+	const Rtl *x = t->x;
+	const Tensor *tn = &x->f->tensors[a->tensor];
+	int d, k;
+
+	fprintf(t->out, "    wire [31:0] %s = ", name);
+	for (d = 0; d < a->ndim; d++) {
+		int64_t stride = 1;
+		int e;
+
+		for (e = d + 1; e < a->ndim; e++)
+			stride *= tn->dim[e];
+		fprintf(t->out, "%s", d ? "\n        + " : "");
+		put_affine(t, u, &a->idx[d], d == 0 && x->fold[a->tensor]);
+		fprintf(t->out, " * 32'd%lld", (long long)stride);
+	}
+	fprintf(t->out, ";\n    wire %s_ok = ", name);
+	for (k = 0; k < a->npred; k++) {
+		fprintf(t->out, "%s$signed(", k ? " && " : "");
+		put_affine(t, u, &a->pred[k].e, 0);
+		fprintf(t->out, ") %s %s32'sd%lld", a->pred[k].kind == PRED_LT ? "<" : ">=",
+		        a->pred[k].bound < 0 ? "-" : "",
+		        (long long)(a->pred[k].bound < 0 ? -a->pred[k].bound : a->pred[k].bound));
+	}
+	fprintf(t->out, "%s;\n", a->npred ? "" : "1'b1");
+}
+
+static int
+abits(const Rtl *x, int tensor)
+{
+	return rtl_clog2(x->asize[tensor]);
+}
+
+static void
+put_operand(const Top *t, int u, Ref a)
+{
+	const Node *n = ir_node(t->x->f, a);
+
+	if (n->i.op == OP_CONST)
+		rtl_const(t->out, n->i.ty.bits, ir_num_from_double(n->i.imm, n->i.ty));
+	else
+		fprintf(t->out, "%s_v%d", un(t, u), a);
+}
+
+/* One instruction of a stage as a unit of rtl/lib: NAME_v<r> = op(operands). */
+static void
+put_op(const Top *t, int u, Ref r)
+{
+	const Rtl *x = t->x;
+	const Instr *in = &ir_node(x->f, r)->i;
+	const char *n = un(t, u);
+	Type a = ir_node(x->f, in->arg[0])->i.ty, b = {0};
+	FILE *out = t->out;
+	static const int addop[NOP] = {[OP_ADD] = 0, [OP_SUB] = 1, [OP_NEG] = 1, [OP_MAX] = 2,
+	                               [OP_MIN] = 3};
+
+	if (ir_ops[in->op].nargs > 1)
+		b = ir_node(x->f, in->arg[1])->i.ty;
+	fprintf(out, "    wire [%d:0] %s_v%d;  // %%%d = %s\n", in->ty.bits - 1, n, r, r,
+	        ir_ops[in->op].name);
+	switch (in->op) {
+	case OP_ADD: case OP_SUB: case OP_MAX: case OP_MIN: case OP_NEG:
+		fprintf(out, "    %s #(.W(%d), .OP(%d)) %s_o%d (.in_a(", ir_ops[in->op].verilog,
+		        in->ty.bits, addop[in->op], n, r);
+		if (in->op == OP_NEG)
+			rtl_const(out, in->ty.bits, 0);
+		else
+			put_operand(t, u, in->arg[0]);
+		fprintf(out, "), .in_b(");
+		put_operand(t, u, in->arg[in->op == OP_NEG ? 0 : 1]);
+		fprintf(out, "), .out_data(%s_v%d));\n", n, r);
+		break;
+	case OP_MUL:
+		fprintf(out, "    %s #(.AW(%d), .AF(%d), .BW(%d), .BF(%d), .OW(%d), .OF(%d)) %s_o%d "
+		        "(.in_a(", ir_ops[in->op].verilog, a.bits, a.frac, b.bits, b.frac, in->ty.bits,
+		        in->ty.frac, n, r);
+		put_operand(t, u, in->arg[0]);
+		fprintf(out, "), .in_b(");
+		put_operand(t, u, in->arg[1]);
+		fprintf(out, "), .out_data(%s_v%d));\n", n, r);
+		break;
+	case OP_CAST:
+		fprintf(out, "    %s #(.IW(%d), .IF(%d), .OW(%d), .OF(%d)) %s_o%d (.in_data(",
+		        ir_ops[in->op].verilog, a.bits, a.frac, in->ty.bits, in->ty.frac, n, r);
+		put_operand(t, u, in->arg[0]);
+		fprintf(out, "), .out_data(%s_v%d));\n", n, r);
+		break;
+	case OP_LUT: {
+		const Tensor *tab = &x->f->tensors[in->acc.tensor];
+		int64_t lo = (int64_t)ldexp(tab->init.lo, a.frac), hi = (int64_t)ldexp(tab->init.hi, a.frac);
+
+		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+		fprintf(out, "    wire [%d:0] %s_o%d_idx;\n", rtl_clog2(tab->dim[0]) - 1, n, r);
+		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+		fprintf(out, "    %s #(.XW(%d), .LO(%s64'sd%lld), .HI(%s64'sd%lld), .N(%d), .OW(%d), "
+		        ".INIT(\"m_%s.hex\")) %s_o%d (.in_data(", ir_ops[in->op].verilog, a.bits,
+		        lo < 0 ? "-" : "", (long long)(lo < 0 ? -lo : lo), hi < 0 ? "-" : "",
+		        (long long)(hi < 0 ? -hi : hi), tab->dim[0], tab->ty.bits,
+		        rtl_name(x, tab->name), n, r);
+		put_operand(t, u, in->arg[0]);
+		fprintf(out, "), .out_idx(%s_o%d_idx), .out_data(%s_v%d));\n", n, r, n, r);
+		break;
+	}
+	default:
+		IR_BUG("rtl: op %s in an epilogue stage", ir_ops[in->op].name);
+	}
+}
+
+/* An epilogue segment: a pipeline carrying the row's tag and the values that enter it, and at
+ * its exit the stage instructions, the loads they read and the stores they do. */
+static void
+put_epi(const Top *t, int u)
+{
+	const Rtl *x = t->x;
+	const Func *f = x->f;
+	const SimUnitDesc *du = &x->d->unit[u];
+	const MapUnit *mu = &x->m->unit[u];
+	const Block *body = &ir_node(f, x->m->hidden_loop)->l.body;
+	const char *n = un(t, u);
+	FILE *out = t->out;
+	int nin = n_in(t, u), k, i, w = 0, tag = x->bw + x->jw, l0 = in_link(t, u, 0);
+	int s = du->seg;
+
+	/* the payload: the first input's tag, then each input's data without its tag, the first
+	 * input in the least significant bits */
+	for (k = 0; k < nin; k++)
+		w += t->lw[in_link(t, u, k)] - tag;
+	fprintf(out, "    wire %s_iv = ", n);
+	for (k = 0; k < nin; k++)
+		fprintf(out, "%sl%d_ov", k ? " && " : "", in_link(t, u, k));
+	fprintf(out, ";\n    wire %s_ir;\n", n);
+	for (k = 0; k < nin; k++)
+		fprintf(out, "    assign l%d_or = %s_iv && %s_ir;\n", in_link(t, u, k), n, n);
+	fprintf(out, "    wire [%d:0] %s_od;\n", tag + w - 1, n);
+	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire %s_en;\n    wire [%d:0] %s_slots;\n", n, du->depth - 1, n);
+	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	fprintf(out, "    rnnc_pipe #(.WIDTH(%d), .DEPTH(%d), .II(%d)) %s (\n", tag + w, du->depth,
+	        du->ii, n);
+	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir),\n", n, n);
+	fprintf(out, "        .in_data({l%d_od[%d:%d]", l0, t->lw[l0] - 1, t->lw[l0] - tag);
+	for (k = nin - 1; k >= 0; k--) {
+		int l = in_link(t, u, k);
+
+		fprintf(out, ", l%d_od[%d:0]", l, t->lw[l] - tag - 1);
+	}
+	fprintf(out, "}),\n        .out_valid(%s_ov), .out_ready(%s_ordy), .out_data(%s_od), "
+	        ".en(%s_en), .slot_valid(%s_slots)\n    );\n", n, n, n, n, n);
+	fprintf(out, "    wire [%d:0] %s_b = %s_od[%d:%d];\n", x->bw - 1, n, n, tag + w - 1, w + x->jw);
+	fprintf(out, "    wire [%d:0] %s_j = %s_od[%d:%d];\n", x->jw - 1, n, n, w + x->jw - 1, w);
+	fprintf(out, "    wire %s_fire = %s_ov && %s_ordy;\n", n, n, n);
+	/* the values that entered */
+	for (k = 0, w = 0; k < nin; k++) {
+		int l = in_link(t, u, k);
+		const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
+
+		if (src->role == SIM_EPI) {
+			int r, off = w;
+
+			for (r = 1; r < f->nnodes; r++) {
+				if (!bundle_has(x, r, src->seg))
+					continue;
+				fprintf(out, "    wire [%d:0] %s_v%d = %s_od[%d:%d];\n",
+				        ir_node(f, r)->i.ty.bits - 1, n, r, n,
+				        off + ir_node(f, r)->i.ty.bits - 1, off);
+				off += ir_node(f, r)->i.ty.bits;
+			}
+		} else {
+			Ref res = ir_node(f, x->m->reduce)->l.res[src->prod];
+			int bits = ir_node(f, res)->i.ty.bits;
+
+			fprintf(out, "    wire [%d:0] %s_v%d;  // the sum of product %d, saturated\n",
+			        bits - 1, n, res, src->prod);
+			fprintf(out, "    rnnc_sat #(.IW(64), .OW(%d)) %s_sat%d (.in_data(%s_od[%d:%d]), "
+			        ".out_data(%s_v%d));\n", bits, n, res, n, w + 63, w, n, res);
+		}
+		w += t->lw[l] - tag;
+	}
+	/* the loads first used here */
+	for (i = 0; i < body->len; i++) {
+		Ref r = body->n[i];
+		const Node *nd = ir_node(f, r);
+		const char *a;
+
+		if (nd->kind != N_INSTR || nd->i.op != OP_LOAD || x->seg[r] != s)
+			continue;
+		a = ir_sprintf(&x->c->arena, "%s_a%d", n, r);
+		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+		put_address(t, u, &nd->i.acc, a);
+		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+		fprintf(out, "    wire [%d:0] %s_v%d = %s_ok ? m_%s[%s[%d:0]] : %d'h0;  // %%%d = load %s\n",
+		        nd->i.ty.bits - 1, n, r, a, rtl_name(x, f->tensors[nd->i.acc.tensor].name), a,
+		        abits(x, nd->i.acc.tensor) - 1, nd->i.ty.bits, r,
+		        f->tensors[nd->i.acc.tensor].name);
+	}
+	/* the stages' instructions, in order */
+	for (k = 0; k < mu->nstage; k++)
+		put_op(t, u, mu->stage[k].ref);
+	/* the stores' addresses (the writes are in the arrays' blocks) */
+	for (i = 0; i < body->len; i++) {
+		Ref r = body->n[i];
+		const Node *nd = ir_node(f, r);
+
+		if (nd->kind != N_INSTR || nd->i.op != OP_STORE || x->sseg[r] != s || r == x->xh_store)
+			continue;
+		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+		put_address(t, u, &nd->i.acc, ir_sprintf(&x->c->arena, "%s_a%d", n, r));
+		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	}
+	/* what leaves: the values the next segment needs, or h */
+	fprintf(out, "    assign %s_ordy = ", n);
+	put_ready(t, u);
+	fprintf(out, ";\n");
+	for (k = 0; k < x->d->nlink; k++) {
+		const SimLinkDesc *l = &x->d->link[k];
+
+		if (!is_data(t, k) || l->src != u)
+			continue;
+		fprintf(out, "    assign l%d_iv = %s_fire;\n", k, n);
+		fprintf(out, "    assign l%d_id = {%s_b, %s_j", k, n, n);
+		if (x->d->unit[l->dst].role == SIM_EPI) {
+			int r;
+
+			for (r = f->nnodes - 1; r > 0; r--) {
+				if (bundle_has(x, r, s))
+					fprintf(out, ", %s_v%d", n, r);
+			}
+		} else {
+			fprintf(out, ", ");
+			put_operand(t, u, ir_node(f, x->xh_store)->i.arg[0]);
+		}
+		fprintf(out, "};\n");
+	}
+}
+
+/* ---- the other units --------------------------------------------------------------------- */
+
+static void
+put_pmu(const Top *t, int u)
+{
+	const Rtl *x = t->x;
+	const Mapping *m = x->m;
+	const SimUnitDesc *du = &x->d->unit[u];
+	const char *n = un(t, u);
+	FILE *out = t->out;
+	int xh = du->role == SIM_XH, rows = xh ? x->d->maxrows : du->hi - du->lo;
+	int bits = xh ? x->ab : x->wb;
+	int64_t words = xh ? 2 * (int64_t)x->half : (int64_t)rows * m->nt * m->rv;
+	int nh = xh ? n_in(t, u) : 0, wp = xh ? nh + m->rv : 1, aw, pw, k;
+	int big = x->d->maxrows > m->B ? x->d->maxrows : m->B;
+
+	if (words < 2)
+		words = 2;
+	aw = rtl_clog2(words);
+	if (m->nt > big)
+		big = m->nt;
+	if (!xh && rows > big)
+		big = rows;
+	pw = rtl_clog2((int64_t)big + 1);
+	fprintf(out, "    wire [%d:0] %s_vec;\n", m->rv * bits - 1, n);
+	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire [%d:0] %s_pos;\n    wire %s_last, %s_busy;\n", 3 * pw - 1, n, n, n);
+	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire [%d:0] %s_wen;\n    wire [%d:0] %s_wa;\n    wire [%d:0] %s_wd;\n",
+	        wp - 1, n, wp * aw - 1, n, wp * bits - 1, n);
+	fprintf(out, "    rnnc_pmu #(.WIDTH(%d), .VEC(%d), .WORDS(%lld), .BANKS(%d), .INIT(\"%s.hex\"), "
+	        ".NB(%d), .NR(%d), .NT(%d),\n", bits, m->rv, (long long)words, m->rv,
+	        xh ? ir_sprintf(&x->c->arena, "xh_r%d", du->tile) : n, m->B, rows, m->nt);
+	fprintf(out, "               .SB(%d), .SR(%d), .SS(%d), .WPORTS(%d), .PW(%d)) %s (\n",
+	        xh ? m->nt * m->rv : 0, xh ? 0 : m->nt * m->rv, m->rv, wp, pw, n);
+	fprintf(out, "        .clk(clk), .rst(rst), .start(go), .rd_base(%s), .out_valid(%s_ov),\n",
+	        xh ? "xh_base" : ir_sprintf(&x->c->arena, "%d'd0", aw), n);
+	fprintf(out, "        .out_ready(%s_ordy), .out_data(%s_vec), .out_pos(%s_pos), "
+	        ".out_last(%s_last),\n        .busy(%s_busy), .wr_en(%s_wen), .wr_addr(%s_wa), "
+	        ".wr_data(%s_wd)\n    );\n", n, n, n, n, n, n, n, n);
+	if (!xh) {
+		fprintf(out, "    assign %s_wen = 1'b0;\n    assign %s_wa = %d'd0;\n    assign %s_wd = "
+		        "%d'd0;\n", n, n, aw, n, bits);
+		put_outs(t, u, ir_sprintf(&x->c->arena, "%s_vec", n));
+		return;
+	}
+	put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_pos[%d:%d], %s_pos[%d:%d], %s_last, %s_vec}", n,
+	                          2 * pw + x->bw - 1, 2 * pw, n, pw + x->jw - 1, pw, n, n));
+	/* h_t from each epilogue into the other half, where this tile holds it */
+	{
+		const Access *a = &ir_node(x->f, x->xh_store)->i.acc;
+		int64_t kc = a->idx[2].c;
+
+		for (k = 0; k < nh; k++) {
+			int l = in_link(t, u, k);
+			const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
+
+			fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+			fprintf(out, "    wire [31:0] %s_k%d = 32'd%lld + {{%d{1'b0}}, l%d_od[%d:%d]};\n", n,
+			        k, (long long)(kc + src->lo), 32 - x->jw, l, x->ab + x->jw - 1, x->ab);
+			fprintf(out, "    wire [31:0] %s_g%d = %s_k%d / 32'd%d;\n", n, k, n, k, m->rv);
+			fprintf(out, "    wire [31:0] %s_a%d = xh_wbase + {{%d{1'b0}}, l%d_od[%d:%d]} * 32'd%d"
+			        "\n        + %s_g%d / 32'd%d * 32'd%d + %s_k%d %% 32'd%d;\n", n, k, 32 - x->bw,
+			        l, x->ab + x->jw + x->bw - 1, x->ab + x->jw, m->nt * m->rv, n, k, m->ru,
+			        m->rv, n, k, m->rv);
+			fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+			fprintf(out, "    assign %s_wen[%d] = l%d_ov && %s_g%d %% 32'd%d == 32'd%d;\n", n, k, l,
+			        n, k, m->ru, du->tile);
+			fprintf(out, "    assign %s_wa[%d:%d] = %s_a%d[%d:0];\n", n, (k + 1) * aw - 1, k * aw,
+			        n, k, aw - 1);
+			fprintf(out, "    assign %s_wd[%d:%d] = l%d_od[%d:0];\n", n, (k + 1) * x->ab - 1,
+			        k * x->ab, l, x->ab - 1);
+			fprintf(out, "    assign l%d_or = 1'b1;\n", l);
+		}
+	}
+	/* x_t from DRAM (the testbench): a vector of words per cycle, masked */
+	for (k = 0; k < m->rv; k++) {
+		int p = nh + k;
+
+		fprintf(out, "    assign %s_wen[%d] = xw_r%d_en && xw_r%d_mask[%d];\n", n, p, du->tile,
+		        du->tile, k);
+		fprintf(out, "    assign %s_wa[%d:%d] = xw_r%d_addr + %d'd%d;\n", n, (p + 1) * aw - 1,
+		        p * aw, du->tile, aw, k);
+		fprintf(out, "    assign %s_wd[%d:%d] = xw_r%d_data[%d:%d];\n", n, (p + 1) * x->ab - 1,
+		        p * x->ab, du->tile, (k + 1) * x->ab - 1, k * x->ab);
+	}
+	/* the h values received this step */
+	fprintf(out, "    reg [31:0] %s_recv;\n    wire [31:0] %s_inc = 32'd0", n, n);
+	for (k = 0; k < nh; k++)
+		fprintf(out, " + {31'd0, l%d_ov}", in_link(t, u, k));
+	fprintf(out, ";\n    wire %s_full = %s_recv + %s_inc == 32'd%d;\n", n, n, n, m->B * m->H);
+	fprintf(out, "    always @(posedge clk)\n        if (rst || go)\n            %s_recv <= 32'd0;\n"
+	        "        else\n            %s_recv <= %s_recv + %s_inc;\n", n, n, n, n);
+}
+
+static void
+put_dot(const Top *t, int u)
+{
+	const Rtl *x = t->x;
+	const Mapping *m = x->m;
+	const SimUnitDesc *du = &x->d->unit[u];
+	const char *n = un(t, u);
+	FILE *out = t->out;
+	int nin = n_in(t, u), k, tag = x->bw + x->jw, rows = du->hi - du->lo, xl = in_link(t, u, 0);
+	int stages = m->t->pcu.stages, lo = du->seg * stages, hi = lo + stages;
+
+	if (hi > x->chain)
+		hi = x->chain;
+	if (lo > 0 || hi < x->chain)
+		IR_BUG("rtl: split dot products are not supported here");
+	fprintf(out, "    wire [%d:0] %s_xj = l%d_od[%d:%d];\n", x->jw - 1, n, xl,
+	        1 + m->rv * x->ab + x->jw - 1, 1 + m->rv * x->ab);
+	fprintf(out, "    wire [%d:0] %s_xb = l%d_od[%d:%d];\n", x->bw - 1, n, xl, t->lw[xl] - 1,
+	        t->lw[xl] - x->bw);
+	if (rows < x->d->maxrows)
+		fprintf(out, "    wire %s_drop = l%d_ov && %s_xj >= %d'd%d;  // a row of a longer copy\n",
+		        n, xl, n, x->jw, rows);
+	else
+		fprintf(out, "    wire %s_drop = 1'b0;\n", n);
+	/* the weight part holding the row */
+	for (k = 1; k < nin; k++) {
+		int l = in_link(t, u, k);
+		const SimUnitDesc *w = &x->d->unit[x->d->link[l].src];
+		int b0 = w->row_off, b1 = w->row_off + (w->hi - w->lo);
+
+		fprintf(out, "    wire %s_h%d = ", n, k);
+		if (b0 > 0)
+			fprintf(out, "%s_xj >= %d'd%d", n, x->jw, b0);
+		if (b1 < (1 << x->jw))
+			fprintf(out, "%s%s_xj < %d'd%d", b0 > 0 ? " && " : "", n, x->jw, b1);
+		if (b0 == 0 && b1 >= (1 << x->jw))
+			fprintf(out, "1'b1");
+		fprintf(out, ";\n");
+	}
+	fprintf(out, "    wire %s_wv = ", n);
+	for (k = 1; k < nin; k++)
+		fprintf(out, "%s%s_h%d && l%d_ov", k > 1 ? " || " : "", n, k, in_link(t, u, k));
+	fprintf(out, ";\n    wire [%d:0] %s_w = ", m->rv * x->wb - 1, n);
+	for (k = 1; k < nin - 1; k++)
+		fprintf(out, "%s_h%d ? l%d_od : ", n, k, in_link(t, u, k));
+	fprintf(out, "l%d_od;\n", in_link(t, u, nin - 1));
+	fprintf(out, "    wire %s_iv = l%d_ov && !%s_drop && %s_wv;\n    wire %s_ir;\n", n, xl, n, n, n);
+	fprintf(out, "    assign l%d_or = %s_ir && (%s_drop || %s_iv);\n", xl, n, n, n);
+	for (k = 1; k < nin; k++)
+		fprintf(out, "    assign l%d_or = %s_ir && %s_iv && %s_h%d;\n", in_link(t, u, k), n, n, n,
+		        k);
+	fprintf(out, "    wire [63:0] %s_sum;\n    wire [%d:0] %s_tag;\n", n, tag - 1, n);
+	fprintf(out, "    rnnc_dot #(.LANES(%d), .PACK(%d), .VBITS(%d), .ACCW(64), .FOLDED(%d), "
+	        ".FOLD_LAT(%d), .TW(%d)) %s (\n", x->lanes, m->pack, x->ab, m->folded,
+	        ir_target_reduce_latency(m->t), tag, n);
+	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir),\n", n, n);
+	if (x->nv > m->rv)
+		fprintf(out, "        .in_x({%d'd0, l%d_od[%d:0]}), .in_w({%d'd0, %s_w}),\n",
+		        (x->nv - m->rv) * x->ab, xl, m->rv * x->ab - 1, (x->nv - m->rv) * x->wb, n);
+	else
+		fprintf(out, "        .in_x(l%d_od[%d:0]), .in_w(%s_w),\n", xl, m->rv * x->ab - 1, n);
+	fprintf(out, "        .in_mask({%d{1'b1}}), .in_last(l%d_od[%d]), .in_tag({%s_xb, %s_xj}),\n",
+	        x->nv, xl, m->rv * x->ab, n, n);
+	fprintf(out, "        .out_valid(%s_ov), .out_ready(%s_ordy), .out_data(%s_sum), "
+	        ".out_tag(%s_tag)\n    );\n", n, n, n, n);
+	put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_tag, %s_sum}", n, n));
+}
+
+static void
+put_combine(const Top *t, int u)
+{
+	const Rtl *x = t->x;
+	const SimUnitDesc *du = &x->d->unit[u];
+	const char *n = un(t, u);
+	FILE *out = t->out;
+	int nin = n_in(t, u), k, tag = x->bw + x->jw, l0 = in_link(t, u, 0);
+
+	fprintf(out, "    wire %s_iv = ", n);
+	for (k = 0; k < nin; k++)
+		fprintf(out, "%sl%d_ov", k ? " && " : "", in_link(t, u, k));
+	fprintf(out, ";\n    wire %s_ir;\n", n);
+	for (k = 0; k < nin; k++)
+		fprintf(out, "    assign l%d_or = %s_iv && %s_ir;\n", in_link(t, u, k), n, n);
+	fprintf(out, "    wire [63:0] %s_s = ", n);
+	for (k = 0; k < nin; k++)
+		fprintf(out, "%sl%d_od[63:0]", k ? " + " : "", in_link(t, u, k));
+	fprintf(out, ";\n    wire [%d:0] %s_od;\n", tag + 63, n);
+	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire %s_en;\n    wire [%d:0] %s_slots;\n", n, du->depth - 1, n);
+	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	fprintf(out, "    rnnc_pipe #(.WIDTH(%d), .DEPTH(%d), .II(%d)) %s (\n", tag + 64, du->depth,
+	        du->ii, n);
+	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir), "
+	        ".in_data({l%d_od[%d:64], %s_s}),\n", n, n, l0, tag + 63, n);
+	fprintf(out, "        .out_valid(%s_ov), .out_ready(%s_ordy), .out_data(%s_od), .en(%s_en), "
+	        ".slot_valid(%s_slots)\n    );\n", n, n, n, n, n);
+	put_outs(t, u, ir_sprintf(&x->c->arena, "%s_od", n));
+}
+
+/* ---- the arrays, the controller, the module ---------------------------------------------- */
+
+static void
+put_arrays(const Top *t)
+{
+	const Rtl *x = t->x;
+	const Func *f = x->f;
+	FILE *out = t->out;
+	int tn;
+
+	for (tn = 0; tn < f->ntensors; tn++) {
+		const char *an;
+
+		if (!x->arr[tn])
+			continue;
+		an = rtl_name(x, f->tensors[tn].name);
+		fprintf(out, "    // %s%s: %lld words\n", f->tensors[tn].name,
+		        x->fold[tn] ? ", two steps" : "", (long long)x->asize[tn]);
+		fprintf(out, "    reg [%d:0] m_%s [0:%lld];\n", f->tensors[tn].ty.bits - 1, an,
+		        (long long)x->asize[tn] - 1);
+		fprintf(out, "    initial $readmemh(\"m_%s.hex\", m_%s);\n", an, an);
+	}
+}
+
+/* The writes of the epilogue's stores into its arrays, one block per array. */
+static void
+put_array_writes(const Top *t)
+{
+	const Rtl *x = t->x;
+	const Func *f = x->f;
+	const Block *body = &ir_node(f, x->m->hidden_loop)->l.body;
+	FILE *out = t->out;
+	int tn, u, i;
+
+	for (tn = 0; tn < f->ntensors; tn++) {
+		const char *an;
+		int writes = 0;
+
+		if (!x->arr[tn])
+			continue;
+		an = rtl_name(x, f->tensors[tn].name);
+		for (i = 0; i < body->len; i++) {
+			const Node *nd = ir_node(f, body->n[i]);
+
+			writes += nd->kind == N_INSTR && nd->i.op == OP_STORE && nd->i.acc.tensor == tn;
+		}
+		if (!writes)
+			continue;
+		fprintf(out, "    always @(posedge clk) begin\n");
+		for (u = 0; u < x->d->nunit; u++) {
+			const SimUnitDesc *du = &x->d->unit[u];
+
+			if (du->role != SIM_EPI)
+				continue;
+			for (i = 0; i < body->len; i++) {
+				Ref r = body->n[i];
+				const Node *nd = ir_node(f, r);
+
+				if (nd->kind != N_INSTR || nd->i.op != OP_STORE || nd->i.acc.tensor != tn ||
+				    x->sseg[r] != du->seg)
+					continue;
+				fprintf(out, "        if (%s_fire && %s_a%d_ok)\n            m_%s[%s_a%d[%d:0]] <= ",
+				        un(t, u), un(t, u), r, an, un(t, u), r, abits(x, tn) - 1);
+				put_operand(t, u, nd->i.arg[0]);
+				fprintf(out, ";\n");
+			}
+		}
+		fprintf(out, "    end\n");
+	}
+}
+
+/* Output ports: per copy, each store of h_t (or another output) that goes to DRAM. */
+static void
+each_output(const Top *t, void (*fn)(const Top *, int u, Ref r))
+{
+	const Rtl *x = t->x;
+	const Block *body = &ir_node(x->f, x->m->hidden_loop)->l.body;
+	int u, i;
+
+	for (u = 0; u < x->d->nunit; u++) {
+		if (x->d->unit[u].role != SIM_EPI)
+			continue;
+		for (i = 0; i < body->len; i++) {
+			Ref r = body->n[i];
+			const Node *nd = ir_node(x->f, r);
+
+			if (nd->kind == N_INSTR && nd->i.op == OP_STORE && x->sseg[r] == x->d->unit[u].seg &&
+			    rtl_is_output(x, r))
+				fn(t, u, r);
+		}
+	}
+}
+
+static const char *
+out_name(const Top *t, int u, Ref r)
+{
+	const Rtl *x = t->x;
+
+	return ir_sprintf(&x->c->arena, "out_%s_u%d", rtl_name(x, x->f->tensors[ir_node(x->f,
+	                  r)->i.acc.tensor].name), x->m->unit[u].copy);
+}
+
+static void
+port_output(const Top *t, int u, Ref r)
+{
+	const char *o = out_name(t, u, r);
+
+	fprintf(t->out, ",\n    output wire %s_valid,\n    output wire [%d:0] %s_b,\n"
+	        "    output wire [31:0] %s_i,\n    output wire [%d:0] %s_data", o, t->x->bw - 1, o, o,
+	        t->x->f->tensors[ir_node(t->x->f, r)->i.acc.tensor].ty.bits - 1, o);
+}
+
+static void
+assign_output(const Top *t, int u, Ref r)
+{
+	const char *o = out_name(t, u, r), *n = un(t, u);
+
+	fprintf(t->out, "    assign %s_valid = %s_fire && %s_a%d_ok;\n", o, n, n, r);
+	fprintf(t->out, "    assign %s_b = %s_b;\n", o, n);
+	fprintf(t->out, "    assign %s_i = 32'd%d + {{%d{1'b0}}, %s_j};\n", o, t->x->d->unit[u].lo,
+	        32 - t->x->jw, n);
+	fprintf(t->out, "    assign %s_data = ", o);
+	put_operand(t, u, ir_node(t->x->f, r)->i.arg[0]);
+	fprintf(t->out, ";\n");
+}
+
+void
+rtl_top(const Rtl *x, FILE *out)
+{
+	const Mapping *m = x->m;
+	const SimDesign *d = x->d;
+	Top t = {x, out, NULL, NULL};
+	int i, xaw = rtl_clog2(2 * (int64_t)x->half), abytes = x->ab / 8;
+	int64_t dram0 = sim_dram_cycles(d, (int64_t)m->B * (m->D + m->H) * abytes);
+	int64_t dramx = sim_dram_cycles(d, (int64_t)m->B * m->D * abytes);
+
+	t.uname = ir_alloc_array(&x->c->arena, (size_t)d->nunit, sizeof *t.uname);
+	t.lw = ir_alloc_array(&x->c->arena, (size_t)d->nlink, sizeof *t.lw);
+	for (i = 0; i < d->nunit; i++)
+		t.uname[i] = rtl_name(x, d->unit[i].name);
+	for (i = 0; i < d->nlink; i++)
+		t.lw[i] = link_width(x, i);
+
+	rtl_header(x, out, ir_sprintf(&x->c->arena, "%s_top: the mapped design, one instance per "
+	                              "unit and link of the Mapping", x->mod));
+	fprintf(out, "//\n// Ports: x_t arrives from DRAM through xw_r<tile>_* (a vector of words a cycle "
+	        "into\n// each xh copy, at the address of its lane 0, masked) and x_ready says the next "
+	        "step's x\n// is in; step_go is high in the cycle before a step streams (the DRAM may "
+	        "then load\n// the next x); out_<tensor>_u<copy>_* carry each h_t value sent to DRAM. "
+	        "done rises\n// after the last step, last_cycle is the cycle it ended in. rst is "
+	        "synchronous and\n// active high; memories keep their contents.\n");
+	fprintf(out, "`default_nettype none\nmodule %s_top (\n    input  wire clk,\n"
+	        "    input  wire rst,\n    input  wire x_ready", x->mod);
+	for (i = 0; i < m->ru; i++)
+		fprintf(out, ",\n    input  wire xw_r%d_en,\n    input  wire [%d:0] xw_r%d_addr,\n"
+		        "    input  wire [%d:0] xw_r%d_data,\n    input  wire [%d:0] xw_r%d_mask", i,
+		        xaw - 1, i, m->rv * x->ab - 1, i, m->rv - 1, i);
+	fprintf(out, ",\n    output wire step_go,\n    output wire [31:0] step_next,\n"
+	        "    output wire [31:0] step_cur,\n    output wire done,\n"
+	        "    output wire [31:0] last_cycle");
+	each_output(&t, port_output);
+	fprintf(out, "\n);\n");
+
+	fprintf(out, "    // ---- the step controller: the time loop of the simulator ----------------"
+	        "----\n");
+	fprintf(out, "    localparam [31:0] T = 32'd%d;\n", x->T);
+	fprintf(out, "    localparam [31:0] DRAM_FIRST = 32'd%lld;  // x_0 and h_0 from DRAM\n",
+	        (long long)dram0);
+	fprintf(out, "    localparam [31:0] DRAM_X = 32'd%lld;      // x_t from DRAM\n",
+	        (long long)dramx);
+	fprintf(out, "    reg [31:0] now, nxt, cur, dram_at, end_at;\n    reg running, fin;\n");
+	fprintf(out, "    reg [%d:0] xh_base;\n", xaw - 1);
+	fprintf(out, "    wire [31:0] xh_wbase = cur[0] ? 32'd0 : 32'd%d;  // h_t: the other half\n",
+	        x->half);
+	fprintf(out, "    wire complete;\n");
+	fprintf(out, "    // a step streams from the cycle after go: when the previous one has all of "
+	        "its h in\n    // every xh copy (the barrier) and x has arrived\n");
+	fprintf(out, "    wire go = nxt < T && (!running || complete) && now + 32'd1 >= dram_at && "
+	        "x_ready;\n");
+	fprintf(out, "    always @(posedge clk) begin\n        if (rst) begin\n"
+	        "            now <= 32'd0;\n            nxt <= 32'd0;\n            cur <= 32'd0;\n"
+	        "            running <= 1'b0;\n            fin <= 1'b0;\n            end_at <= 32'd0;\n"
+	        "            dram_at <= DRAM_FIRST;\n            xh_base <= %d'd0;\n"
+	        "        end else begin\n            now <= now + 32'd1;\n"
+	        "            if (complete) begin\n                running <= 1'b0;\n"
+	        "                if (nxt == T) begin\n                    fin <= 1'b1;\n"
+	        "                    end_at <= now;\n                end\n            end\n"
+	        "            if (go) begin\n                running <= 1'b1;\n"
+	        "                cur <= nxt;\n                nxt <= nxt + 32'd1;\n"
+	        "                xh_base <= nxt[0] ? %d'd%d : %d'd0;\n"
+	        "                if (nxt + 32'd1 < T)\n                    dram_at <= now + 32'd1 + "
+	        "DRAM_X;\n            end\n        end\n    end\n", xaw, xaw, x->half, xaw);
+	fprintf(out, "    assign step_go = go;\n    assign step_next = nxt;\n    assign step_cur = cur;\n"
+	        "    assign done = fin;\n    assign last_cycle = end_at;\n");
+
+	fprintf(out, "\n    // ---- links ---------------------------------------------------------"
+	        "----------\n");
+	decl_links(&t);
+	for (i = 0; i < d->nunit; i++) {
+		if (d->unit[i].role == SIM_EPI || d->unit[i].role == SIM_DOT ||
+		    d->unit[i].role == SIM_COMBINE || d->unit[i].role == SIM_XH ||
+		    d->unit[i].role == SIM_WEIGHT)
+			fprintf(out, "    wire %s_ov, %s_ordy;\n", t.uname[i], t.uname[i]);
+	}
+	for (i = 0; i < d->nlink; i++) {
+		if (is_data(&t, i))
+			fprintf(out, "    rnnc_link #(.WIDTH(%d), .LAT(%d), .DEPTH(4)) l%d (.clk(clk), "
+			        ".rst(rst), .in_valid(l%d_iv),\n        .in_ready(l%d_ir), .in_data(l%d_id), "
+			        ".out_valid(l%d_ov), .out_ready(l%d_or), .out_data(l%d_od));\n", t.lw[i],
+			        d->link[i].hops * d->hop_cycles > 1 ? d->link[i].hops * d->hop_cycles : 1,
+			        i, i, i, i, i, i, i);
+	}
+	fprintf(out, "\n    // ---- the epilogue's arrays: parameters, state -------------------------"
+	        "----------\n");
+	put_arrays(&t);
+	for (i = 0; i < d->nunit; i++) {
+		const SimUnitDesc *du = &d->unit[i];
+
+		if (du->role == SIM_LUT || du->role == SIM_CELL)
+			continue;  /* the epilogue's tables and state: the arrays and rnnc_lut */
+		fprintf(out, "\n    // ---- %s (%s)%s\n", du->name, sim_role_name((SimRole)du->role),
+		        du->pcu ? ir_sprintf(&x->c->arena, ", %d pipeline slots", du->depth) : "");
+		switch (du->role) {
+		case SIM_XH: case SIM_WEIGHT:
+			put_pmu(&t, i);
+			break;
+		case SIM_DOT:
+			put_dot(&t, i);
+			break;
+		case SIM_COMBINE:
+			put_combine(&t, i);
+			break;
+		case SIM_EPI:
+			put_epi(&t, i);
+			break;
+		default:
+			break;
+		}
+	}
+	fprintf(out, "\n    // ---- the stores into the arrays -----------------------------------------"
+	        "-----\n");
+	put_array_writes(&t);
+	fprintf(out, "\n    // ---- the barrier, the outputs ------------------------------------------"
+	        "-----\n    assign complete = running");
+	for (i = 0; i < d->nunit; i++) {
+		if (d->unit[i].role == SIM_XH)
+			fprintf(out, " && %s_full", t.uname[i]);
+	}
+	fprintf(out, ";\n");
+	each_output(&t, assign_output);
+	fprintf(out, "endmodule\n`default_nettype wire\n");
+}
