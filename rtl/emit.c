@@ -222,12 +222,21 @@ analyse(Rtl *x)
 		if (n->kind == N_INSTR && n->i.op == OP_LOAD)
 			x->arr[n->i.acc.tensor] = 1;
 	}
+	/* an array indexed by the step in its first dimension holds two steps */
+	for (i = 0; i < body->len; i++) {
+		const Node *n = ir_node(f, body->n[i]);
+
+		if (n->kind != N_INSTR || (n->i.op != OP_LOAD && n->i.op != OP_STORE))
+			continue;
+		for (k = 0; k < n->i.acc.idx[0].nterm; k++) {
+			if (n->i.acc.idx[0].t[k].loop == x->v.lt && x->v.lt)
+				x->fold[n->i.acc.tensor] = 1;
+		}
+	}
 	for (i = 0; i < f->ntensors; i++) {
 		const Tensor *t = &f->tensors[i];
 		int d;
 
-		x->fold[i] = t->ndim >= 2 && t->dim[0] == x->T + 1 && t->role != ROLE_PARAM &&
-		             t->role != ROLE_INPUT;
 		x->asize[i] = 1;
 		for (d = 0; d < t->ndim; d++)
 			x->asize[i] *= d == 0 && x->fold[i] ? 2 : t->dim[d];

@@ -1,0 +1,119 @@
+#!/bin/bash
+# Cosimulation of emitted designs (docs/rtl.md): for every spec of a matrix of small designs
+# (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches),
+#   1. rnnc SPEC --emit=verilog,report writes the design;
+#   2. `make lint` (verilator --lint-only -Wall on the top and the library): zero warnings;
+#   3. `make` (Verilator --binary) runs the testbench: PASS, i.e. every h_t bit-exact and the
+#      cycle count equal to the C simulator's;
+#   4. `make iverilog` (Icarus, -g2005) prints the same PASS line;
+#   5. for the designs marked synth: `make synth` (Yosys) succeeds; its cell count is printed
+#      beside the area model's estimate of the design.
+#
+#   cosim.sh RNNC WORKDIR [SPEC.yaml ...]
+#
+# Without specs, the built-in matrix. WORKDIR receives one folder per design (emptied first if
+# it was made by this script). Two designs build at once. Exits 77 (skipped) when verilator,
+# iverilog, vvp, yosys or make is missing.
+set -u
+
+if [ "${1:-}" = "--one" ]; then
+	rnnc=$2 spec=$3 work=$4
+	name=$(basename "$spec" .yaml)
+	out=$work/$name
+	synth=0
+	grep -q '^# synth' "$spec" && synth=1
+	mkdir -p "$out"
+	if ! "$rnnc" "$spec" --emit=verilog,report -o "$out" -q >"$out/rnnc.log" 2>&1; then
+		echo "FAIL $name: rnnc: $(head -1 "$out/rnnc.log")"
+		exit 1
+	fi
+	v=$out/verilog
+	if ! make -s -C "$v" lint >"$out/lint.log" 2>&1 || grep -q '%Warning\|%Error' "$out/lint.log"; then
+		echo "FAIL $name: lint: $(grep -m1 '%Warning\|%Error' "$out/lint.log")"
+		exit 1
+	fi
+	# Verilator's C++ at -O0: these designs run a few hundred cycles, the build dominates
+	if ! make -s -C "$v" VFLAGS="-MAKEFLAGS OPT_FAST=-O0 -MAKEFLAGS OPT_SLOW=-O0 -MAKEFLAGS OPT_GLOBAL=-O0" \
+	     >"$out/verilator.log" 2>&1 || ! grep -q '^PASS' "$out/verilator.log" ||
+	   grep -q 'FAIL' "$out/verilator.log"; then
+		echo "FAIL $name: verilator: $(grep -m1 'FAIL\|rror' "$out/verilator.log")"
+		exit 1
+	fi
+	if ! make -s -C "$v" iverilog >"$out/icarus.log" 2>&1 ||
+	   [ "$(grep '^PASS' "$out/icarus.log")" != "$(grep '^PASS' "$out/verilator.log")" ]; then
+		echo "FAIL $name: icarus: $(grep -m1 'FAIL\|PASS\|rror' "$out/icarus.log")"
+		exit 1
+	fi
+	extra=""
+	if [ $synth = 1 ]; then
+		if ! make -s -C "$v" synth >"$out/synth.log" 2>&1 || [ ! -s "$v/synth.stat" ]; then
+			echo "FAIL $name: yosys: $(grep -m1 -i 'error' "$out/synth.log")"
+			exit 1
+		fi
+		cells=$(grep 'Number of cells' "$v/synth.stat" | tail -1 | awk '{print $NF}')
+		area=$(sed -n 's/.*"used_mm2": *\([0-9.]*\).*/\1/p' "$out/report.json" | head -1)
+		extra="; yosys $cells cells, area model $area mm2"
+	fi
+	echo "ok   $name: $(grep '^PASS' "$out/verilator.log" | sed 's/^PASS [^:]*: //'), icarus the same$extra"
+	exit 0
+fi
+
+if [ $# -lt 2 ]; then
+	echo "usage: cosim.sh RNNC WORKDIR [SPEC.yaml ...]" >&2
+	exit 2
+fi
+rnnc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$2
+shift 2
+for tool in verilator iverilog vvp yosys make; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		echo "rtl.cosim: skipped, $tool not found (tools/deps.sh installs it)"
+		exit 77
+	fi
+done
+if [ -d "$work" ] && [ -n "$(ls -A "$work")" ] && [ ! -f "$work/.rtl-cosim" ]; then
+	echo "cosim.sh: $work is not empty and was not made by cosim.sh; not touching it" >&2
+	exit 2
+fi
+rm -rf "$work"
+mkdir -p "$work/specs" || exit 2
+: >"$work/.rtl-cosim"
+work=$(cd "$work" && pwd)
+
+if [ $# -eq 0 ]; then
+	# name | cell hidden input batch timesteps | schedule | synth
+	while IFS='|' read -r name sizes sched synth; do
+		set -- $sizes
+		{
+			[ -n "$synth" ] && echo "# synth"
+			echo "name: $name"
+			echo "cell: $1"
+			echo "hidden: $2"
+			echo "input: $3"
+			echo "batch: $4"
+			echo "timesteps: $5"
+			[ -n "$sched" ] && echo "schedule: {$sched}"
+		} >"$work/specs/$name.yaml"
+	done <<'EOF'
+lstm-h6-d5|lstm 6 5 2 3|hu: 2, ru: 2, rv: 4|synth
+lstm-h7-d3|lstm 7 3 1 3|hu: 2, ru: 1, rv: 4|
+lstm-h9-unfolded|lstm 9 11 1 2|hu: 3, ru: 1, rv: 8, folded: false|
+lstm-h16-b3|lstm 16 16 3 2|hu: 1, ru: 3, rv: 8|
+lstm-default|lstm 12 12 1 3||
+gru-h6-d5|gru 6 5 2 3|hu: 2, ru: 2, rv: 4|synth
+gru-h10-d7|gru 10 7 1 2|hu: 3, ru: 1, rv: 6, folded: false|
+gru-h8-ru3|gru 8 8 2 2|hu: 1, ru: 3, rv: 4|
+rnn-h2-d2|rnn 2 2 1 2|hu: 1, ru: 1, rv: 4|synth
+rnn-h13-d9|rnn 13 9 2 3|hu: 4, ru: 2, rv: 3|
+rnn-h20-ru6|rnn 20 20 1 2|hu: 2, ru: 6, rv: 4, folded: false|
+rnn-h32-rv16|rnn 32 24 1 2|hu: 2, ru: 1, rv: 16|
+EOF
+	set -- "$work"/specs/*.yaml
+fi
+
+printf '%s\n' "$@" | xargs -P 2 -I{} "$0" --one "$rnnc" {} "$work" >"$work/results.log"
+sort "$work/results.log"
+pass=$(grep -c '^ok' "$work/results.log")
+fail=$(grep -c '^FAIL' "$work/results.log")
+echo "rtl.cosim: $pass designs pass, $fail fail"
+[ "$fail" -eq 0 ] && [ "$pass" -eq $# ]
