@@ -1,4 +1,5 @@
-// rnnc_dot: the dot-product PCU, multiply, in-lane reduce, cross-lane reduce, accumulate.
+// rnnc_dot: the dot-product PCU, multiply, in-lane reduce, cross-lane reduce, accumulate; or
+// one segment of that stage chain when a dot product is cut over several PCUs.
 //
 // Parameters:
 //   LANES     lanes used (ceil(rv / pack))
@@ -10,21 +11,41 @@
 //   FOLD_LAT  the folded stage's latency, log2(pcu.lanes) + 1 (5 on Plasticine)
 //   TW        bits of a tag carried with each step unchanged (the token's batch and row):
 //             out_tag is the tag of the row's last step
-// Stages (each registered, one cycle, as the MapStage list of passes/map.c):
-//   mul (1): the exact products of value pairs, masked values give 0;
-//   inlane (log2(PACK)): pairs of values of a lane added;
-//   tree (ceil(log2(LANES))) + acc (1), or folded (FOLD_LAT): the lanes added.
+//   S_LO      the segment: chain stages [S_LO, S_HI) (MapUnit.stage of passes/map.c, segment
+//   S_HI      k of a chain cut at pcu.stages is [k x stages, min((k + 1) x stages, NCH)));
+//             S_HI = 0 means NCH, the end of the chain. The defaults 0, 0: the whole chain.
+// Stages (each registered, one cycle, as the MapStage list of passes/map.c), by index:
+//   0 mul: the exact products of value pairs, masked values give 0;
+//   1 .. INL (INL = log2(PACK)) inlane: pairs of values of a lane added;
+//   FOLDED = 0: INL + 1 .. INL + T (T = ceil(log2(LANES))) tree: one level of the cross-lane
+//     tree each, then INL + T + 1 acc (NCH = INL + T + 2 stages);
+//   FOLDED = 1: INL + 1 folded, FOLD_LAT cycles: the lanes added (NCH = INL + 2 stages).
+//   DEPTH = the sum of the segment's stage latencies; for the whole chain
 //   DEPTH = 1 + log2(PACK) + (FOLDED ? FOLD_LAT : ceil(log2(LANES)) + 1).
+// Values: with L = log2(NVP), NVP = LANES x PACK padded to a power of two, a partial value is
+//   exact in SW = 2 x VBITS + L bits (signed). After stage s there are NVP >> s values for
+//   s <= L (NVP after mul, NVP >> i after the i-th add level), 1 after the acc or folded stage.
+//   PIN = 1 if S_LO = 0, else the values after stage S_LO - 1; POUT = 1 if S_HI = 0, else the
+//   values after stage S_HI - 1 (1 for the last segment).
 // Ports: in_x, in_w: LANES x PACK values, value v = l x PACK + k in bits v x VBITS +: VBITS;
 // in_mask[v] = 1 for a value inside the reduction (tail values past N are 0: they add 0);
-// in_last: the row's last vector step. out_data: the row's exact sum (ACCW bits, signed),
-// out_tag: in_tag of the row's last step.
-// Cycle behaviour (pcu_drain of sim/sim.c, the last segment of a dot product):
+// in_last: the row's last vector step. in_x, in_w, in_mask feed the mul stage (S_LO = 0 only).
+// in_part (PIN x SW bits, value p in bits p x SW +: SW): the previous segment's out_part
+// (S_LO > 0 only; tie it to 0 otherwise).
+// The last segment (S_HI = 0 or NCH): out_data: the row's exact sum (ACCW bits, signed),
+// out_tag: in_tag of the row's last step, out_last = 1 with out_valid, out_part the step's own
+// sum. A non-last segment: out_part (POUT x SW bits) the step's partial values after stage
+// S_HI - 1, out_last and out_tag its in_last and in_tag, out_data the first partial value
+// sign-extended (unused).
+// Cycle behaviour (pcu_drain of sim/sim.c):
 //   - the pipeline timing is rnnc_pipe's: a vector step entering in cycle n reaches the exit
 //     in cycle n + DEPTH unless stalled; in_ready low while the pipeline stalls;
-//   - at the exit a step that is not the row's last is added into the accumulator and leaves
-//     without waiting for anything; the last step offers acc + its sum (out_valid) and leaves
-//     with out_ready, which clears the accumulator; while it waits the pipeline stalls.
+//   - the last segment: at the exit a step that is not the row's last is added into the
+//     accumulator and leaves without waiting for anything; the last step offers acc + its sum
+//     (out_valid) and leaves with out_ready, which clears the accumulator; while it waits the
+//     pipeline stalls;
+//   - a non-last segment: every step at the exit is offered (out_valid) and leaves with
+//     out_ready; while it waits the pipeline stalls.
 // rst is synchronous and active high: empty pipeline, zero accumulator.
 `default_nettype none
 module rnnc_dot #(
@@ -34,7 +55,9 @@ module rnnc_dot #(
     parameter ACCW = 64,
     parameter FOLDED = 1,
     parameter FOLD_LAT = $clog2(LANES) + 1,
-    parameter TW = 1
+    parameter TW = 1,
+    parameter S_LO = 0,
+    parameter S_HI = 0
 ) (
     input  wire                      clk,
     input  wire                      rst,
@@ -43,20 +66,47 @@ module rnnc_dot #(
     input  wire [LANES*PACK*VBITS-1:0] in_x,
     input  wire [LANES*PACK*VBITS-1:0] in_w,
     input  wire [LANES*PACK-1:0]     in_mask,
+    // in_part: PIN x SW bits (PIN, SW as the localparams below)
+    input  wire [((S_LO == 0 || S_LO > $clog2(LANES*PACK) + 1 ||
+                   (FOLDED != 0 && S_LO > $clog2(PACK) + 1)) ? 1 :
+                  1 << ($clog2(LANES*PACK) + 1 - S_LO)) *
+                 (2*VBITS + $clog2(LANES*PACK)) - 1:0] in_part,
     input  wire                      in_last,
     input  wire [TW-1:0]             in_tag,
     output wire                      out_valid,
     input  wire                      out_ready,
     output wire [ACCW-1:0]           out_data,
-    output wire [TW-1:0]             out_tag
+    output wire [TW-1:0]             out_tag,
+    // out_part: POUT x SW bits
+    output wire [((S_HI == 0 || S_HI > $clog2(LANES*PACK) + 1 ||
+                   (FOLDED != 0 && S_HI > $clog2(PACK) + 1)) ? 1 :
+                  1 << ($clog2(LANES*PACK) + 1 - S_HI)) *
+                 (2*VBITS + $clog2(LANES*PACK)) - 1:0] out_part,
+    output wire                      out_last
 );
     localparam NV = LANES * PACK;
     localparam L = $clog2(NV);            // levels of the whole reduction tree
     localparam NVP = 1 << L;              // values, padded to a power of two with zeros
     localparam INL = $clog2(PACK);        // in-lane levels
     localparam SW = 2 * VBITS + L;        // bits of an exact partial sum
+    localparam NCH = FOLDED ? INL + 2 : L + 2;    // stages of the whole chain
+    localparam SHI = S_HI == 0 ? NCH : S_HI;
+    localparam LAST = SHI == NCH;         // the segment with the acc or folded stage
     localparam EXTRA = FOLDED ? FOLD_LAT : 1;
-    localparam DEPTH = 1 + (FOLDED ? INL : L) + EXTRA;
+    localparam DEPTH = SHI - S_LO + (LAST ? EXTRA - 1 : 0);
+    // the values after stage s - 1 (1 for s = 0): PIN = NVALS(S_LO), POUT = NVALS(S_HI)
+    localparam PIN = (S_LO == 0 || S_LO > L + 1 || (FOLDED != 0 && S_LO > INL + 1)) ? 1 :
+                     1 << (L + 1 - S_LO);
+    localparam POUT = (S_HI == 0 || S_HI > L + 1 || (FOLDED != 0 && S_HI > INL + 1)) ? 1 :
+                      1 << (L + 1 - S_HI);
+
+    genvar i, j;
+    generate
+        if (S_LO < 0 || S_LO >= SHI || SHI > NCH) begin : g_bad
+            // not a segment of the chain: stop the elaboration
+            rnnc_dot_bad_segment_parameters bad ();
+        end
+    endgenerate
 
     // control: the valid bits, the last flag and the tag travel through an rnnc_pipe
     wire en, e_valid, e_last;
@@ -66,90 +116,124 @@ module rnnc_dot #(
     /* verilator lint_on UNUSEDSIGNAL */
     rnnc_pipe #(.WIDTH(TW + 1), .DEPTH(DEPTH), .II(1)) ctl (
         .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready),
-        .in_data({in_tag, in_last}), .out_valid(e_valid), .out_ready(!e_last || out_ready),
+        .in_data({in_tag, in_last}), .out_valid(e_valid),
+        .out_ready(LAST ? !e_last || out_ready : out_ready),
         .out_data({e_tag, e_last}),
         .en(en), .slot_valid(slots)
     );
 
-    // level i of the tree holds NVP >> i values of SW bits (g_lvl[i].val; level 0 is prod)
-    wire [NVP*SW-1:0] prod;
-    wire [SW-1:0] tree_out;
+    // level i of the tree holds NVP >> i values of SW bits (g_lvl[i].g_on.val; level 0 is
+    // g_mulst.prod), present for the levels of this segment's stages
+    wire [PIN*SW-1:0] part = in_part;
+    wire [SW-1:0] tree_out;         // the acc or folded stage's input (last segment)
 
-    // mul stage
-    genvar i, j;
     generate
-        for (j = 0; j < NVP; j = j + 1) begin : g_mul
-            if (j < NV) begin : g_val
-                wire signed [VBITS-1:0] x = in_x[j*VBITS +: VBITS];
-                wire signed [VBITS-1:0] w = in_w[j*VBITS +: VBITS];
-                wire signed [2*VBITS-1:0] p = x * w;
-                reg [SW-1:0] p_q;
-                always @(posedge clk)
-                    if (en)
-                        p_q <= in_mask[j] ? {{L{p[2*VBITS-1]}}, p} : {SW{1'b0}};
-                assign prod[j*SW +: SW] = p_q;
-            end else begin : g_pad
-                assign prod[j*SW +: SW] = {SW{1'b0}};
+        if (S_LO == 0) begin : g_mulst
+            // mul stage
+            wire [NVP*SW-1:0] prod;
+            for (j = 0; j < NVP; j = j + 1) begin : g_mul
+                if (j < NV) begin : g_val
+                    wire signed [VBITS-1:0] x = in_x[j*VBITS +: VBITS];
+                    wire signed [VBITS-1:0] w = in_w[j*VBITS +: VBITS];
+                    wire signed [2*VBITS-1:0] p = x * w;
+                    reg [SW-1:0] p_q;
+                    always @(posedge clk)
+                        if (en)
+                            p_q <= in_mask[j] ? {{L{p[2*VBITS-1]}}, p} : {SW{1'b0}};
+                    assign prod[j*SW +: SW] = p_q;
+                end else begin : g_pad
+                    assign prod[j*SW +: SW] = {SW{1'b0}};
+                end
             end
+            // in_part is not used
+            wire unused_part = &{1'b0, part};
+        end else begin : g_nomul
+            // the mul stage's inputs are not used
+            wire unused_mul = &{1'b0, in_x, in_w, in_mask};
         end
         // reduction levels: registered, except the cross-lane levels of the folded stage
         for (i = 1; i <= L; i = i + 1) begin : g_lvl
             localparam NI = NVP >> i;
-            wire [2*NI*SW-1:0] src;
-            wire [NI*SW-1:0] val;
-            if (i == 1) begin : g_first
-                assign src = prod;
-            end else begin : g_next
-                assign src = g_lvl[i-1].val;
-            end
-            for (j = 0; j < NI; j = j + 1) begin : g_add
-                wire [SW-1:0] s = src[2*j*SW +: SW] + src[(2*j+1)*SW +: SW];
-                if (i <= INL || !FOLDED) begin : g_reg
-                    reg [SW-1:0] q;
-                    always @(posedge clk)
-                        if (en)
-                            q <= s;
-                    assign val[j*SW +: SW] = q;
-                end else begin : g_comb
-                    assign val[j*SW +: SW] = s;
+            localparam ST = (FOLDED && i > INL) ? INL + 1 : i;    // the level's stage
+            if (ST >= S_LO && ST < SHI) begin : g_on
+                wire [2*NI*SW-1:0] src;
+                wire [NI*SW-1:0] val;
+                if (i == 1 && S_LO == 0) begin : g_first
+                    assign src = g_mulst.prod;
+                end else if (i == S_LO) begin : g_in
+                    assign src = part;
+                end else begin : g_next
+                    assign src = g_lvl[i-1].g_on.val;
+                end
+                for (j = 0; j < NI; j = j + 1) begin : g_add
+                    wire [SW-1:0] s = src[2*j*SW +: SW] + src[(2*j+1)*SW +: SW];
+                    if (i <= INL || !FOLDED) begin : g_reg
+                        reg [SW-1:0] q;
+                        always @(posedge clk)
+                            if (en)
+                                q <= s;
+                        assign val[j*SW +: SW] = q;
+                    end else begin : g_comb
+                        assign val[j*SW +: SW] = s;
+                    end
                 end
             end
         end
-        if (L == 0) begin : g_l0
-            assign tree_out = prod;
+        if (!LAST) begin : g_notree
+            assign tree_out = {SW{1'b0}};
+        end else if (S_LO == NCH - 1 && !(FOLDED && L > INL)) begin : g_tin
+            assign tree_out = part;      // the acc or folded stage alone, its one value in
+        end else if (L == 0) begin : g_l0
+            assign tree_out = g_mulst.prod;
         end else begin : g_lout
-            assign tree_out = g_lvl[L].val;
+            assign tree_out = g_lvl[L].g_on.val;
         end
     endgenerate
 
-    // the accumulate stage, or the folded stage's cycles
-    reg [EXTRA*SW-1:0] dl;          // stage k in bits k x SW +: SW
-    wire [SW-1:0] e_val = dl[(EXTRA-1)*SW +: SW];
+    // the last segment: the accumulate stage, or the folded stage's cycles, and the exit
     generate
-        if (EXTRA == 1) begin : g_x1
-            always @(posedge clk)
-                if (en)
-                    dl <= tree_out;
-        end else begin : g_xn
-            always @(posedge clk)
-                if (en)
-                    dl <= {dl[(EXTRA-1)*SW-1:0], tree_out};
+        if (LAST) begin : g_last
+            reg [EXTRA*SW-1:0] dl;          // stage k in bits k x SW +: SW
+            wire [SW-1:0] e_val = dl[(EXTRA-1)*SW +: SW];
+            if (EXTRA == 1) begin : g_x1
+                always @(posedge clk)
+                    if (en)
+                        dl <= tree_out;
+            end else begin : g_xn
+                always @(posedge clk)
+                    if (en)
+                        dl <= {dl[(EXTRA-1)*SW-1:0], tree_out};
+            end
+
+            // the exit: accumulate, or send the row's sum
+            wire [ACCW-1:0] e_sum = {{(ACCW-SW){e_val[SW-1]}}, e_val};
+            reg [ACCW-1:0] acc;
+            always @(posedge clk) begin
+                if (rst)
+                    acc <= {ACCW{1'b0}};
+                else if (e_valid && !e_last)
+                    acc <= acc + e_sum;
+                else if (e_valid && out_ready)
+                    acc <= {ACCW{1'b0}};
+            end
+            assign out_valid = e_valid && e_last;
+            assign out_data = acc + e_sum;
+            assign out_part = e_val;
+        end else begin : g_seg
+            // a plain pipeline: every step leaves with its partial values
+            wire [POUT*SW-1:0] e_part;
+            if (SHI == 1) begin : g_pmul
+                assign e_part = g_mulst.prod;
+            end else begin : g_plvl
+                assign e_part = g_lvl[SHI-1].g_on.val;
+            end
+            assign out_valid = e_valid;
+            assign out_data = {{(ACCW-SW){e_part[SW-1]}}, e_part[SW-1:0]};
+            assign out_part = e_part;
+            wire unused_tree = &{1'b0, tree_out};
         end
     endgenerate
-
-    // the exit: accumulate, or send the row's sum
-    wire [ACCW-1:0] e_sum = {{(ACCW-SW){e_val[SW-1]}}, e_val};
-    reg [ACCW-1:0] acc;
-    always @(posedge clk) begin
-        if (rst)
-            acc <= {ACCW{1'b0}};
-        else if (e_valid && !e_last)
-            acc <= acc + e_sum;
-        else if (e_valid && out_ready)
-            acc <= {ACCW{1'b0}};
-    end
-    assign out_valid = e_valid && e_last;
-    assign out_data = acc + e_sum;
     assign out_tag = e_tag;
+    assign out_last = e_last;
 endmodule
 `default_nettype wire

@@ -25,6 +25,9 @@ tbdir=$src/tests/rtl
 variants="rnnc_fifo:-GDEPTH=1 rnnc_fifo:-GDEPTH=3 rnnc_link:-GLAT=2 rnnc_link:-GLAT=5,-GDEPTH=1
 rnnc_pipe:-GDEPTH=1 rnnc_pipe:-GII=3 rnnc_counter:-GLEVELS=1,-GBOUNDS=5 rnnc_pmu:-GBANKS=2,-GWPORTS=2
 rnnc_dot:-GFOLDED=0 rnnc_dot:-GLANES=1 rnnc_dot:-GLANES=3,-GPACK=2,-GFOLDED=0 rnnc_dot:-GPACK=1
+rnnc_dot:-GFOLDED=0,-GS_HI=6 rnnc_dot:-GFOLDED=0,-GS_LO=3,-GS_HI=6 rnnc_dot:-GFOLDED=0,-GS_LO=6
+rnnc_dot:-GFOLDED=0,-GS_LO=7 rnnc_dot:-GS_HI=1 rnnc_dot:-GS_LO=1,-GS_HI=3 rnnc_dot:-GS_LO=3
+rnnc_dot:-GLANES=1,-GPACK=1,-GS_LO=1 rnnc_dot:-GLANES=5,-GPACK=1,-GFOLDED=0,-GS_LO=2,-GS_HI=3
 rnnc_sat:-GOW=16 rnnc_rescale:-GIF=7,-GIW=8,-GOF=14,-GOW=16 rnnc_add:-GOP=1 rnnc_add:-GOP=3
 rnnc_mul:-GOF=30,-GOW=32 rnnc_lut:-GN=100"
 

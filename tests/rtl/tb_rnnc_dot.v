@@ -2,6 +2,9 @@
 // random backpressure against the dot product of sim/sim.c: a ring of DEPTH slots (pcu_drain /
 // pcu_take) whose exit accumulates each step and sends the row's sum with its last step; a
 // step's value is the exact sum of its masked products (sim_val_dot), computed here.
+// With STAGES > 0 the chain is cut into segments of STAGES stages (S_LO, S_HI), joined by wires:
+// the model is a ring per segment (pcu_drain without accumulate for all but the last), and the
+// steps leaving each segment (valid, last, tag, the sum of its partial values) are checked too.
 // Compared every cycle. Prints PASS, or FAIL: <first mismatch>.
 `default_nettype none
 module tb_rnnc_dot_case #(
@@ -10,14 +13,22 @@ module tb_rnnc_dot_case #(
     parameter FOLDED = 1,
     parameter FOLD_LAT = 5,
     parameter SEED = 1,
-    parameter CYCLES = 1200
+    parameter CYCLES = 1200,
+    parameter STAGES = 0        // > 0: the chain cut into segments of STAGES stages
 ) (
     input  wire       clk,
     output reg        done,
     output reg [31:0] errors
 );
     localparam NV = LANES * PACK;
-    localparam DEPTH = 1 + $clog2(PACK) + (FOLDED ? FOLD_LAT : $clog2(LANES) + 1);
+    localparam L = $clog2(NV);
+    localparam NVP = 1 << L;
+    localparam INL = $clog2(PACK);
+    localparam SW = 16 + L;
+    localparam NCH = FOLDED ? INL + 2 : L + 2;                 // stages of the chain
+    localparam NSEG = STAGES == 0 ? 1 : (NCH + STAGES - 1) / STAGES;
+    localparam MAXD = NCH + FOLD_LAT;                          // >= every segment's depth
+    localparam PW = NVP * SW;                                  // room for a segment's out_part
     reg rst, in_valid, in_last, out_ready;
     reg [NV*8-1:0] in_x, in_w;
     reg [NV-1:0] in_mask;
@@ -26,20 +37,87 @@ module tb_rnnc_dot_case #(
     wire in_ready, out_valid;
     wire [63:0] out_data;
 
-    rnnc_dot #(.LANES(LANES), .PACK(PACK), .VBITS(8), .ACCW(64), .FOLDED(FOLDED),
-               .FOLD_LAT(FOLD_LAT), .TW(6)) dut (
-        .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready), .in_x(in_x),
-        .in_w(in_w), .in_mask(in_mask), .in_last(in_last), .in_tag(in_tag), .out_valid(out_valid),
-        .out_ready(out_ready), .out_data(out_data), .out_tag(out_tag)
-    );
+    // segment k's stages [seg_lo(k), seg_hi(k)), its depth, the values after stage s - 1
+    function integer seg_lo(input integer k);
+        seg_lo = k * STAGES;
+    endfunction
+    function integer seg_hi(input integer k);
+        seg_hi = STAGES == 0 || (k + 1) * STAGES > NCH ? NCH : (k + 1) * STAGES;
+    endfunction
+    function integer seg_depth(input integer k);
+        seg_depth = seg_hi(k) - seg_lo(k) + (seg_hi(k) == NCH && FOLDED ? FOLD_LAT - 1 : 0);
+    endfunction
+    function integer nvals(input integer s);
+        nvals = s == 0 || s > L + 1 || (FOLDED && s > INL + 1) ? 1 : 1 << (L + 1 - s);
+    endfunction
 
-    reg signed [63:0] val [0:DEPTH-1];
-    reg last [0:DEPTH-1];
-    reg [5:0] tag [0:DEPTH-1];
-    reg full [0:DEPTH-1];
+    // the chain: c_*[k] enter segment k, c_*[k + 1] leave it
+    wire [NSEG:0] c_valid, c_ready, c_last;
+    wire [(NSEG+1)*6-1:0] c_tag;
+    wire [(NSEG+1)*PW-1:0] c_part;
+    assign c_valid[0] = in_valid;
+    assign c_last[0] = in_last;
+    assign c_tag[5:0] = in_tag;
+    assign c_part[PW-1:0] = {PW{1'b0}};
+    assign c_ready[NSEG] = out_ready;
+    assign in_ready = c_ready[0];
+    assign out_valid = c_valid[NSEG];
+    assign out_tag = c_tag[NSEG*6 +: 6];
+
+    genvar g;
+    generate
+        if (STAGES == 0) begin : g_whole
+            // the whole chain, instantiated as before the segment parameters
+            rnnc_dot #(.LANES(LANES), .PACK(PACK), .VBITS(8), .ACCW(64), .FOLDED(FOLDED),
+                       .FOLD_LAT(FOLD_LAT), .TW(6)) dut (
+                .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(c_ready[0]), .in_x(in_x),
+                .in_w(in_w), .in_mask(in_mask), .in_last(in_last), .in_tag(in_tag),
+                .out_valid(c_valid[1]), .out_ready(out_ready), .out_data(out_data),
+                .out_tag(c_tag[11:6])
+            );
+            assign c_last[1] = c_valid[1];
+            assign c_part[2*PW-1:PW] = {PW{1'b0}};
+        end else begin : g_split
+            for (g = 0; g < NSEG; g = g + 1) begin : g_seg
+                localparam LO = seg_lo(g);
+                localparam HI = seg_hi(g);
+                localparam PI = nvals(LO);
+                localparam PO = nvals(HI);
+                wire [63:0] data;
+                rnnc_dot #(.LANES(LANES), .PACK(PACK), .VBITS(8), .ACCW(64), .FOLDED(FOLDED),
+                           .FOLD_LAT(FOLD_LAT), .TW(6), .S_LO(LO),
+                           // odd seeds name the last segment's end, even ones leave it 0
+                           .S_HI(g == NSEG - 1 && SEED % 2 == 0 ? 0 : HI)) dut (
+                    .clk(clk), .rst(rst), .in_valid(c_valid[g]), .in_ready(c_ready[g]),
+                    .in_x(g == 0 ? in_x : {NV*8{1'b0}}), .in_w(g == 0 ? in_w : {NV*8{1'b0}}),
+                    .in_mask(g == 0 ? in_mask : {NV{1'b0}}),
+                    .in_part(c_part[g*PW +: PI*SW]), .in_last(c_last[g]),
+                    .in_tag(c_tag[g*6 +: 6]), .out_valid(c_valid[g+1]),
+                    .out_ready(c_ready[g+1]), .out_data(data), .out_tag(c_tag[(g+1)*6 +: 6]),
+                    .out_part(c_part[(g+1)*PW +: PO*SW]), .out_last(c_last[g+1])
+                );
+                if (PO < NVP) begin : g_pad
+                    assign c_part[(g+1)*PW + PO*SW +: (NVP-PO)*SW] = {(NVP-PO)*SW{1'b0}};
+                end
+                if (g == NSEG - 1) begin : g_out
+                    assign out_data = data;
+                end
+            end
+        end
+    endgenerate
+
+    // the model: segment k's ring of seg_depth(k) slots in [k x MAXD, (k + 1) x MAXD)
+    reg signed [63:0] val [0:NSEG*MAXD-1];
+    reg last [0:NSEG*MAXD-1];
+    reg [5:0] tag [0:NSEG*MAXD-1];
+    reg full [0:NSEG*MAXD-1];
+    integer head [0:NSEG-1];
+    reg stl [0:NSEG];
     reg signed [63:0] acc, v, ev;
-    integer head, now, k, rows, pin, pout;
-    reg stalled, evalid, eready;
+    reg signed [SW-1:0] pv;
+    integer now, k, p, h, hp, rows;
+    integer pin, pout;
+    reg evalid, eready;
     reg [31:0] r;
 
     function [31:0] xs(input [31:0] s);
@@ -62,52 +140,93 @@ module tb_rnnc_dot_case #(
         in_w = 0;
         in_mask = 0;
         in_tag = 0;
-        head = 0;
         now = 0;
         acc = 0;
         rows = 0;
         r = SEED;
-        for (k = 0; k < DEPTH; k = k + 1)
+        for (k = 0; k < NSEG * MAXD; k = k + 1)
             full[k] = 0;
+        for (k = 0; k < NSEG; k = k + 1)
+            head[k] = 0;
     end
 
     always @(posedge clk) begin
         if (rst) begin
             rst <= 0;
         end else if (!done) begin
-            stalled = full[head] && last[head] && !out_ready;
-            evalid = full[head] && last[head];
-            ev = acc + val[head];
-            eready = !stalled;
-            if (out_valid !== evalid || (evalid && (out_data !== ev || out_tag !== tag[head])) ||
-                in_ready !== eready) begin
+            // stalls, from the last segment back: the last one waits on out_ready with a row's
+            // last step, another one when its oldest step cannot enter the next segment
+            stl[NSEG] = !out_ready;
+            for (k = NSEG - 1; k >= 0; k = k - 1) begin
+                h = k * MAXD + head[k];
+                stl[k] = full[h] && (k < NSEG - 1 || last[h]) && stl[k+1];
+            end
+            h = (NSEG - 1) * MAXD + head[NSEG-1];
+            evalid = full[h] && last[h];
+            ev = acc + val[h];
+            eready = !stl[0];
+            if (out_valid !== evalid || (evalid && (out_data !== ev || out_tag !== tag[h] ||
+                (STAGES > 0 && c_last[NSEG] !== 1'b1))) || in_ready !== eready) begin
                 if (errors == 0)
-                    $display("FAIL: rnnc_dot LANES=%0d PACK=%0d FOLDED=%0d cycle %0d: out_valid %b out_data %0d tag %h in_ready %b, expected %b %0d %h %b",
-                             LANES, PACK, FOLDED, now, out_valid, $signed(out_data), out_tag,
-                             in_ready, evalid, ev, tag[head], eready);
+                    $display("FAIL: rnnc_dot LANES=%0d PACK=%0d FOLDED=%0d STAGES=%0d cycle %0d: out_valid %b out_data %0d tag %h in_ready %b, expected %b %0d %h %b",
+                             LANES, PACK, FOLDED, STAGES, now, out_valid, $signed(out_data),
+                             out_tag, in_ready, evalid, ev, tag[h], eready);
                 errors = errors + 1;
             end
-            if (!stalled) begin
-                if (full[head]) begin                    // the exit: accumulate, or send
-                    if (last[head]) begin
-                        acc = 0;
-                        rows = rows + 1;
-                    end else begin
-                        acc = acc + val[head];
+            // the steps leaving the other segments: their flag, tag and partial values
+            for (k = 0; k < NSEG - 1; k = k + 1) begin
+                h = k * MAXD + head[k];
+                v = 0;
+                for (p = 0; p < nvals(seg_hi(k)); p = p + 1) begin
+                    pv = c_part[(k+1)*PW + p*SW +: SW];
+                    v = v + pv;
+                end
+                if (c_valid[k+1] !== full[h] || (full[h] && (c_last[k+1] !== last[h] ||
+                    c_tag[(k+1)*6 +: 6] !== tag[h] || v !== val[h]))) begin
+                    if (errors == 0)
+                        $display("FAIL: rnnc_dot LANES=%0d PACK=%0d FOLDED=%0d STAGES=%0d cycle %0d segment %0d: out_valid %b last %b tag %h partial sum %0d, expected %b %b %h %0d",
+                                 LANES, PACK, FOLDED, STAGES, now, k, c_valid[k+1], c_last[k+1],
+                                 c_tag[(k+1)*6 +: 6], v, full[h], last[h], tag[h], val[h]);
+                    errors = errors + 1;
+                end
+            end
+            // the cycle, from the last segment back: the exit, then a step enters
+            for (k = NSEG - 1; k >= 0; k = k - 1) begin
+                h = k * MAXD + head[k];
+                if (!stl[k]) begin
+                    if (full[h]) begin
+                        if (k == NSEG - 1) begin         // the exit: accumulate, or send
+                            if (last[h]) begin
+                                acc = 0;
+                                rows = rows + 1;
+                            end else begin
+                                acc = acc + val[h];
+                            end
+                        end                              // else taken by segment k + 1
+                        full[h] = 0;
                     end
-                    full[head] = 0;
+                    if (k == 0) begin
+                        if (in_valid) begin              // a vector step enters
+                            v = 0;
+                            for (p = 0; p < NV; p = p + 1)
+                                if (in_mask[p])
+                                    v = v + $signed(in_x[p*8 +: 8]) * $signed(in_w[p*8 +: 8]);
+                            val[h] = v;
+                            last[h] = in_last;
+                            tag[h] = in_tag;
+                            full[h] = 1;
+                        end
+                    end else begin
+                        hp = (k - 1) * MAXD + head[k-1];
+                        if (full[hp]) begin              // the previous segment's oldest step
+                            val[h] = val[hp];
+                            last[h] = last[hp];
+                            tag[h] = tag[hp];
+                            full[h] = 1;
+                        end
+                    end
+                    head[k] = (head[k] + 1) % seg_depth(k);
                 end
-                if (in_valid) begin                      // a vector step enters
-                    v = 0;
-                    for (k = 0; k < NV; k = k + 1)
-                        if (in_mask[k])
-                            v = v + $signed(in_x[k*8 +: 8]) * $signed(in_w[k*8 +: 8]);
-                    val[head] = v;
-                    last[head] = in_last;
-                    tag[head] = in_tag;
-                    full[head] = 1;
-                end
-                head = (head + 1) % DEPTH;
             end
             now = now + 1;
             case ((now / 250) % 4)
@@ -145,22 +264,45 @@ module tb_rnnc_dot_case #(
 endmodule
 
 module tb_rnnc_dot;
+    localparam NC = 14;
     reg clk = 0;
     always #5 clk = !clk;
-    wire [5:0] done;
-    wire [31:0] e0, e1, e2, e3, e4, e5;
-    tb_rnnc_dot_case #(16, 4, 1, 5, 61) c0 (clk, done[0], e0);   // Plasticine, folded: 8 slots
-    tb_rnnc_dot_case #(16, 4, 0, 5, 62) c1 (clk, done[1], e1);   // tree + acc: 8 slots
-    tb_rnnc_dot_case #(1, 4, 1, 5, 63) c2 (clk, done[2], e2);    // rv = 4: one lane
-    tb_rnnc_dot_case #(3, 2, 0, 5, 64) c3 (clk, done[3], e3);    // lanes not a power of two
-    tb_rnnc_dot_case #(5, 1, 1, 3, 65) c4 (clk, done[4], e4);
-    tb_rnnc_dot_case #(2, 2, 0, 2, 66) c5 (clk, done[5], e5);
+    wire [NC-1:0] done;
+    wire [NC*32-1:0] e;
+    integer k, errs;
+    tb_rnnc_dot_case #(16, 4, 1, 5, 61) c0 (clk, done[0], e[0*32 +: 32]);   // Plasticine, folded: 8 slots
+    tb_rnnc_dot_case #(16, 4, 0, 5, 62) c1 (clk, done[1], e[1*32 +: 32]);   // tree + acc: 8 slots
+    tb_rnnc_dot_case #(1, 4, 1, 5, 63) c2 (clk, done[2], e[2*32 +: 32]);    // rv = 4: one lane
+    tb_rnnc_dot_case #(3, 2, 0, 5, 64) c3 (clk, done[3], e[3*32 +: 32]);    // lanes not a power of two
+    tb_rnnc_dot_case #(5, 1, 1, 3, 65) c4 (clk, done[4], e[4*32 +: 32]);
+    tb_rnnc_dot_case #(2, 2, 0, 2, 66) c5 (clk, done[5], e[5*32 +: 32]);
+    // segments: the chain cut at pcu.stages = STAGES, joined by wires
+    // 16 x 4 tree: 1 + 2 + 4 + 1 stages, [0,6) [6,8)
+    tb_rnnc_dot_case #(16, 4, 0, 5, 67, 1200, 6) c6 (clk, done[6], e[6*32 +: 32]);
+    // [0,3) [3,6) [6,8)
+    tb_rnnc_dot_case #(16, 4, 0, 5, 68, 1200, 3) c7 (clk, done[7], e[7*32 +: 32]);
+    // 8 x 4 tree: 1 + 2 + 3 + 1 stages, [0,2) [2,4) [4,6) [6,7)
+    tb_rnnc_dot_case #(8, 4, 0, 5, 69, 1200, 2) c8 (clk, done[8], e[8*32 +: 32]);
+    // folded: mul, 2 inlane, folded; [0,3) [3,4): the folded stage alone
+    tb_rnnc_dot_case #(16, 4, 1, 5, 70, 1200, 3) c9 (clk, done[9], e[9*32 +: 32]);
+    // [0,2) [2,4)
+    tb_rnnc_dot_case #(16, 4, 1, 5, 71, 1200, 2) c10 (clk, done[10], e[10*32 +: 32]);
+    // 3 x 2 tree, a segment per stage: mul, inlane, tree, tree, acc
+    tb_rnnc_dot_case #(3, 2, 0, 5, 72, 1200, 1) c11 (clk, done[11], e[11*32 +: 32]);
+    // one value: mul, folded
+    tb_rnnc_dot_case #(1, 1, 1, 3, 73, 1200, 1) c12 (clk, done[12], e[12*32 +: 32]);
+    // 5 x 1 tree: [0,4) [4,5), the acc stage alone
+    tb_rnnc_dot_case #(5, 1, 0, 5, 74, 1200, 4) c13 (clk, done[13], e[13*32 +: 32]);
     initial begin
         wait (&done);
         #1;  // let the error counts settle (Verilator resumes before its ports update)
-        if (e0 + e1 + e2 + e3 + e4 + e5 != 0)
-            $fatal(1, "rnnc_dot: %0d mismatches", e0 + e1 + e2 + e3 + e4 + e5);
-        $display("PASS rnnc_dot: 6 cases x 1200 cycles");
+        errs = 0;
+        for (k = 0; k < NC; k = k + 1)
+            errs = errs + e[k*32 +: 32];
+        if (errs != 0)
+            $fatal(1, "rnnc_dot: %0d mismatches", errs);
+        $display("PASS rnnc_dot: %0d cases (8 of them cut into 2 to 5 segments) x 1200 cycles",
+                 NC);
         $finish;
     end
 endmodule
