@@ -91,15 +91,6 @@ rtl_unsupported(const Mapping *m, const CellSpec *s)
 		if (n->kind == N_INSTR && (n->i.op == OP_SIGMOID || n->i.op == OP_TANH))
 			return "activation.impl: exact has no hardware; use activation.impl: lut";
 	}
-	{
-		int lanes = (m->rv + m->pack - 1) / m->pack, levels = 0;
-
-		while ((1 << levels) < lanes)
-			levels++;
-		if (1 + m->inlane + (m->folded ? 1 : levels + 1) > m->t->pcu.stages)
-			return "dot products split across PCUs (folded: 0 with more lanes than the stages "
-			       "hold) are not built yet";
-	}
 	if (f->tensors[m->xh].ndim != 3)
 		return "the xh vector is not [step, batch, k]";
 	for (i = 0; i < m->nprod; i++) {

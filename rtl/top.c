@@ -548,63 +548,91 @@ put_dot(const Top *t, int u)
 	const char *n = un(t, u);
 	FILE *out = t->out;
 	int nin = n_in(t, u), k, tag = x->bw + x->jw, rows = du->hi - du->lo, xl = in_link(t, u, 0);
-	int stages = m->t->pcu.stages, lo = du->seg * stages, hi = lo + stages;
+	int stages = m->t->pcu.stages, lo = du->seg * stages, hi = lo + stages, last, pin, pout;
+	int depth;
 
 	if (hi > x->chain)
 		hi = x->chain;
-	if (lo > 0 || hi < x->chain)
-		IR_BUG("rtl: split dot products are not supported here");
-	fprintf(out, "    wire [%d:0] %s_xj = l%d_od[%d:%d];\n", x->jw - 1, n, xl,
-	        1 + m->rv * x->ab + x->jw - 1, 1 + m->rv * x->ab);
-	fprintf(out, "    wire [%d:0] %s_xb = l%d_od[%d:%d];\n", x->bw - 1, n, xl, t->lw[xl] - 1,
-	        t->lw[xl] - x->bw);
-	if (rows < x->d->maxrows)
-		fprintf(out, "    wire %s_drop = l%d_ov && %s_xj >= %d'd%d;  // a row of a longer copy\n",
-		        n, xl, n, x->jw, rows);
-	else
-		fprintf(out, "    wire %s_drop = 1'b0;\n", n);
-	/* the weight part holding the row */
-	for (k = 1; k < nin; k++) {
-		int l = in_link(t, u, k);
-		const SimUnitDesc *w = &x->d->unit[x->d->link[l].src];
-		int b0 = w->row_off, b1 = w->row_off + (w->hi - w->lo);
+	last = hi == x->chain;
+	pin = lo ? part_values(x, lo - 1) : 1;
+	pout = last ? 1 : part_values(x, hi - 1);
+	depth = hi - lo + (last && m->folded ? ir_target_reduce_latency(m->t) - 1 : 0);
+	if (depth != du->depth)
+		IR_BUG("rtl: dot product %s has %d slots in the simulator, %d in rnnc_dot", du->name,
+		       du->depth, depth);
+	if (lo == 0) {
+		/* xh and the weight part holding the row; rows past the copy's are dropped */
+		fprintf(out, "    wire [%d:0] %s_xj = l%d_od[%d:%d];\n", x->jw - 1, n, xl,
+		        1 + m->rv * x->ab + x->jw - 1, 1 + m->rv * x->ab);
+		fprintf(out, "    wire [%d:0] %s_xb = l%d_od[%d:%d];\n", x->bw - 1, n, xl, t->lw[xl] - 1,
+		        t->lw[xl] - x->bw);
+		if (rows < x->d->maxrows)
+			fprintf(out, "    wire %s_drop = l%d_ov && %s_xj >= %d'd%d;  // a row of a longer "
+			        "copy\n", n, xl, n, x->jw, rows);
+		else
+			fprintf(out, "    wire %s_drop = 1'b0;\n", n);
+		for (k = 1; k < nin; k++) {
+			int l = in_link(t, u, k);
+			const SimUnitDesc *w = &x->d->unit[x->d->link[l].src];
+			int b0 = w->row_off, b1 = w->row_off + (w->hi - w->lo);
 
-		fprintf(out, "    wire %s_h%d = ", n, k);
-		if (b0 > 0)
-			fprintf(out, "%s_xj >= %d'd%d", n, x->jw, b0);
-		if (b1 < (1 << x->jw))
-			fprintf(out, "%s%s_xj < %d'd%d", b0 > 0 ? " && " : "", n, x->jw, b1);
-		if (b0 == 0 && b1 >= (1 << x->jw))
-			fprintf(out, "1'b1");
-		fprintf(out, ";\n");
+			fprintf(out, "    wire %s_h%d = ", n, k);
+			if (b0 > 0)
+				fprintf(out, "%s_xj >= %d'd%d", n, x->jw, b0);
+			if (b1 < (1 << x->jw))
+				fprintf(out, "%s%s_xj < %d'd%d", b0 > 0 ? " && " : "", n, x->jw, b1);
+			if (b0 == 0 && b1 >= (1 << x->jw))
+				fprintf(out, "1'b1");
+			fprintf(out, ";\n");
+		}
+		fprintf(out, "    wire %s_wv = ", n);
+		for (k = 1; k < nin; k++)
+			fprintf(out, "%s%s_h%d && l%d_ov", k > 1 ? " || " : "", n, k, in_link(t, u, k));
+		fprintf(out, ";\n    wire [%d:0] %s_w = ", m->rv * x->wb - 1, n);
+		for (k = 1; k < nin - 1; k++)
+			fprintf(out, "%s_h%d ? l%d_od : ", n, k, in_link(t, u, k));
+		fprintf(out, "l%d_od;\n", in_link(t, u, nin - 1));
+		fprintf(out, "    wire %s_iv = l%d_ov && !%s_drop && %s_wv;\n    wire %s_ir;\n", n, xl, n,
+		        n, n);
+		fprintf(out, "    assign l%d_or = %s_ir && (%s_drop || %s_iv);\n", xl, n, n, n);
+		for (k = 1; k < nin; k++)
+			fprintf(out, "    assign l%d_or = %s_ir && %s_iv && %s_h%d;\n", in_link(t, u, k), n,
+			        n, n, k);
+	} else {
+		/* the partial values of the previous segment */
+		fprintf(out, "    wire %s_iv = l%d_ov;\n    wire %s_ir;\n", n, xl, n);
+		fprintf(out, "    assign l%d_or = %s_ir && %s_iv;\n", xl, n, n);
 	}
-	fprintf(out, "    wire %s_wv = ", n);
-	for (k = 1; k < nin; k++)
-		fprintf(out, "%s%s_h%d && l%d_ov", k > 1 ? " || " : "", n, k, in_link(t, u, k));
-	fprintf(out, ";\n    wire [%d:0] %s_w = ", m->rv * x->wb - 1, n);
-	for (k = 1; k < nin - 1; k++)
-		fprintf(out, "%s_h%d ? l%d_od : ", n, k, in_link(t, u, k));
-	fprintf(out, "l%d_od;\n", in_link(t, u, nin - 1));
-	fprintf(out, "    wire %s_iv = l%d_ov && !%s_drop && %s_wv;\n    wire %s_ir;\n", n, xl, n, n, n);
-	fprintf(out, "    assign l%d_or = %s_ir && (%s_drop || %s_iv);\n", xl, n, n, n);
-	for (k = 1; k < nin; k++)
-		fprintf(out, "    assign l%d_or = %s_ir && %s_iv && %s_h%d;\n", in_link(t, u, k), n, n, n,
-		        k);
-	fprintf(out, "    wire [63:0] %s_sum;\n    wire [%d:0] %s_tag;\n", n, tag - 1, n);
+	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire [63:0] %s_sum;\n    wire [%d:0] %s_part;\n    wire %s_olast;\n", n,
+	        pout * x->sw - 1, n, n);
+	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire [%d:0] %s_tag;\n", tag - 1, n);
 	fprintf(out, "    rnnc_dot #(.LANES(%d), .PACK(%d), .VBITS(%d), .ACCW(64), .FOLDED(%d), "
-	        ".FOLD_LAT(%d), .TW(%d)) %s (\n", x->lanes, m->pack, x->ab, m->folded,
-	        ir_target_reduce_latency(m->t), tag, n);
+	        ".FOLD_LAT(%d), .TW(%d),\n              .S_LO(%d), .S_HI(%d)) %s (\n", x->lanes,
+	        m->pack, x->ab, m->folded, ir_target_reduce_latency(m->t), tag, lo, hi, n);
 	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir),\n", n, n);
-	if (x->nv > m->rv)
-		fprintf(out, "        .in_x({%d'd0, l%d_od[%d:0]}), .in_w({%d'd0, %s_w}),\n",
-		        (x->nv - m->rv) * x->ab, xl, m->rv * x->ab - 1, (x->nv - m->rv) * x->wb, n);
-	else
-		fprintf(out, "        .in_x(l%d_od[%d:0]), .in_w(%s_w),\n", xl, m->rv * x->ab - 1, n);
-	fprintf(out, "        .in_mask({%d{1'b1}}), .in_last(l%d_od[%d]), .in_tag({%s_xb, %s_xj}),\n",
-	        x->nv, xl, m->rv * x->ab, n, n);
+	if (lo > 0)
+		fprintf(out, "        .in_x(%d'd0), .in_w(%d'd0), .in_mask(%d'd0), .in_last(l%d_od[%d]),\n"
+		        "        .in_tag(l%d_od[%d:%d]), .in_part(l%d_od[%d:0]),\n", x->nv * x->ab,
+		        x->nv * x->wb, x->nv, xl, pin * x->sw, xl, t->lw[xl] - 1, t->lw[xl] - tag, xl,
+		        pin * x->sw - 1);
+	else {
+		if (x->nv > m->rv)
+			fprintf(out, "        .in_x({%d'd0, l%d_od[%d:0]}), .in_w({%d'd0, %s_w}),\n",
+			        (x->nv - m->rv) * x->ab, xl, m->rv * x->ab - 1, (x->nv - m->rv) * x->wb, n);
+		else
+			fprintf(out, "        .in_x(l%d_od[%d:0]), .in_w(%s_w),\n", xl, m->rv * x->ab - 1, n);
+		fprintf(out, "        .in_mask({%d{1'b1}}), .in_last(l%d_od[%d]), .in_tag({%s_xb, %s_xj}), "
+		        ".in_part(%d'd0),\n", x->nv, xl, m->rv * x->ab, n, n, pin * x->sw);
+	}
 	fprintf(out, "        .out_valid(%s_ov), .out_ready(%s_ordy), .out_data(%s_sum), "
-	        ".out_tag(%s_tag)\n    );\n", n, n, n, n);
-	put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_tag, %s_sum}", n, n));
+	        ".out_tag(%s_tag),\n        .out_part(%s_part), .out_last(%s_olast)\n    );\n", n, n, n,
+	        n, n, n);
+	if (last)
+		put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_tag, %s_sum}", n, n));
+	else
+		put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_tag, %s_olast, %s_part}", n, n, n));
 }
 
 static void

@@ -51,7 +51,7 @@ if [ "${1:-}" = "--one" ]; then
 			exit 1
 		fi
 		cells=$(grep 'Number of cells' "$v/synth.stat" | tail -1 | awk '{print $NF}')
-		area=$(sed -n 's/.*"used_mm2": *\([0-9.]*\).*/\1/p' "$out/report.json" | head -1)
+		area=$(sed -n 's/.*"area_mm2": *{"used": *\([0-9.]*\).*/\1/p' "$out/report.json" | head -1)
 		extra="; yosys $cells cells, area model $area mm2"
 	fi
 	echo "ok   $name: $(grep '^PASS' "$out/verilator.log" | sed 's/^PASS [^:]*: //'), icarus the same$extra"
@@ -107,6 +107,8 @@ rnn-h2-d2|rnn 2 2 1 2|hu: 1, ru: 1, rv: 4|synth
 rnn-h13-d9|rnn 13 9 2 3|hu: 4, ru: 2, rv: 3|
 rnn-h20-ru6|rnn 20 20 1 2|hu: 2, ru: 6, rv: 4, folded: false|
 rnn-h32-rv16|rnn 32 24 1 2|hu: 2, ru: 1, rv: 16|
+lstm-h8-split|lstm 8 60 1 2|hu: 1, ru: 1, rv: 64, folded: false|
+rnn-h12-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false|synth
 EOF
 	set -- "$work"/specs/*.yaml
 fi
