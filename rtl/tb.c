@@ -202,8 +202,10 @@ rtl_makefile(const Rtl *x, FILE *out)
 	fprintf(out, "V := %s\nLIB := $(sort $(wildcard lib/*.v))\nSRC := $(LIB) $(V)_top.v\n"
 	        "VERILATOR ?= verilator\nIVERILOG ?= iverilog\nVVP ?= vvp\nYOSYS ?= yosys\n"
 	        "VFLAGS ?= -O2\n"
+	        "# the area model's estimate (docs/sim.md), printed beside Yosys's cell count\n"
+	        "AREA := %.2f mm2 (%d PCU + %d PMU with their switches)\n"
 	        "# an xh PMU has a write port per lane and per h link: Verilator unrolls their loop\n"
-	        "VUNROLL := --unroll-count 4096\n", v);
+	        "VUNROLL := --unroll-count 4096\n", v, x->r->area_used_mm2, x->d->pcus, x->d->pmus);
 	fprintf(out, "ifdef VCD\nVDEF := -DVCD --trace\nIDEF := -DVCD\nendif\n\n");
 	fprintf(out, ".PHONY: run verilator iverilog lint synth clean\n\n"
 	        "run: verilator\n\n"
@@ -215,7 +217,9 @@ rtl_makefile(const Rtl *x, FILE *out)
 	        "$(V)_tb.vvp: $(SRC) $(V)_tb.v\n"
 	        "\t$(IVERILOG) -g2005 $(IDEF) -s $(V)_tb -o $@ $(SRC) $(V)_tb.v\n\n"
 	        "lint:\n\t$(VERILATOR) --lint-only -Wall $(VUNROLL) --top-module $(V)_top $(SRC)\n\n"
-	        "synth: synth.stat\n\n"
+	        "synth: synth.stat\n"
+	        "\t@echo \"yosys: $$(grep 'Number of cells' synth.stat | tail -1 | awk '{print $$NF}') "
+	        "cells; area model: $(AREA)\"\n\n"
 	        "synth.stat: $(SRC)\n"
 	        "\t$(YOSYS) -q -p 'read_verilog $(SRC); synth -top $(V)_top; tee -q -o $@ stat'\n\n"
 	        "clean:\n\trm -rf obj_dir $(V)_tb.vvp $(V).vcd synth.stat\n");

@@ -1,7 +1,8 @@
 /* ---- main: the command line of a standalone simulator ----------------------------------------
  *
- * usage: PROGRAM [-T STEPS] [-d FIFO_DEPTH] [-u] [-j FILE]
+ * usage: PROGRAM [-T STEPS] [-d FIFO_DEPTH] [-a] [-u] [-j FILE]
  *   -T STEPS       time steps to simulate (default: the spec's)
+ *   -a             simulate every step, cycle by cycle (default: stop where the steps repeat)
  *   -d DEPTH       entries of every link's FIFO (default: as compiled)
  *   -u             also print one line per unit
  *   -j FILE        write the report as JSON to FILE ("-": standard output)
@@ -26,7 +27,7 @@ int
 main(int argc, char **argv)
 {
 	SimOptions o = design_options;
-	int T = design_steps, units = 0, i;
+	int T = design_steps, units = 0, all = 0, i;
 	const char *json = NULL;
 	Report r;
 
@@ -41,10 +42,14 @@ main(int argc, char **argv)
 			json = argv[++i];
 		} else if (!strcmp(argv[i], "-u")) {
 			units = 1;
+		} else if (!strcmp(argv[i], "-a")) {
+			all = 1;
 		} else {
 			goto usage;
 		}
 	}
+	if (all)
+		o.max_steps = T;
 	if (sim_core_run(&design, T, &o, NULL, &r) < 0) {
 		fprintf(stderr, "%s: out of memory\n", argv[0]);
 		return 1;
@@ -72,6 +77,6 @@ main(int argc, char **argv)
 	sim_report_release(&r);
 	return 0;
 usage:
-	fprintf(stderr, "usage: %s [-T STEPS] [-d FIFO_DEPTH] [-u] [-j FILE]\n", argv[0]);
+	fprintf(stderr, "usage: %s [-T STEPS] [-d FIFO_DEPTH] [-a] [-u] [-j FILE]\n", argv[0]);
 	return 2;
 }

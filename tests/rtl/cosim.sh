@@ -95,12 +95,12 @@ if [ $# -eq 0 ]; then
 			[ -n "$sched" ] && echo "schedule: {$sched}"
 		} >"$work/specs/$name.yaml"
 	done <<'EOF'
-lstm-h6-d5|lstm 6 5 2 3|hu: 2, ru: 2, rv: 4|synth
+lstm-h6-d5|lstm 6 5 2 3|hu: 2, ru: 2, rv: 4|
 lstm-h7-d3|lstm 7 3 1 3|hu: 2, ru: 1, rv: 4|
 lstm-h9-unfolded|lstm 9 11 1 2|hu: 3, ru: 1, rv: 8, folded: false|
 lstm-h16-b3|lstm 16 16 3 2|hu: 1, ru: 3, rv: 8|
 lstm-default|lstm 12 12 1 3||
-gru-h6-d5|gru 6 5 2 3|hu: 2, ru: 2, rv: 4|synth
+gru-h6-d5|gru 6 5 2 3|hu: 2, ru: 2, rv: 4|
 gru-h10-d7|gru 10 7 1 2|hu: 3, ru: 1, rv: 6, folded: false|
 gru-h8-ru3|gru 8 8 2 2|hu: 1, ru: 3, rv: 4|
 rnn-h2-d2|rnn 2 2 1 2|hu: 1, ru: 1, rv: 4|synth
@@ -108,7 +108,7 @@ rnn-h13-d9|rnn 13 9 2 3|hu: 4, ru: 2, rv: 3|
 rnn-h20-ru6|rnn 20 20 1 2|hu: 2, ru: 6, rv: 4, folded: false|
 rnn-h32-rv16|rnn 32 24 1 2|hu: 2, ru: 1, rv: 16|
 lstm-h8-split|lstm 8 60 1 2|hu: 1, ru: 1, rv: 64, folded: false|
-rnn-h12-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false|synth
+rnn-h12-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false|
 EOF
 	set -- "$work"/specs/*.yaml
 fi

@@ -1,0 +1,89 @@
+#!/bin/bash
+# DeepBench-size designs through the Verilog backend (docs/rtl.md). Not a test: a design takes
+# minutes to build. For each problem:
+#   rnnc deepbench:NAME --emit=verilog,sim writes the design and its standalone C simulator;
+#   the testbench is built with Verilator (--binary, C++ at -O2) and run: PASS or FAIL, every
+#   h_t value bit-exact and the cycles equal to the C simulator's;
+#   the standalone C simulator (cc -O2) simulates the same steps cycle by cycle (-a);
+# and prints one line per design: PASS/FAIL, the cycles from both, each simulator's speed in
+# simulated cycles per second and the ratio (C simulator / Verilator), measured in this run.
+#
+#   rtl_deepbench.sh RNNC WORKDIR [NAME ...]
+#
+# NAME is a DeepBench problem (rnnc --list-deepbench); by default the smaller inference
+# problems of the suite. WORKDIR receives a folder per problem (emptied first if this script
+# made it).
+set -u
+
+if [ $# -lt 2 ]; then
+	echo "usage: rtl_deepbench.sh RNNC WORKDIR [NAME ...]" >&2
+	exit 2
+fi
+rnnc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$2
+shift 2
+[ $# -eq 0 ] && set -- rnn-64-t96 rnn-32-t672 lstm-256-t150 gru-512-t1 lstm-512-t25
+for tool in verilator make cc; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		echo "rtl_deepbench.sh: $tool not found (tools/deps.sh installs it)" >&2
+		exit 2
+	fi
+done
+if [ -d "$work" ] && [ -n "$(ls -A "$work")" ] && [ ! -f "$work/.rtl-deepbench" ]; then
+	echo "rtl_deepbench.sh: $work is not empty and was not made by this script" >&2
+	exit 2
+fi
+rm -rf "$work"
+mkdir -p "$work" || exit 2
+: >"$work/.rtl-deepbench"
+work=$(cd "$work" && pwd)
+
+# seconds since the epoch, with nanoseconds
+now() { date +%s.%N; }
+
+printf '%-18s %-5s %12s %12s %14s %14s %8s %s\n' problem rtl "rtl cycles" "C cycles" \
+	"verilator c/s" "C sim c/s" "C/rtl" "units, build"
+fails=0
+for name in "$@"; do
+	out=$work/$name
+	mkdir -p "$out"
+	if ! "$rnnc" "deepbench:$name" --emit=verilog,sim -o "$out" -q >"$out/rnnc.log" 2>&1; then
+		printf '%-18s FAIL  rnnc: %s\n' "$name" "$(head -1 "$out/rnnc.log")"
+		fails=$((fails + 1))
+		continue
+	fi
+	v=$out/verilog
+	t0=$(now)
+	if ! make -s -C "$v" obj_dir/V$(sed -n 's/^V := //p' "$v/Makefile")_tb \
+	     >"$out/build.log" 2>&1; then
+		printf '%-18s FAIL  verilator build, see %s\n' "$name" "$out/build.log"
+		fails=$((fails + 1))
+		continue
+	fi
+	t1=$(now)
+	mod=$(sed -n 's/^V := //p' "$v/Makefile")
+	(cd "$v" && "./obj_dir/V${mod}_tb") >"$out/verilator.log" 2>&1
+	t2=$(now)
+	cc -O2 -o "$out/sim" "$out/${name}_sim.c" 2>"$out/cc.log" ||
+		cc -O2 -o "$out/sim" "$out"/*_sim.c -lm 2>"$out/cc.log"
+	t3=$(now)
+	"$out/sim" -a -j "$out/sim.json" >"$out/sim.log" 2>&1
+	t4=$(now)
+	csim=$(sed -n 's/.*"cycles": *\([0-9]*\).*/\1/p' "$out/sim.json" | head -1)
+	if grep -q '^PASS' "$out/verilator.log"; then
+		res=PASS
+		rtl=$(sed -n 's/.* \([0-9]*\) cycles as the C simulator.*/\1/p' "$out/verilator.log")
+	else
+		res=FAIL
+		rtl=-
+		fails=$((fails + 1))
+	fi
+	units=$(grep -c '^    // ---- ' "$v/${mod}_top.v")
+	awk -v n="$name" -v r="$res" -v rc="$rtl" -v cc="$csim" -v tv="$(echo "$t2 - $t1" | bc)" \
+	    -v tc="$(echo "$t4 - $t3" | bc)" -v tb="$(echo "$t1 - $t0" | bc)" -v u="$units" 'BEGIN {
+		vs = (rc == "-" || tv <= 0) ? 0 : rc / tv; cs = tc > 0 ? cc / tc : 0;
+		printf "%-18s %-5s %12s %12s %14.0f %14.0f %8.1f %d sections, %.0f s\n", n, r, rc, cc,
+		       vs, cs, vs > 0 ? cs / vs : 0, u, tb }'
+	[ "$res" = FAIL ] && sed 's/^/    /' "$out/verilator.log" | grep -m3 'FAIL'
+done
+exit $((fails != 0))
