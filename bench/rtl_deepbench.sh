@@ -78,12 +78,13 @@ for name in "$@"; do
 		rtl=-
 		fails=$((fails + 1))
 	fi
-	units=$(grep -c '^    // ---- ' "$v/${mod}_top.v")
-	awk -v n="$name" -v r="$res" -v rc="$rtl" -v cc="$csim" -v tv="$(echo "$t2 - $t1" | bc)" \
-	    -v tc="$(echo "$t4 - $t3" | bc)" -v tb="$(echo "$t1 - $t0" | bc)" -v u="$units" 'BEGIN {
+	units=$(grep -m1 -o '[0-9]* units' "$v/${mod}_top.v" | cut -d' ' -f1)
+	awk -v n="$name" -v r="$res" -v rc="$rtl" -v cc="$csim" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
+	    -v t3="$t3" -v t4="$t4" -v u="$units" 'BEGIN {
+		tv = t2 - t1; tc = t4 - t3; tb = t1 - t0;
 		vs = (rc == "-" || tv <= 0) ? 0 : rc / tv; cs = tc > 0 ? cc / tc : 0;
-		printf "%-18s %-5s %12s %12s %14.0f %14.0f %8.1f %d sections, %.0f s\n", n, r, rc, cc,
-		       vs, cs, vs > 0 ? cs / vs : 0, u, tb }'
+		printf "%-18s %-5s %12s %12s %14.0f %14.0f %8.1f %d units, %.0f s\n", n, r, rc, cc,
+		       vs, cs, (vs > 0 ? cs / vs : 0), u, tb }'
 	[ "$res" = FAIL ] && sed 's/^/    /' "$out/verilator.log" | grep -m3 'FAIL'
 done
 exit $((fails != 0))
