@@ -64,8 +64,7 @@ for name in "$@"; do
 	mod=$(sed -n 's/^V := //p' "$v/Makefile")
 	(cd "$v" && "./obj_dir/V${mod}_tb") >"$out/verilator.log" 2>&1
 	t2=$(now)
-	cc -O2 -o "$out/sim" "$out/${name}_sim.c" 2>"$out/cc.log" ||
-		cc -O2 -o "$out/sim" "$out"/*_sim.c -lm 2>"$out/cc.log"
+	cc -O2 -o "$out/sim" "$out/${name}_sim.c" 2>"$out/cc.log"
 	t3=$(now)
 	"$out/sim" -a -j "$out/sim.json" >"$out/sim.log" 2>&1
 	t4=$(now)

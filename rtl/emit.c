@@ -11,12 +11,20 @@
 /* ---- helpers ----------------------------------------------------------------------------- */
 
 int
-rtl_clog2(int64_t n)
+rtl_levels(int64_t n)
 {
 	int b = 0;
 
 	while (((int64_t)1 << b) < n)
 		b++;
+	return b;
+}
+
+int
+rtl_clog2(int64_t n)
+{
+	int b = rtl_levels(n);
+
 	return b < 1 ? 1 : b;
 }
 
@@ -502,8 +510,9 @@ rtl_emit(Ctx *c, const Mapping *m, const CellSpec *s, const char *outdir)
 	x.half = m->B * m->nt * m->rv;
 	x.lanes = (m->rv + m->pack - 1) / m->pack;
 	x.nv = x.lanes * m->pack;
-	x.sw = 2 * x.ab + rtl_clog2(x.nv) - (x.nv == 1);
-	x.chain = 1 + m->inlane + (m->folded ? 1 : rtl_clog2(x.lanes) - (x.lanes == 1) + 1);
+	x.levels = rtl_levels(x.nv);
+	x.sw = 2 * x.ab + x.levels;
+	x.chain = 1 + m->inlane + (m->folded ? 1 : rtl_levels(x.lanes) + 1);
 	if (analyse(&x) < 0)
 		goto out;
 	dir = ir_sprintf(&c->arena, "%s/verilog", outdir);

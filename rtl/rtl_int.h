@@ -26,6 +26,7 @@ typedef struct Rtl {
 	int bw, jw;               /* tag bits: batch, row within a copy */
 	int half;                 /* words of one half of an xh copy: B x nt x rv */
 	int lanes, nv, sw;        /* dot product: lanes, values (lanes x pack), exact partial bits */
+	int levels;               /* add levels of its whole tree: log2 of nv padded to a power of 2 */
 	int chain;                /* its stages */
 	int nseg;                 /* epilogue segments */
 	int *opseg;               /* by node: the segment whose stage computes it, or -1 */
@@ -48,6 +49,7 @@ void rtl_tb(const Rtl *x, FILE *out);
 void rtl_makefile(const Rtl *x, FILE *out);
 
 /* Helpers shared by the emitters. */
+int rtl_levels(int64_t n);              /* ceil(log2(n)), 0 for n <= 1 */
 int rtl_clog2(int64_t n);               /* bits to hold 0 .. n - 1, at least 1 */
 const char *rtl_name(const Rtl *x, const char *s);  /* a legal Verilog identifier for s */
 void rtl_const(FILE *out, int bits, int64_t v);     /* bits'hXX, two's complement */

@@ -37,13 +37,9 @@ is_data(const Top *t, int l)
 static int
 part_values(const Rtl *x, int i)
 {
-	int nvp = 1 << (rtl_clog2(x->nv) - (x->nv == 1)), levels = rtl_clog2(x->nv) - (x->nv == 1);
-
-	if (x->m->folded && i > x->m->inlane)
+	if ((x->m->folded && i > x->m->inlane) || i > x->levels)
 		return 1;
-	if (i > levels)
-		return 1;
-	return nvp >> i;
+	return (1 << x->levels) >> i;
 }
 
 /* Values carried from epilogue segment s to s + 1, in node order. */
