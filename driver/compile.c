@@ -320,11 +320,19 @@ run_map(Unit *u)
 	if (u->cpu)
 		return 0;  /* no fabric */
 	u->map = map_build(u->c, u->ir, &u->spec, &u->target);
-	if (!u->map && u->no_default &&
-	    ir_spec_weight_bytes(&u->spec) <= ir_target_onchip_bytes(&u->target))
-		ir_note(u->c, (Loc){0}, "no hu x ru up to the %d PCUs maps onto '%s'; this is the error "
-		        "for hu=%d ru=%d rv=%d", ir_target_pcus(&u->target), u->target.name,
-		        u->knobs.hu, u->knobs.ru, u->knobs.rv);
+	if (!u->map && u->no_default && u->knobs.hv <= 1 &&
+	    ir_spec_weight_bytes(&u->spec) <= ir_target_onchip_bytes(&u->target)) {
+		const Knobs *k = &u->spec.knobs;
+		char pinned[64] = "";
+
+		if (k->hu || k->ru || k->rv)
+			snprintf(pinned, sizeof pinned, " with the spec's%s%.0d%s%.0d%s%.0d",
+			         k->hu ? " hu=" : "", k->hu, k->ru ? " ru=" : "", k->ru,
+			         k->rv ? " rv=" : "", k->rv);
+		ir_note(u->c, (Loc){0}, "no default schedule%s maps onto '%s' (up to %d PCUs); this is "
+		        "the error for hu=%d ru=%d rv=%d", pinned, u->target.name,
+		        ir_target_pcus(&u->target), u->knobs.hu, u->knobs.ru, u->knobs.rv);
+	}
 	return u->map ? 0 : -1;
 }
 
