@@ -23,19 +23,9 @@ rnnc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=$2
 shift 2
 [ $# -eq 0 ] && set -- rnn-64-t96 rnn-32-t672 lstm-256-t150 gru-512-t1 lstm-512-t25
-for tool in verilator make cc; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "rtl_deepbench.sh: $tool not found (tools/deps.sh installs it)" >&2
-		exit 2
-	fi
-done
-if [ -d "$work" ] && [ -n "$(ls -A "$work")" ] && [ ! -f "$work/.rtl-deepbench" ]; then
-	echo "rtl_deepbench.sh: $work is not empty and was not made by this script" >&2
-	exit 2
-fi
-rm -rf "$work"
-mkdir -p "$work" || exit 2
-: >"$work/.rtl-deepbench"
+. "$(dirname "$0")/../tools/workdir.sh"
+need_tools rtl_deepbench.sh 2 verilator make cc
+fresh_workdir rtl_deepbench.sh "$work" .rtl-deepbench || exit 2
 work=$(cd "$work" && pwd)
 
 # seconds since the epoch, with nanoseconds

@@ -65,19 +65,9 @@ fi
 rnnc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=$2
 shift 2
-for tool in verilator iverilog vvp yosys make; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "rtl.cosim: skipped, $tool not found (tools/deps.sh installs it)"
-		exit 77
-	fi
-done
-if [ -d "$work" ] && [ -n "$(ls -A "$work")" ] && [ ! -f "$work/.rtl-cosim" ]; then
-	echo "cosim.sh: $work is not empty and was not made by cosim.sh; not touching it" >&2
-	exit 2
-fi
-rm -rf "$work"
-mkdir -p "$work/specs" || exit 2
-: >"$work/.rtl-cosim"
+. "$(dirname "$0")/../../tools/workdir.sh"
+need_tools rtl.cosim 77 verilator iverilog vvp yosys make
+fresh_workdir cosim.sh "$work" .rtl-cosim specs || exit 2
 work=$(cd "$work" && pwd)
 
 if [ $# -eq 0 ]; then

@@ -110,25 +110,14 @@ fi
 work=$1
 numvec=${2:-}
 cc=${CC:-cc}
-for tool in verilator iverilog vvp yosys; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "rtl.units: skipped, $tool not found (tools/deps.sh installs it)"
-		exit 77
-	fi
-done
+. "$src/tools/workdir.sh"
+need_tools rtl.units 77 verilator iverilog vvp yosys
 if [ -z "$numvec" ] && ! command -v "$cc" >/dev/null 2>&1; then
 	echo "rtl.units: skipped, no C compiler ($cc) for tests/rtl/numvec.c"
 	exit 77
 fi
 
-# WORKDIR is emptied: only when it is new, empty or made by this script before
-if [ -d "$work" ] && [ -n "$(ls -A "$work")" ] && [ ! -f "$work/.rtl-units" ]; then
-	echo "run_units.sh: $work is not empty and was not made by run_units.sh; not touching it" >&2
-	exit 2
-fi
-rm -rf "$work"
-mkdir -p "$work/vectors" || exit 2
-: >"$work/.rtl-units"
+fresh_workdir run_units.sh "$work" .rtl-units vectors || exit 2
 work=$(cd "$work" && pwd)
 
 modules=$(cd "$lib" && ls rnnc_*.v | sed 's/\.v$//')
