@@ -203,20 +203,18 @@ rtl_makefile(const Rtl *x, FILE *out)
 	        "VERILATOR ?= verilator\nIVERILOG ?= iverilog\nVVP ?= vvp\nYOSYS ?= yosys\n"
 	        "VFLAGS ?= -O2\n"
 	        "# the area model's estimate (docs/sim.md), printed beside Yosys's cell count\n"
-	        "AREA := %.2f mm2 (%d PCU + %d PMU with their switches)\n"
-	        "# an xh PMU has a write port per lane and per h link: Verilator unrolls their loop\n"
-	        "VUNROLL := --unroll-count 4096\n", v, x->r->area_used_mm2, x->d->pcus, x->d->pmus);
+	        "AREA := %.2f mm2 (%d PCU + %d PMU with their switches)\n", v, x->r->area_used_mm2, x->d->pcus, x->d->pmus);
 	fprintf(out, "ifdef VCD\nVDEF := -DVCD --trace\nIDEF := -DVCD\nendif\n\n");
 	fprintf(out, ".PHONY: run verilator iverilog lint synth clean\n\n"
 	        "run: verilator\n\n"
 	        "verilator: obj_dir/V$(V)_tb\n\t./obj_dir/V$(V)_tb\n\n"
 	        "obj_dir/V$(V)_tb: $(SRC) $(V)_tb.v\n"
-	        "\t$(VERILATOR) --binary $(VFLAGS) $(VUNROLL) $(VDEF) -Wno-fatal -Wno-lint -Wno-style "
+	        "\t$(VERILATOR) --binary $(VFLAGS) $(VDEF) -Wno-fatal -Wno-lint -Wno-style "
 	        "--top-module $(V)_tb \\\n\t    -o V$(V)_tb $(SRC) $(V)_tb.v\n\n"
 	        "iverilog: $(V)_tb.vvp\n\t$(VVP) -n $(V)_tb.vvp\n\n"
 	        "$(V)_tb.vvp: $(SRC) $(V)_tb.v\n"
 	        "\t$(IVERILOG) -g2005 $(IDEF) -s $(V)_tb -o $@ $(SRC) $(V)_tb.v\n\n"
-	        "lint:\n\t$(VERILATOR) --lint-only -Wall $(VUNROLL) --top-module $(V)_top $(SRC)\n\n"
+	        "lint:\n\t$(VERILATOR) --lint-only -Wall --top-module $(V)_top $(SRC)\n\n"
 	        "synth: synth.stat\n"
 	        "\t@echo \"yosys: $$(grep 'Number of cells' synth.stat | tail -1 | awk '{print $$NF}') "
 	        "cells; area model: $(AREA)\"\n\n"

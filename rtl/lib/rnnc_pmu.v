@@ -20,8 +20,8 @@
 //   - out_data is the vector at the current position (word w in bits w x WIDTH +: WIDTH),
 //     out_pos its {b, j, s} (PW bits each, PW = $clog2 of the largest bound + 1), out_last
 //     s == NT - 1 (the row's last vector step), busy the walk in progress;
-//   - a write (wr_en[p]) in cycle n is seen by reads from cycle n + 1; ports with a higher
-//     index win on the same word. The xh double buffer is two halves of the words: the top
+//   - a write (wr_en[p]) in cycle n is seen by reads from cycle n + 1; two ports must not
+//     write one word in the same cycle (each h and x word has one writer). The xh double buffer is two halves of the words: the top
 //     walks one (rd_base) while the epilogue writes the other.
 // The read is combinational (a register file); a vector is offered in its issue cycle, as in
 // the simulator. rst is synchronous and active high: no walk; the contents stay.
@@ -119,11 +119,15 @@ module rnnc_pmu #(
     assign out_last = at_max[0];
     assign busy = run;
 
-    integer p;
-    always @(posedge clk) begin
-        for (p = 0; p < WPORTS; p = p + 1)
-            if (wr_en[p])
-                mem[wr_addr[p*AW +: AW]] <= wr_data[p*WIDTH +: WIDTH];
-    end
+    // a process per write port, not a loop of non-blocking writes to the array (which some
+    // simulators build only unrolled); the top never writes a word from two ports in a cycle
+    genvar p;
+    generate
+        for (p = 0; p < WPORTS; p = p + 1) begin : g_wr
+            always @(posedge clk)
+                if (wr_en[p])
+                    mem[wr_addr[p*AW +: AW]] <= wr_data[p*WIDTH +: WIDTH];
+        end
+    endgenerate
 endmodule
 `default_nettype wire

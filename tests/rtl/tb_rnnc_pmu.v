@@ -47,7 +47,10 @@ module tb_rnnc_pmu_case #(
     );
 
     reg [WIDTH-1:0] mem [0:WORDS-1];
-    integer pos, len, now, next_issue, k, b, j, s, addr, issued;
+    integer pos, len, now, next_issue, k, q, b, j, s, addr, issued;
+    reg [WPORTS-1:0] nen;
+    reg [WPORTS*AW-1:0] nwa;
+    reg [WPORTS*WIDTH-1:0] nwd;
     reg run, evalid, ok;
     reg [VEC*WIDTH-1:0] edata;
     reg [31:0] r;
@@ -129,12 +132,19 @@ module tb_rnnc_pmu_case #(
                 rd_base <= r[12] ? HALF[AW-1:0] : {AW{1'b0}};
             r = xs(r);
             out_ready <= r % 100 < ((now / 200) % 2 ? 95 : 50);
+            // random writes, a word from one port at most in a cycle (as the top writes)
             for (k = 0; k < WPORTS; k = k + 1) begin
                 r = xs(r);
-                wr_en[k] <= r % 100 < 30;
-                wr_addr[k*AW +: AW] <= r[AW+7:8];
-                wr_data[k*WIDTH +: WIDTH] <= r[WIDTH+15:16];
+                nen[k] = r % 100 < 30;
+                nwa[k*AW +: AW] = r[AW+7:8];
+                nwd[k*WIDTH +: WIDTH] = r[WIDTH+15:16];
+                for (q = 0; q < k; q = q + 1)
+                    if (nen[q] && nwa[q*AW +: AW] == nwa[k*AW +: AW])
+                        nen[k] = 1'b0;
             end
+            wr_en <= nen;
+            wr_addr <= nwa;
+            wr_data <= nwd;
             if (now == CYCLES) begin
                 done <= 1;
                 if (issued < CYCLES / 20) begin
@@ -149,20 +159,22 @@ endmodule
 module tb_rnnc_pmu;
     reg clk = 0;
     always #5 clk = !clk;
-    wire [2:0] done;
-    wire [31:0] e0, e1, e2;
+    wire [3:0] done;
+    wire [31:0] e0, e1, e2, e3;
     // xh-like: the vector depends on (batch, step), two write ports
     tb_rnnc_pmu_case #(8, 4, 64, 16, "pmu_init.hex", 2, 3, 2, 8, 0, 4, 2, 32, 51) c0 (clk, done[0], e0);
     // weight-like, a bank conflict every vector: II = 2
     tb_rnnc_pmu_case #(8, 4, 64, 2, "pmu_init.hex", 2, 3, 2, 0, 8, 4, 1, 32, 52) c1 (clk, done[1], e1);
     // scalar words, no INIT, II = 1
     tb_rnnc_pmu_case #(16, 1, 32, 1, "", 1, 5, 3, 0, 3, 1, 1, 16, 53) c2 (clk, done[2], e2);
+    // xh-like with six write ports (h links and x lanes)
+    tb_rnnc_pmu_case #(8, 4, 64, 16, "pmu_init.hex", 2, 3, 2, 8, 0, 4, 6, 32, 54) c3 (clk, done[3], e3);
     initial begin
         wait (&done);
         #1;  // let the error counts settle (Verilator resumes before its ports update)
-        if (e0 + e1 + e2 != 0)
-            $fatal(1, "rnnc_pmu: %0d mismatches", e0 + e1 + e2);
-        $display("PASS rnnc_pmu: 3 cases x 3000 cycles");
+        if (e0 + e1 + e2 + e3 != 0)
+            $fatal(1, "rnnc_pmu: %0d mismatches", e0 + e1 + e2 + e3);
+        $display("PASS rnnc_pmu: 4 cases x 3000 cycles");
         $finish;
     end
 endmodule
