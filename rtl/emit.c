@@ -508,8 +508,11 @@ rtl_emit(Ctx *c, const Mapping *m, const CellSpec *s, const char *outdir)
 	x.bw = rtl_clog2(m->B);
 	x.jw = rtl_clog2(x.d->maxrows);
 	x.half = m->B * m->nt * m->rv;
-	x.lanes = (m->rv + m->pack - 1) / m->pack;
-	x.nv = x.lanes * m->pack;
+	/* a vector narrower than a lane's packing fills one lane with the next power of two of
+	 * values: the in-lane levels of the mapping (map.c: inlane) */
+	x.pack = m->rv < m->pack ? 1 << m->inlane : m->pack;
+	x.lanes = (m->rv + x.pack - 1) / x.pack;
+	x.nv = x.lanes * x.pack;
 	x.levels = rtl_levels(x.nv);
 	x.sw = 2 * x.ab + x.levels;
 	x.chain = 1 + m->inlane + (m->folded ? 1 : rtl_levels(x.lanes) + 1);

@@ -25,7 +25,8 @@ typedef struct Rtl {
 	int ab, wb;               /* bits of an xh word, of a weight */
 	int bw, jw;               /* tag bits: batch, row within a copy */
 	int half;                 /* words of one half of an xh copy: B x nt x rv */
-	int lanes, nv, sw;        /* dot product: lanes, values (lanes x pack), exact partial bits */
+	int pack, lanes, nv, sw;  /* dot product: values a lane reduces, lanes, values (lanes x pack),
+	                          * exact partial bits */
 	int levels;               /* add levels of its whole tree: log2 of nv padded to a power of 2 */
 	int chain;                /* its stages */
 	int nseg;                 /* epilogue segments */

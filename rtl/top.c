@@ -606,7 +606,7 @@ put_dot(const Top *t, int u)
 	fprintf(out, "    wire [%d:0] %s_tag;\n", tag - 1, n);
 	fprintf(out, "    rnnc_dot #(.LANES(%d), .PACK(%d), .VBITS(%d), .ACCW(64), .FOLDED(%d), "
 	        ".FOLD_LAT(%d), .TW(%d),\n              .S_LO(%d), .S_HI(%d)) %s (\n", x->lanes,
-	        m->pack, x->ab, m->folded, ir_target_reduce_latency(m->t), tag, lo, hi, n);
+	        x->pack, x->ab, m->folded, ir_target_reduce_latency(m->t), tag, lo, hi, n);
 	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir),\n", n, n);
 	if (lo > 0)
 		fprintf(out, "        .in_x(%d'd0), .in_w(%d'd0), .in_mask(%d'd0), .in_last(l%d_od[%d]),\n"

@@ -182,7 +182,7 @@ sim_val_init(SimVal *v, const Mapping *m, Memory *mem)
 	const Func *f = m->f;
 	const Node *hid = ir_node(f, m->hidden_loop);
 	Ref cur, levels[8];
-	int nlev = 0, i, j;
+	int nlev = 0, nouter, i, j;
 
 	memset(v, 0, sizeof *v);
 	v->f = f;
@@ -215,9 +215,13 @@ sim_val_init(SimVal *v, const Mapping *m, Memory *mem)
 		}
 		cur = inner;
 	}
-	v->kv = levels[nlev - 1];
+	/* the lanes' level: the innermost loop when it is vectorized; with rv = 1 the schedule
+	 * makes no vector level (kv = 0, a variable no access reads) */
+	nouter = nlev;
+	if (m->rv > 1 && ir_node(f, levels[nlev - 1])->l.vec > 1)
+		v->kv = levels[--nouter];
 	for (j = 0; j < m->nprod; j++) {
-		const Node *red = ir_node(f, v->kv);
+		const Node *red = ir_node(f, levels[nlev - 1]);
 		const Instr *mul = &ir_node(f, red->l.yield[j])->i;
 		SimProd *p = &v->prod[j];
 		Type ta, tb;
@@ -236,7 +240,7 @@ sim_val_init(SimVal *v, const Mapping *m, Memory *mem)
 		p->xstride = flat_coef(f, &ir_node(f, p->xl)->i.acc, v->kv);
 	}
 	/* the outer levels: the vector-step loop has the stride ru x rv in k, the tile loop rv */
-	for (i = 0; i < nlev - 1; i++) {
+	for (i = 0; i < nouter; i++) {
 		const Node *n = ir_node(f, levels[i]);
 		int64_t c = flat_coef(f, &ir_node(f, v->prod[0].xl)->i.acc, levels[i]);
 

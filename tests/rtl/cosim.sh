@@ -99,6 +99,8 @@ rnn-h20-ru6|rnn 20 20 1 2|hu: 2, ru: 6, rv: 4, folded: false|
 rnn-h32-rv16|rnn 32 24 1 2|hu: 2, ru: 1, rv: 16|
 lstm-h8-split|lstm 8 60 1 2|hu: 1, ru: 1, rv: 64, folded: false|
 rnn-h12-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false|
+rnn-h4-rv1|rnn 4 12 1 3|hu: 4, ru: 3, rv: 1|
+gru-h5-rv2|gru 5 6 2 2|hu: 1, ru: 1, rv: 2, folded: false|
 EOF
 	set -- "$work"/specs/*.yaml
 fi

@@ -113,7 +113,7 @@ check(const Errors *err)
 	CU_ASSERT(err->max[F_ENERGY] <= 0.15);
 }
 
-/* LSTM, GRU and vanilla cells; hu 1/2/3, ru 1/2/3/5, rv 4/8/16/64, folded on and off; each
+/* LSTM, GRU and vanilla cells; hu 1/2/3, ru 1/2/3/5, rv 1/2/4/8/16/64, folded on and off; each
  * combination at two sizes, H over 1, 7, 16, 33, 64 with D != H, B 1 or 3, T 1 or 3 taken in
  * turn, so that every size meets every knob somewhere. Designs that do not map (too many units
  * or ports) are skipped. */
@@ -121,7 +121,7 @@ static void
 test_matrix(void)
 {
 	static const char *const cells[] = {"lstm", "gru", "rnn"};
-	static const int hus[] = {1, 2, 3}, rus[] = {1, 2, 3, 5}, rvs[] = {4, 8, 16, 64};
+	static const int hus[] = {1, 2, 3}, rus[] = {1, 2, 3, 5}, rvs[] = {1, 2, 4, 8, 16, 64};
 	static const int Hs[] = {1, 7, 16, 33, 64}, Ds[] = {3, 12, 5, 40, 20, 9, 70};
 	Errors err;
 	int c, a, b, v, fo, z, n = 0;
@@ -131,7 +131,7 @@ test_matrix(void)
 	for (c = 0; c < 3; c++)
 	for (a = 0; a < 3; a++)
 	for (b = 0; b < 4; b++)
-	for (v = 0; v < 4; v++)
+	for (v = 0; v < 6; v++)
 	for (fo = 0; fo < 2; fo++)
 	for (z = 0; z < 2; z++) {
 		int k = n++, H = Hs[(k / 2 + 2 * z) % 5], D = Ds[(k / 5) % 7], B = k % 3 ? 1 : 3;

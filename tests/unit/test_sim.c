@@ -101,6 +101,34 @@ test_values_matrix(void)
 	CU_ASSERT(mapped >= 160);
 }
 
+/* Narrow and non-divisor vectors: rv 1 (no vector level in the nest), 2, 3 and 5, with ru 1, 2
+ * and 3, on LSTM, GRU and vanilla cells, folded on and off. */
+static void
+test_values_narrow(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int rus[] = {1, 2, 3}, rvs[] = {1, 2, 3, 5};
+	int c, b, v, fo, n = 0, mapped = 0;
+	char text[512];
+
+	for (c = 0; c < 3; c++)
+	for (b = 0; b < 3; b++)
+	for (v = 0; v < 4; v++)
+	for (fo = 0; fo < 2; fo++) {
+		int rc, H = 3 + n % 5, D = 2 + n % 7;
+
+		snprintf(text, sizeof text, "name: n%d\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: 2\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s}\n",
+		         n, cells[c], H, D, 1 + n % 2, 1 + n % 3, rus[b], rvs[v],
+		         fo ? "true" : "false");
+		n++;
+		rc = check_values(text);
+		CU_ASSERT(rc <= 0);
+		mapped += rc == 0;
+	}
+	CU_ASSERT(mapped >= 60);
+}
+
 /* One dot-product PCU and its PMUs: a vanilla RNN, H = D = 2, hu = ru = 1, rv = 4, T = 2.
  *
  * The mapping (--dump-after=map): dot (0,0) with stages mul, inlane, inlane, folded(5): depth
@@ -332,6 +360,7 @@ test_repeat_exact(void)
 
 static CU_TestInfo sim_tests[] = {
 	{"values equal the interpreter's", test_values_matrix},
+	{"values, narrow and non-divisor vectors", test_values_narrow},
 	{"hand-derived cycles", test_hand_derived},
 	{"hand-derived cycles, streamed weights", test_hand_derived_stream},
 	{"streamed weights are bandwidth-bound", test_stream_bound},
