@@ -469,6 +469,31 @@ write_with(Rtl *x, const char *dir, const char *name, void (*fn)(const Rtl *, FI
 	return close_file(x, fp, name);
 }
 
+/* The values the testbench expects are the spec's: the simulator's h equals the
+ * interpreter's, or no design is written. */
+static int
+same_as_interp(Rtl *x)
+{
+	Memory ref;
+	int t = ir_find_tensor(x->f, "h"), rc = 0;
+	int64_t i;
+
+	if (t < 0 || ir_mem_init(x->f, &ref) < 0)
+		return -1;
+	if (ir_interp(x->f, &ref) < 0)
+		rc = -1;
+	for (i = 0; !rc && i < ref.buf[t].n; i++) {
+		if (ref.buf[t].q[i] != x->fin.buf[t].q[i]) {
+			ir_error(x->c, x->f->loc, "--emit=verilog: the simulator's h[%lld] = %lld, the "
+			         "interpreter's %lld; no design written", (long long)i,
+			         (long long)x->fin.buf[t].q[i], (long long)ref.buf[t].q[i]);
+			rc = -1;
+		}
+	}
+	ir_mem_free(&ref);
+	return rc;
+}
+
 int
 rtl_emit(Ctx *c, const Mapping *m, const CellSpec *s, const char *outdir)
 {
@@ -501,6 +526,8 @@ rtl_emit(Ctx *c, const Mapping *m, const CellSpec *s, const char *outdir)
 		ir_error(c, m->f->loc, "--emit=verilog: the simulator computed no values");
 		goto out;
 	}
+	if (same_as_interp(&x) < 0)
+		goto out;
 	if (sim_val_init(&x.v, m, &x.init) < 0 || !x.v.ok)
 		goto out;
 	x.ab = x.f->tensors[m->xh].ty.bits;
