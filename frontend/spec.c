@@ -162,19 +162,22 @@ check_spec(Ctx *c, const YNode *doc, CellSpec *s)
 		         "'activation.entries' = %d must be a power of two", s->act.entries);
 	if (k->hu > s->hidden)
 		ir_error(c, fe_loc_of(doc, "schedule.hu"),
-		         "'schedule.hu' = %d exceeds the %d hidden units", k->hu, s->hidden);
+		         "'schedule.hu' = %d exceeds hidden = %d", k->hu, s->hidden);
 	if (k->hv > s->hidden)
 		ir_error(c, fe_loc_of(doc, "schedule.hv"),
-		         "'schedule.hv' = %d exceeds the %d hidden units", k->hv, s->hidden);
+		         "'schedule.hv' = %d exceeds hidden = %d", k->hv, s->hidden);
 	if (k->rv > red)
 		ir_error(c, fe_loc_of(doc, "schedule.rv"),
 		         "'schedule.rv' = %d exceeds the reduction length input + hidden = %d", k->rv,
 		         red);
-	else if (k->ru && k->ru > (red + (k->rv ? k->rv : 1) - 1) / (k->rv ? k->rv : 1))
+	else if (k->ru && !k->rv && k->ru > red)
 		ir_error(c, fe_loc_of(doc, "schedule.ru"),
-		         "'schedule.ru' = %d exceeds the %d reduction tiles of input + hidden = %d%s",
-		         k->ru, (red + (k->rv ? k->rv : 1) - 1) / (k->rv ? k->rv : 1), red,
-		         k->rv ? " at this rv" : "");
+		         "'schedule.ru' = %d exceeds the reduction length input + hidden = %d", k->ru,
+		         red);
+	else if (k->ru && k->rv && k->ru > (red + k->rv - 1) / k->rv)
+		ir_error(c, fe_loc_of(doc, "schedule.ru"),
+		         "'schedule.ru' = %d exceeds the reduction tiles: input + hidden = %d in tiles "
+		         "of rv = %d makes %d", k->ru, red, k->rv, (red + k->rv - 1) / k->rv);
 }
 
 int

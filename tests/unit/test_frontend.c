@@ -364,7 +364,7 @@ test_spec_messages(void)
 		{"cell: lstm\nhidden: 99999999999999999999999\ntimesteps: 1\n", "does not fit in 64"},
 		{"cell: lstm\nhidden: 20000\ntimesteps: 1\n", "the limit is 16384"},
 		{"cell: lstm\nhidden: 4\ntimesteps: 1\nschedule: {hu: 0}\n", "positive integer"},
-		{"cell: lstm\nhidden: 4\ntimesteps: 1\nschedule: {hu: 8}\n", "exceeds the 4 hidden"},
+		{"cell: lstm\nhidden: 4\ntimesteps: 1\nschedule: {hu: 8}\n", "exceeds hidden = 4"},
 		{"cell: lstm\nhidden: 4\ntimesteps: 1\ntarget: plasticin\n", "did you mean 'plasticine'"},
 		{"cell: lstm\nhidden: 4\ntimesteps: 1\ntarget: {pcu: {lanes: 12}}\n", "power of two"},
 		{"cell: lstm\ncell: gru\n", "duplicate key 'cell'"},
