@@ -13,8 +13,11 @@ fail() {
 	fails=$((fails + 1))
 }
 
-# deterministic, and complete
-for spec in "$examples"/gru.yaml "$examples"/rnn.yaml; do
+# deterministic, and complete (a GRU smaller than examples/gru.yaml: emitting runs the
+# interpreter, slow in the sanitizer build)
+printf 'name: gru-small\ncell: gru\nhidden: 48\ninput: 20\nbatch: 2\ntimesteps: 5\n' \
+       >"$work/gru.yaml"
+for spec in "$work"/gru.yaml "$examples"/rnn.yaml; do
 	name=$(basename "$spec" .yaml)
 	"$rnnc" -q "$spec" -o "$work/$name.a" --emit=verilog || { fail "$spec" "rnnc failed"; continue; }
 	"$rnnc" -q "$spec" -o "$work/$name.b" --emit=verilog || { fail "$spec" "rnnc failed"; continue; }
