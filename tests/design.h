@@ -3,6 +3,9 @@
 #ifndef RNNC_TESTS_DESIGN_H
 #define RNNC_TESTS_DESIGN_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "frontend/fe.h"
 #include "passes/map.h"
 
@@ -17,5 +20,12 @@ typedef struct Design {
 /* Compiles spec text through build, fuse, quantize, schedule and map_build; 0 when it maps.
  * d->c holds the diagnostics either way: ir_ctx_free(&d->c) when done. */
 int design(Design *d, const char *text);
+
+/* The next seeded random design, named r<n>, from the generator state *r: cell, H and D 1 to 40,
+ * B 1 to 4, T 1 to 3, hu 1 to 6, ru 1 to 8, rv 1 to 64 (each within its range: the spec checks
+ * those), folded or not, and with `stream` the weights streamed one draw in four. Writes the
+ * spec's text and a short label. */
+void random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *label,
+                   size_t nlabel);
 
 #endif

@@ -5,7 +5,6 @@
  * MODEL_TEST_VERBOSE=1 prints one line per design (and both reports where they differ by more
  * than 5%), MODEL_TEST_ONLY="LABEL" compares the design of that label only. */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,13 +218,10 @@ test_deepbench(void)
 	check(&err);
 }
 
-/* Seeded random on-chip designs over a wider space than the matrix: H and D 1 to 40, B 1 to 4,
- * T 1 to 3, hu 1 to 6, ru 1 to 8, rv 1 to 64, folded or not (test_sim.c draws the same way). */
+/* Seeded random on-chip designs over a wider space than the matrix (design.c: random_design). */
 static void
 test_random(void)
 {
-	static const char *const cells[] = {"lstm", "gru", "rnn"};
-	static const int rvs[] = {1, 2, 3, 4, 5, 7, 8, 16, 32, 64};
 	uint32_t r = 20261202;
 	Errors err;
 	int n;
@@ -233,21 +229,7 @@ test_random(void)
 
 	memset(&err, 0, sizeof err);
 	for (n = 0; n < 300; n++) {
-		int v[9], k, H, D, B, T, hu, ru, rv;
-
-		for (k = 0; k < 9; k++) {
-			r = r * 1664525u + 1013904223u;  /* Numerical Recipes' LCG */
-			v[k] = (int)(r >> 16);
-		}
-		H = 1 + v[1] % 40, D = 1 + v[2] % 40, B = 1 + v[3] % 4, T = 1 + v[4] % 3;
-		hu = 1 + v[5] % 6 < H ? 1 + v[5] % 6 : H;
-		rv = rvs[v[7] % 10] < D + H ? rvs[v[7] % 10] : D + H;
-		ru = 1 + v[6] % 8 < (D + H + rv - 1) / rv ? 1 + v[6] % 8 : (D + H + rv - 1) / rv;
-		snprintf(text, sizeof text, "name: r%d\ncell: %s\nhidden: %d\ninput: %d\nbatch: %d\n"
-		         "timesteps: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s}\n", n,
-		         cells[v[0] % 3], H, D, B, T, hu, ru, rv, v[8] % 2 ? "true" : "false");
-		snprintf(label, sizeof label, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s", cells[v[0] % 3], H,
-		         D, B, T, hu, ru, rv, v[8] % 2 ? "" : " unfolded");
+		random_design(&r, n, 0, text, sizeof text, label, sizeof label);
 		compare(&err, text, label);
 	}
 	summary(&err, "random designs");

@@ -1,6 +1,5 @@
 /* Unit tests of the simulator (sim/): its h and c equal the interpreter's bit for bit over a
  * matrix of cells and knobs, a tiny design's cycle count derived by hand, and determinism. */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,38 +129,24 @@ test_values_narrow(void)
 	CU_ASSERT(mapped >= 60);
 }
 
-/* Seeded random designs over a wider space than the matrices: H and D 1 to 40, B 1 to 4, hu 1
- * to 6, ru 1 to 8, rv 1 to 64, folded or not, weights on chip or streamed. */
+/* Seeded random designs over a wider space than the matrices (design.c: random_design), the
+ * weights streamed in one in four. */
 static void
 test_values_random(void)
 {
-	static const char *const cells[] = {"lstm", "gru", "rnn"};
-	static const int rvs[] = {1, 2, 3, 4, 5, 7, 8, 16, 32, 64};
 	uint32_t r = 20261202;
 	int n, mapped = 0;
-	char text[512];
+	char text[512], label[96];
 
 	for (n = 0; n < 200; n++) {
-		int v[10], k, rc, H, D, hu, ru, rv;
+		int rc;
 
-		for (k = 0; k < 10; k++) {
-			r = r * 1664525u + 1013904223u;  /* Numerical Recipes' LCG */
-			v[k] = (int)(r >> 16);
-		}
-		H = 1 + v[1] % 40, D = 1 + v[2] % 40;
-		/* within the knobs' ranges (the spec checks those): hu <= H, rv <= D + H, ru <= tiles */
-		hu = 1 + v[5] % 6 < H ? 1 + v[5] % 6 : H;
-		rv = rvs[v[7] % 10] < D + H ? rvs[v[7] % 10] : D + H;
-		ru = 1 + v[6] % 8 < (D + H + rv - 1) / rv ? 1 + v[6] % 8 : (D + H + rv - 1) / rv;
-		snprintf(text, sizeof text, "name: r%d\ncell: %s\nhidden: %d\ninput: %d\nbatch: %d\n"
-		         "timesteps: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, weights: %s}\n",
-		         n, cells[v[0] % 3], H, D, 1 + v[3] % 4, 1 + v[4] % 3, hu, ru, rv,
-		         v[8] % 2 ? "true" : "false", v[9] % 4 ? "onchip" : "stream");
+		random_design(&r, n, 1, text, sizeof text, label, sizeof label);
 		rc = check_values(text);
 		CU_ASSERT(rc <= 0);
 		mapped += rc == 0;
 	}
-	CU_ASSERT(mapped >= 50);
+	CU_ASSERT(mapped >= 100);
 	if (getenv("SIM_TEST_VERBOSE"))
 		fprintf(stderr, "\n%d of 200 random designs map\n", mapped);
 }
