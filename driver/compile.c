@@ -324,11 +324,16 @@ run_map(Unit *u)
 	    ir_spec_weight_bytes(&u->spec) <= ir_target_onchip_bytes(&u->target)) {
 		const Knobs *k = &u->spec.knobs;
 		char pinned[64] = "";
+		int at = 0;
 
 		if (k->hu || k->ru || k->rv)
-			snprintf(pinned, sizeof pinned, " with the spec's%s%.0d%s%.0d%s%.0d",
-			         k->hu ? " hu=" : "", k->hu, k->ru ? " ru=" : "", k->ru,
-			         k->rv ? " rv=" : "", k->rv);
+			at = snprintf(pinned, sizeof pinned, " with the spec's");
+		if (k->hu)
+			at += snprintf(pinned + at, sizeof pinned - (size_t)at, " hu=%d", k->hu);
+		if (k->ru)
+			at += snprintf(pinned + at, sizeof pinned - (size_t)at, " ru=%d", k->ru);
+		if (k->rv)
+			snprintf(pinned + at, sizeof pinned - (size_t)at, " rv=%d", k->rv);
 		ir_note(u->c, (Loc){0}, "no default schedule%s maps onto '%s' (up to %d PCUs); this is "
 		        "the error for hu=%d ru=%d rv=%d", pinned, u->target.name,
 		        ir_target_pcus(&u->target), u->knobs.hu, u->knobs.ru, u->knobs.rv);

@@ -478,7 +478,11 @@ same_as_interp(Rtl *x)
 	int t = ir_find_tensor(x->f, "h"), rc = 0;
 	int64_t i;
 
-	if (t < 0 || ir_mem_init(x->f, &ref) < 0)
+	if (t < 0) {
+		ir_error(x->c, x->f->loc, "--emit=verilog: the nest has no tensor 'h'");
+		return -1;
+	}
+	if (ir_mem_init(x->f, &ref) < 0)
 		return -1;
 	if (ir_interp(x->f, &ref) < 0)
 		rc = -1;
@@ -535,8 +539,8 @@ rtl_emit(Ctx *c, const Mapping *m, const CellSpec *s, const char *outdir)
 	x.bw = rtl_clog2(m->B);
 	x.jw = rtl_clog2(x.d->maxrows);
 	x.half = m->B * m->nt * m->rv;
-	/* a vector narrower than a lane's packing fills one lane with the next power of two of
-	 * values: the in-lane levels of the mapping (map.c: inlane) */
+	/* the values a lane reduces: the packing, or for a narrower vector the next power of two
+	 * of rv, as many as the mapping's in-lane levels add (map.c: inlane) */
 	x.pack = m->rv < m->pack ? 1 << m->inlane : m->pack;
 	x.lanes = (m->rv + x.pack - 1) / x.pack;
 	x.nv = x.lanes * x.pack;

@@ -203,7 +203,8 @@ rtl_makefile(const Rtl *x, FILE *out)
 	        "VERILATOR ?= verilator\nIVERILOG ?= iverilog\nVVP ?= vvp\nYOSYS ?= yosys\n"
 	        "VFLAGS ?= -O2\n"
 	        "# the area model's estimate (docs/sim.md), printed beside Yosys's cell count\n"
-	        "AREA := %.2f mm2 (%d PCU + %d PMU with their switches)\n", v, x->r->area_used_mm2, x->d->pcus, x->d->pmus);
+	        "AREA := %.2f mm2 (%d PCU + %d PMU with their switches)\n", v, x->r->area_used_mm2,
+	        x->d->pcus, x->d->pmus);
 	fprintf(out, "ifdef VCD\nVDEF := -DVCD --trace\nIDEF := -DVCD\nendif\n\n");
 	fprintf(out, ".PHONY: run verilator iverilog lint synth clean\n\n"
 	        "run: verilator\n\n"

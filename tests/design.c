@@ -37,14 +37,15 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 {
 	static const char *const cells[] = {"lstm", "gru", "rnn"};
 	static const int rvs[] = {1, 2, 3, 4, 5, 7, 8, 16, 32, 64};
-	int v[10], k, H, D, hu, ru, rv, tiles;
-	const char *weights;
+	int v[10], k, H, D, B, T, hu, ru, rv, tiles;
+	const char *cell, *weights;
 
 	for (k = 0; k < 10; k++) {
 		*r = *r * 1664525u + 1013904223u;  /* Numerical Recipes' LCG */
 		v[k] = (int)(*r >> 16);
 	}
-	H = 1 + v[1] % 40, D = 1 + v[2] % 40;
+	cell = cells[v[0] % 3];
+	H = 1 + v[1] % 40, D = 1 + v[2] % 40, B = 1 + v[3] % 4, T = 1 + v[4] % 3;
 	hu = 1 + v[5] % 6 < H ? 1 + v[5] % 6 : H;
 	rv = rvs[v[7] % 10] < D + H ? rvs[v[7] % 10] : D + H;
 	tiles = (D + H + rv - 1) / rv;
@@ -52,9 +53,7 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 	weights = stream && v[9] % 4 == 0 ? "stream" : "onchip";
 	snprintf(text, ntext, "name: r%d\ncell: %s\nhidden: %d\ninput: %d\nbatch: %d\n"
 	         "timesteps: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, weights: %s}\n", n,
-	         cells[v[0] % 3], H, D, 1 + v[3] % 4, 1 + v[4] % 3, hu, ru, rv,
-	         v[8] % 2 ? "true" : "false", weights);
-	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s", cells[v[0] % 3], H, D,
-	         1 + v[3] % 4, 1 + v[4] % 3, hu, ru, rv, v[8] % 2 ? "" : " unfolded",
-	         *weights == 's' ? " stream" : "");
+	         cell, H, D, B, T, hu, ru, rv, v[8] % 2 ? "true" : "false", weights);
+	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s", cell, H, D, B, T, hu, ru,
+	         rv, v[8] % 2 ? "" : " unfolded", *weights == 's' ? " stream" : "");
 }

@@ -21,8 +21,9 @@
 //     out_pos its {b, j, s} (PW bits each, PW = $clog2 of the largest bound + 1), out_last
 //     s == NT - 1 (the row's last vector step), busy the walk in progress;
 //   - a write (wr_en[p]) in cycle n is seen by reads from cycle n + 1; two ports must not
-//     write one word in the same cycle (each h and x word has one writer). The xh double buffer is two halves of the words: the top
-//     walks one (rd_base) while the epilogue writes the other.
+//     write one word in the same cycle (each h and x word has one writer). The xh double
+//     buffer is two halves of the words: the top walks one (rd_base) while the epilogue
+//     writes the other.
 // The read is combinational (a register file); a vector is offered in its issue cycle, as in
 // the simulator. rst is synchronous and active high: no walk; the contents stay.
 `default_nettype none
