@@ -23,6 +23,23 @@ static const char *const role_names[NMAPROLE] = {
 	"dot", "combine", "epilogue", "weight", "xh", "lut", "state",
 };
 
+static const char *const link_names[NMAPLINK] = {
+	"xh", "weights", "lanes", "partial", "sum", "values", "lut index", "params", "state", "h",
+};
+
+const char *
+map_link_name(MapLinkKind k)
+{
+	IR_ASSERT(k >= 0 && k < NMAPLINK);
+	return link_names[k];
+}
+
+int
+map_link_side(MapLinkKind k)
+{
+	return k == MAP_L_LUT_INDEX || k == MAP_L_PARAMS || k == MAP_L_STATE;
+}
+
 const char *
 map_role_name(MapRole r)
 {
@@ -259,7 +276,7 @@ new_unit(Build *b, MapKind kind, MapRole role, const char *name, int near)
 
 /* A link from src's output `port` (-1: a new port) to dst; returns the port. */
 static int
-add_link(Build *b, int src, int dst, int vector, int bits, int port, const char *what)
+add_link(Build *b, int src, int dst, int vector, int bits, int port, MapLinkKind what)
 {
 	Mapping *m = b->m;
 	MapUnit *s = &m->unit[src], *d = &m->unit[dst];
@@ -510,8 +527,7 @@ build_epilogue(Build *b, int u, const int *sum)
 		Ref res = ir_node(f, m->reduce)->l.res[j];
 		int at = val[res].seg < 0 ? 0 : val[res].seg;
 
-		add_link(b, sum[j], seg_unit[at], 0, type_bits(ir_node(f, res)->i.ty), -1,
-		         ir_sprintf(&b->c->arena, "sum p%d", j));
+		add_link(b, sum[j], seg_unit[at], 0, type_bits(ir_node(f, res)->i.ty), -1, MAP_L_SUM);
 	}
 	/* values live across segment boundaries travel on to the next segment */
 	for (s = 0; s + 1 < nseg; s++) {
@@ -526,7 +542,7 @@ build_epilogue(Build *b, int u, const int *sum)
 		}
 		if (live)
 			add_link(b, seg_unit[s], seg_unit[s + 1], live > 1 || bits > t->net.scalar_bits,
-			         bits, -1, "values");
+			         bits, -1, MAP_L_VALUES);
 	}
 	/* the PMUs the segments read: parameters and tables, and the state read back */
 	for (s = 0; s < nseg; s++) {
@@ -572,15 +588,15 @@ build_epilogue(Build *b, int u, const int *sum)
 			l->reads = reads;
 			l->banks = reads;  /* one bank per value read in a cycle: no conflicts */
 			if (luts)
-				add_link(b, seg_unit[s], lut_unit[s], luts > 1, luts * 16, -1, "lut index");
+				add_link(b, seg_unit[s], lut_unit[s], luts > 1, luts * 16, -1, MAP_L_LUT_INDEX);
 			add_link(b, lut_unit[s], seg_unit[s], reads > 1 || bits > t->net.scalar_bits,
-			         bits, -1, "params");
+			         bits, -1, MAP_L_PARAMS);
 		}
 		if (sreads) {
 			m->unit[state].reads += sreads;
 			m->unit[state].banks += sreads;
 			add_link(b, state, seg_unit[s], sreads > 1 || sbits > t->net.scalar_bits, sbits,
-			         -1, "state");
+			         -1, MAP_L_STATE);
 		}
 	}
 	/* stores: h to every xh copy (one multicast), read-back state to the state PMU, outputs
@@ -600,12 +616,12 @@ build_epilogue(Build *b, int u, const int *sum)
 				for (x = 0; x < m->nunit && !(m->unit[x].role == MAP_XH &&
 				                              m->unit[x].tile == r); x++)
 					;
-				h_port = add_link(b, from, x, 0, type_bits(f->tensors[tn].ty), h_port, "h");
+				h_port = add_link(b, from, x, 0, type_bits(f->tensors[tn].ty), h_port, MAP_L_H);
 			}
 		} else if (state >= 0) {
 			for (j = 0; j < m->unit[state].nslice; j++) {
 				if (m->unit[state].slice[j].tensor == tn)
-					add_link(b, from, state, 0, type_bits(f->tensors[tn].ty), -1, "state");
+					add_link(b, from, state, 0, type_bits(f->tensors[tn].ty), -1, MAP_L_STATE);
 			}
 		}
 	}
@@ -656,7 +672,7 @@ build_combine(Build *b, int p, int u, const int *in, int nin)
 				c->stage[c->nstage++] = stage(MAP_ST_COMBINE, OP_ADD, ir_ops[OP_ADD].cycles, 1);
 			c->lanes = ceil_div(hi - lo, 2);
 			for (j = lo; j < hi; j++)
-				add_link(b, cur[j], k, 0, bits, -1, "partial");
+				add_link(b, cur[j], k, 0, bits, -1, MAP_L_PARTIAL);
 			next[i] = k;
 		}
 		memcpy(cur, next, (size_t)groups * sizeof *cur);
@@ -719,7 +735,7 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 					int vec = chain[lo - 1].lanes > 1;
 
 					add_link(b, prev, k, vec, chain[lo - 1].lanes * t->pcu.word_bits, -1,
-					         "lanes");
+					         MAP_L_LANES);
 				}
 				if (first < 0)
 					first = k;
@@ -743,7 +759,7 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				x->banks = pmu_banks(t, (int64_t)m->rv * abits);
 			}
 			/* one multicast port of the xh copy feeds every dot product of the tile */
-			add_link(b, xh, first, 1, m->rv * abits, 0, "xh");
+			add_link(b, xh, first, 1, m->rv * abits, 0, MAP_L_XH);
 			if (m->unit[xh].used.vector_out == 0)
 				m->unit[xh].used.vector_out = 1;
 			/* weights, in row parts of at most one PMU each */
@@ -785,7 +801,7 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				}
 				w->reads = 1;
 				w->banks = pmu_banks(t, (int64_t)m->rv * wbits);
-				add_link(b, k, first, 1, m->rv * wbits, -1, "weights");
+				add_link(b, k, first, 1, m->rv * wbits, -1, MAP_L_WEIGHTS);
 			}
 		}
 	}

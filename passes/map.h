@@ -122,6 +122,22 @@ typedef struct MapUnit {
 	UnitPorts used;       /* ports used: output ports count once per multicast */
 } MapUnit;
 
+/* What a link carries. The side links are an epilogue segment's reads of its table or state PMU
+ * and its write back of state, once per row; all the others are token streams. */
+typedef enum {
+	MAP_L_XH,         /* an xh copy's vectors to the first segment of a dot product */
+	MAP_L_WEIGHTS,    /* a weight PMU's vectors to it */
+	MAP_L_LANES,      /* between the segments of a dot product: the lanes still to reduce */
+	MAP_L_PARTIAL,    /* a tile's partial sum into a combine tree */
+	MAP_L_SUM,        /* a product's full sum into the epilogue */
+	MAP_L_VALUES,     /* values between epilogue segments */
+	MAP_L_LUT_INDEX,  /* side: table indices to a lut PMU */
+	MAP_L_PARAMS,     /* side: tables and biases from it */
+	MAP_L_STATE,      /* side: state read from, or written back to, a state PMU */
+	MAP_L_H,          /* h_t from the epilogue into the xh copies */
+	NMAPLINK
+} MapLinkKind;
+
 /* A link: the producer's output `port` to one consumer; links that share a producer and a
  * port carry the same data (a multicast). Routed with dimension-order (X, then Y) paths. */
 typedef struct MapLink {
@@ -130,7 +146,7 @@ typedef struct MapLink {
 	int bits;             /* bits used per flit */
 	int port;             /* the producer's output port of that network */
 	int hops;             /* switch hops on the XY route */
-	const char *what;     /* the data: "xh", "weights", "sum p0", "h", ... */
+	MapLinkKind what;     /* the data */
 } MapLink;
 
 typedef struct MapProduct {
@@ -223,5 +239,9 @@ void map_print(const Mapping *m, FILE *out);
 void map_summary(const Mapping *m, FILE *out);
 
 const char *map_role_name(MapRole r);
+/* "xh", "weights", "sum", "h", ...: what a link carries, as map_print names it. */
+const char *map_link_name(MapLinkKind k);
+/* The link is read once per row by an epilogue segment rather than a token stream. */
+int map_link_side(MapLinkKind k);
 
 #endif

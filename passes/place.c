@@ -193,9 +193,12 @@ map_print(const Mapping *m, FILE *out)
 	for (i = 0; i < m->nlink; i++) {
 		const MapLink *l = &m->link[i];
 
-		fprintf(out, "  %s -> %s %s %d bits port %d hops %d %s\n", m->unit[l->src].name,
+		fprintf(out, "  %s -> %s %s %d bits port %d hops %d %s", m->unit[l->src].name,
 		        m->unit[l->dst].name, l->vector ? "vector" : "scalar", l->bits, l->port,
-		        l->hops, l->what);
+		        l->hops, map_link_name(l->what));
+		if (l->what == MAP_L_SUM)
+			fprintf(out, " p%d", m->unit[l->src].prod);
+		fputc('\n', out);
 	}
 	fprintf(out, "total ");
 	map_summary(m, out);

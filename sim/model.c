@@ -91,13 +91,6 @@ min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* Links read per row by an epilogue segment (tables, parameters, state): not token streams. */
-static int
-is_side(const char *what)
-{
-	return !strcmp(what, "lut index") || !strcmp(what, "params") || !strcmp(what, "state");
-}
-
 static int
 rows_of(const Mapping *m, int copy)
 {
@@ -159,7 +152,7 @@ setup(Model *s)
 		MUnit *p;
 
 		s->lat[i] = l->hops * t->net.hop_cycles > 1 ? l->hops * t->net.hop_cycles : 1;
-		if (!is_side(l->what))
+		if (!map_link_side(l->what))
 			continue;
 		pcu = m->unit[l->src].kind == MAP_PCU ? l->src : l->dst;
 		pmu = pcu == l->src ? l->dst : l->src;
@@ -175,13 +168,13 @@ setup(Model *s)
 	s->in0 = zalloc((size_t)m->nunit + 1, sizeof *s->in0);
 	s->in = zalloc((size_t)m->nlink, sizeof *s->in);
 	for (i = 0; i < m->nlink; i++) {
-		if (!is_side(m->link[i].what))
+		if (!map_link_side(m->link[i].what))
 			s->in0[m->link[i].dst + 1]++;
 	}
 	for (i = 0; i < m->nunit; i++)
 		s->in0[i + 1] += s->in0[i];
 	for (i = 0; i < m->nlink; i++) {
-		if (!is_side(m->link[i].what))
+		if (!map_link_side(m->link[i].what))
 			s->in[s->in0[m->link[i].dst] + s->u[m->link[i].dst].nin++] = i;
 	}
 	for (i = 0; i < m->nunit; i++) {
@@ -218,7 +211,7 @@ stream_times(const Model *s, int k, int64_t *e0, int64_t *e1)
 	const MUnit *src = &s->u[l->src];
 	const MapCopy *cp = &m->copy[m->unit[l->dst].copy];
 
-	if (!strcmp(l->what, "xh")) {
+	if (l->what == MAP_L_XH) {
 		*e0 = src->shift;
 		*e1 = xh_pos(s, m->B - 1, cp->hi - cp->lo - 1) * src->ii + src->shift;
 	} else {
@@ -240,11 +233,11 @@ tokens(const Model *s, int k)
 	const MapUnit *src = &m->unit[l->src];
 	int64_t B = m->B, nt = m->nt;
 
-	if (!strcmp(l->what, "xh"))
+	if (l->what == MAP_L_XH)
 		return B * s->maxrows * nt;
-	if (!strcmp(l->what, "weights"))
+	if (l->what == MAP_L_WEIGHTS)
 		return B * (src->slice[0].hi[1] - src->slice[0].lo[1]) * nt;
-	if (!strcmp(l->what, "lanes"))
+	if (l->what == MAP_L_LANES)
 		return B * rows_of(m, src->copy) * nt;
 	return B * rows_of(m, src->copy);
 }
@@ -311,11 +304,11 @@ backward(Model *s)
 	for (k = m->nlink - 1; k >= 0; k--) {
 		const MapLink *l = &m->link[k];
 		MUnit *src = &s->u[l->src];
-		int per_vstep = !strcmp(l->what, "xh") || !strcmp(l->what, "weights") ||
-		                !strcmp(l->what, "lanes");
+		int per_vstep = l->what == MAP_L_XH || l->what == MAP_L_WEIGHTS ||
+		                l->what == MAP_L_LANES;
 		int64_t g = per_vstep ? s->iix : (int64_t)m->nt * s->iix, need, e0, e1;
 
-		if (is_side(l->what) || !strcmp(l->what, "h") ||
+		if (map_link_side(l->what) || l->what == MAP_L_H ||
 		    tokens(s, k) <= MODEL_FIFO_DEPTH + s->lat[k])
 			continue;
 		need = s->u[l->dst].take1 - (MODEL_FIFO_DEPTH + s->lat[k]) * g + 1;
@@ -428,7 +421,7 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		const MapLink *l = &m->link[k];
 		int64_t n;
 
-		if (is_side(l->what))
+		if (map_link_side(l->what))
 			continue;
 		n = tokens(s, k);
 		if (l->vector)
@@ -494,7 +487,7 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	for (k = 0; k < m->nlink; k++) {
 		const MapLink *l = &m->link[k];
 
-		if (!strcmp(l->what, "h") && s.u[l->src].out1 + s.lat[k] > E) {
+		if (l->what == MAP_L_H && s.u[l->src].out1 + s.lat[k] > E) {
 			E = s.u[l->src].out1 + s.lat[k];
 			hl = k;
 		}

@@ -6,12 +6,6 @@
 #include "sim_int.h"
 
 static int
-is_side(const char *what)
-{
-	return !strcmp(what, "lut index") || !strcmp(what, "params") || !strcmp(what, "state");
-}
-
-static int
 ceil_div(int64_t a, int64_t b)
 {
 	return (int)((a + b - 1) / (b > 0 ? b : 1));
@@ -120,7 +114,7 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 		x->dst = l->dst;
 		x->vector = l->vector;
 		x->hops = l->hops;
-		x->kind = is_side(l->what) ? SIM_LINK_SIDE : !strcmp(l->what, "xh") ? SIM_LINK_XH :
+		x->kind = map_link_side(l->what) ? SIM_LINK_SIDE : l->what == MAP_L_XH ? SIM_LINK_XH :
 		          SIM_LINK_DATA;
 		if (x->kind == SIM_LINK_SIDE) {
 			/* an epilogue segment reads its table PMU's words in one cycle per bank-full */
@@ -133,7 +127,7 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 		} else if (ud[l->src].accumulate < 0) {
 			/* the last segment of a dot product sends sums; the others pass lanes on */
 			ud[l->src].accumulate = m->unit[l->src].role == MAP_DOT &&
-			                        strncmp(l->what, "lanes", 5) != 0;
+			                        l->what != MAP_L_LANES;
 		}
 	}
 	for (i = 0; i < m->nunit; i++) {
