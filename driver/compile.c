@@ -10,6 +10,7 @@
 #include "../deepbench/db.h"
 #include "../frontend/fe.h"
 #include "../cpu/cpu.h"
+#include "../dse/dse.h"
 #include "../ir/exec.h"
 #include "../passes/map.h"
 #include "../passes/passes.h"
@@ -34,6 +35,7 @@ typedef struct Unit {
 	int rows0, cols0;          /* ... from this grid */
 	int sized_for_weights;     /* ... because the weights did not fit */
 	int grown_for_map;         /* ... or to make room for the default schedule */
+	DseDesign point;           /* the design point: the scheduled nest and its mapping */
 	Mapping *map;              /* the mapped design of one step (none for --target cpu) */
 	Report *report;            /* its simulation */
 } Unit;
@@ -250,68 +252,36 @@ run_quantize(Unit *u)
 	return verified(u, pass_quantize(u->ir, &u->spec), "quantize");
 }
 
-/* The knobs the spec pins; the others get the default schedule of map_default_knobs (the
- * smallest hu x ru that maps, rv = lanes x packing) until the design-space search replaces it. */
+/* The knobs the spec pins; the others get the default schedule (dse_choose: the smallest
+ * hu x ru that maps, rv = lanes x packing) until the design-space search replaces it. Weights
+ * that do not fit and are not streamed grow the fabric; the summary says so. */
 static int
 run_schedule(Unit *u)
 {
-	const Knobs *k = &u->spec.knobs;
-	PassKnobs pk;
+	DseChoice ch;
+	DsePoint p;
 
-	u->knobs = *k;
-	/* Weights that do not fit and are not streamed: the fabric grows to hold them; the summary
-	 * says so. */
-	if (!u->cpu && k->weights != WEIGHTS_STREAM &&
-	    ir_spec_weight_bytes(&u->spec) > ir_target_onchip_bytes(&u->target)) {
-		int rows, cols;
-
-		if (map_fabric_for(&u->spec, &u->target, &rows, &cols) < 0) {
-			ir_error(u->c, u->spec.loc, "the weights need %.2f MiB: no fabric up to 1024 x 1024 "
-			         "of '%s' holds them", mib(ir_spec_weight_bytes(&u->spec)), u->target.name);
+	u->knobs = u->spec.knobs;
+	if (!u->cpu) {
+		if (dse_choose(u->c, &u->spec, u->ir, &u->target, &ch) < 0)
 			return -1;
-		}
-		u->sized = u->sized_for_weights = 1;
-		u->rows0 = u->target.rows;
-		u->cols0 = u->target.cols;
-		u->target.rows = rows;
-		u->target.cols = cols;
+		u->target = ch.target;
+		u->knobs = ch.knobs;
+		u->defaulted = ch.defaulted;
+		u->no_default = ch.no_default;
+		u->sized = ch.sized_for_weights || ch.grown_for_map;
+		u->rows0 = ch.rows0;
+		u->cols0 = ch.cols0;
+		u->sized_for_weights = ch.sized_for_weights;
+		u->grown_for_map = ch.grown_for_map;
 	}
-	if (!k->hu || !k->ru || !k->rv) {
-		Knobs kk = u->knobs;
-		Target grown = u->target;
-		int step;
-
-		u->defaulted = 1;
-		/* A fabric whose PMUs are nearly full of weights may have no room left for the
-		 * vectors, tables and state of any schedule: then it grows too, in steps of 1/8. */
-		for (step = 0; step <= 64; step++) {
-			grown.rows = u->target.rows + (u->target.rows * step + 7) / 8;
-			grown.cols = u->target.cols + (u->target.cols * step + 7) / 8;
-			kk = u->knobs;
-			if (map_default_knobs(u->ir, &u->spec, &grown, &kk) == 0 || u->c->nerrors)
-				break;
-		}
-		if (u->c->nerrors)
-			return -1;
-		if (step > 64 || step == 0) {
-			u->no_default = step > 64;
-			if (step > 64)
-				map_default_knobs(u->ir, &u->spec, &u->target, &u->knobs);
-			else
-				u->knobs = kk;
-		} else {
-			if (!u->sized) {
-				u->sized = 1;
-				u->rows0 = u->target.rows;
-				u->cols0 = u->target.cols;
-			}
-			u->grown_for_map = !u->sized_for_weights;
-			u->target = grown;
-			u->knobs = kk;
-		}
-	}
-	pk.hu = u->knobs.hu, pk.ru = u->knobs.ru, pk.rv = u->knobs.rv, pk.hv = u->knobs.hv;
-	return verified(u, pass_schedule(u->ir, &pk), "schedule");
+	p.spec = &u->spec;
+	p.fixed = u->ir;
+	p.target = &u->target;
+	p.knobs = u->knobs;
+	if (dse_schedule(u->c, &p, &u->point) < 0)
+		return -1;
+	return verified(u, u->point.sched, "schedule");
 }
 
 static int
@@ -319,8 +289,8 @@ run_map(Unit *u)
 {
 	if (u->cpu)
 		return 0;  /* no fabric */
-	u->map = map_build(u->c, u->ir, &u->spec, &u->target);
-	if (!u->map && u->no_default && u->knobs.hv <= 1 &&
+	u->point.sched = u->ir;
+	if (dse_map(u->c, &u->point) < 0 && u->no_default && u->knobs.hv <= 1 &&
 	    ir_spec_weight_bytes(&u->spec) <= ir_target_onchip_bytes(&u->target)) {
 		const Knobs *k = &u->spec.knobs;
 		char pinned[64] = "";
@@ -338,6 +308,7 @@ run_map(Unit *u)
 		        "the error for hu=%d ru=%d rv=%d", pinned, u->target.name,
 		        ir_target_pcus(&u->target), u->knobs.hu, u->knobs.ru, u->knobs.rv);
 	}
+	u->map = u->point.map;
 	return u->map ? 0 : -1;
 }
 

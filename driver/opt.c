@@ -16,9 +16,7 @@ run_pass(Func *f, const char *name, size_t len, const CellSpec *s)
 	if (len == 8 && !strncmp(name, "quantize", len))
 		return pass_quantize(f, s);
 	if (len == 8 && !strncmp(name, "schedule", len)) {
-		PassKnobs k = {s->knobs.hu, s->knobs.ru, s->knobs.rv, s->knobs.hv};
-
-		return pass_schedule(f, &k);
+		return pass_schedule(NULL, f, &s->knobs);
 	}
 	return NULL;
 }

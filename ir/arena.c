@@ -34,6 +34,27 @@ ir_arena_free(Arena *a)
 	a->used = 0;
 }
 
+void
+ir_arena_reset(Arena *a)
+{
+	ArenaBlock *b, *next, *keep = NULL;
+
+	/* keep one block of the usual size; large one-off requests are given back */
+	for (b = a->head; b; b = next) {
+		next = b->next;
+		if (!keep && b->size == ARENA_BLOCK)
+			keep = b;
+		else
+			free(b);
+	}
+	if (keep) {
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	a->head = keep;
+	a->used = 0;
+}
+
 void *
 ir_alloc(Arena *a, size_t size)
 {

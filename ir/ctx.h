@@ -23,6 +23,7 @@ typedef struct Arena {
 
 void ir_arena_init(Arena *a);
 void ir_arena_free(Arena *a);
+void ir_arena_reset(Arena *a);                           /* frees all but one block */
 void *ir_alloc(Arena *a, size_t size);                   /* zeroed, aligned for any type */
 void *ir_alloc_array(Arena *a, size_t n, size_t size);   /* checks n*size for overflow */
 char *ir_strdup(Arena *a, const char *s);
@@ -66,6 +67,9 @@ typedef struct Ctx {
 
 void ir_ctx_init(Ctx *c);
 void ir_ctx_free(Ctx *c);
+/* Forgets the diagnostics and everything allocated, keeping one block of the arena for reuse:
+ * a scratch context for the candidates of a search. */
+void ir_ctx_reset(Ctx *c);
 
 /* Registers a source text (copied into the arena) so that diagnostics can quote it. */
 const SrcFile *ir_add_source(Ctx *c, const char *name, const char *text, size_t len);

@@ -21,6 +21,14 @@ ir_ctx_free(Ctx *c)
 	memset(c, 0, sizeof *c);
 }
 
+void
+ir_ctx_reset(Ctx *c)
+{
+	ir_arena_reset(&c->arena);
+	c->ndiags = 0;
+	c->nerrors = 0;
+}
+
 const SrcFile *
 ir_add_source(Ctx *c, const char *name, const char *text, size_t len)
 {

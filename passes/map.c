@@ -17,6 +17,7 @@ typedef struct Build {
 	const Target *t;
 	int capunit, caplink;
 	int failed;
+	MapFail why;          /* the first reason it does not map */
 } Build;
 
 static const char *const role_names[NMAPROLE] = {
@@ -32,6 +33,32 @@ map_link_name(MapLinkKind k)
 {
 	IR_ASSERT(k >= 0 && k < NMAPLINK);
 	return link_names[k];
+}
+
+static const char *const fail_names[NMAPFAIL] = {
+	"ok", "shape", "hv", "folded", "lanes", "network", "chip", "capacity", "banks", "dots", "pcus",
+	"pmus", "ports", "other",
+};
+
+const char *
+map_fail_name(MapFailKind k)
+{
+	IR_ASSERT(k >= 0 && k < NMAPFAIL);
+	return fail_names[k];
+}
+
+/* Records why the design does not map (the first reason found; its message is reported beside
+ * it). */
+static void
+fail(Build *b, MapFailKind kind, const char *unit, int64_t need, int64_t have)
+{
+	b->failed = 1;
+	if (b->why.kind != MAP_OK)
+		return;
+	b->why.kind = kind;
+	b->why.unit = unit;
+	b->why.need = need;
+	b->why.have = have;
 }
 
 int
@@ -147,7 +174,7 @@ static int
 shape_error(Build *b, Loc loc, const char *what)
 {
 	ir_error(b->c, loc, "cannot map '%s': %s", b->m->name, what);
-	b->failed = 1;
+	fail(b, MAP_FAIL_SHAPE, NULL, 0, 0);
 	return -1;
 }
 
@@ -180,7 +207,7 @@ read_nest(Build *b)
 	if (m->hv > 1) {
 		ir_error(b->c, hid->loc, "cannot map '%s': hv = %d (lanes across hidden units) is not "
 		         "supported by the mapping yet; leave schedule.hv unset", m->name, m->hv);
-		b->failed = 1;
+		fail(b, MAP_FAIL_HV, NULL, m->hv, 1);
 		return -1;
 	}
 	for (i = 0; i < hid->l.body.len; i++) {
@@ -775,7 +802,8 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				         (long long)((whole.bytes + 1023) / 1024), parts, t->pmu.capacity_kib,
 				         parts_max, parts_max == 1 ? "" : "s", t->pcu.ports.vector_in, m->hu,
 				         m->ru);
-				b->failed = 1;
+				fail(b, MAP_FAIL_CAPACITY, m->unit[first].name, whole.bytes,
+				     (int64_t)parts_max * cap);
 				return;
 			}
 			for (i = 0; i < parts; i++) {
@@ -839,7 +867,7 @@ check_ports(Build *b)
 				ir_error(b->c, m->f->loc, "ports: unit '%s' needs %d %ss but a %s has %d "
 				         "(%s.%s); %s", u->name, need[k], what[k], u->kind == MAP_PCU ? "PCU" : "PMU", cap[k], kind,
 				         key[k], hint);
-				b->failed = 1;
+				fail(b, MAP_FAIL_PORTS, u->name, need[k], cap[k]);
 				break;
 			}
 		}
@@ -863,13 +891,13 @@ check_counts(Build *b)
 			         "KiB (pmu.capacity_kib)%s", u->name, (long long)((u->bytes + 1023) / 1024),
 			         t->pmu.capacity_kib, u->role == MAP_XH ? "; lower batch" :
 			         "; raise hu");
-			b->failed = 1;
+			fail(b, MAP_FAIL_CAPACITY, u->name, u->bytes, cap);
 		}
 		if (u->kind == MAP_PMU && u->banks > t->pmu.banks && !b->failed) {
 			ir_error(b->c, m->f->loc, "PMU banks: unit '%s' reads %d words per cycle but a PMU "
 			         "has %d banks (pmu.banks); lower rv (%d)", u->name, u->banks, t->pmu.banks,
 			         m->rv);
-			b->failed = 1;
+			fail(b, MAP_FAIL_BANKS, u->name, u->banks, t->pmu.banks);
 		}
 	}
 	pcus = n[MAP_DOT] + n[MAP_COMBINE] + n[MAP_EPI];
@@ -879,27 +907,41 @@ check_counts(Build *b)
 		         "combine, %d epilogue) but the target has %d (%d x %d checkerboard); lower hu "
 		         "(%d) or ru (%d)", pcus, n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI],
 		         ir_target_pcus(t), t->rows, t->cols, m->hu, m->ru);
-		b->failed = 1;
+		fail(b, MAP_FAIL_PCUS, NULL, pcus, ir_target_pcus(t));
 	}
 	if (pmus > ir_target_pmus(t)) {
 		ir_error(b->c, m->f->loc, "units: the design needs %d PMUs (%d weight, %d xh, %d lut, "
 		         "%d state) but the target has %d (%d x %d checkerboard); lower hu (%d) or ru "
 		         "(%d), or use a larger grid", pmus, n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT],
 		         n[MAP_CELL], ir_target_pmus(t), t->rows, t->cols, m->hu, m->ru);
-		b->failed = 1;
+		fail(b, MAP_FAIL_PMUS, NULL, pmus, ir_target_pmus(t));
 	}
 }
 
 /* ---- the whole ----------------------------------------------------------------------------- */
 
+static Mapping *build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t,
+                              MapFail *why);
+
 Mapping *
-map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t)
+map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail *why)
+{
+	Mapping *m = build_mapping(c, f, s, t, why);
+
+	if (why && m)
+		why->kind = MAP_OK;
+	return m;
+}
+
+static Mapping *
+build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail *why)
 {
 	Mapping *m = ir_alloc(&c->arena, sizeof *m);
-	Build b = {c, m, s, t, 0, 0, 0};
+	Build b = {c, m, s, t, 0, 0, 0, {MAP_OK, NULL, 0, 0}};
 	MapStage chain[64 + 16];
 	int nchain, u, r, lanes_need;
-	int64_t onchip = ir_target_onchip_bytes(t);
+	int64_t onchip = ir_target_onchip_bytes(t), dots;
+	Mapping *done = NULL;
 
 	m->f = f;
 	m->t = t;
@@ -910,7 +952,7 @@ map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t)
 	m->weights = s->knobs.weights == WEIGHTS_STREAM ? MAP_WEIGHTS_STREAM : MAP_WEIGHTS_ONCHIP;
 	m->weight_bytes = ir_spec_weight_bytes(s);
 	if (read_nest(&b) < 0)
-		return NULL;
+		goto out;
 	if (m->weights == MAP_WEIGHTS_STREAM) {
 		double per_cycle = t->dram.bandwidth_gbs * 1e3 / t->clock_mhz;
 
@@ -918,24 +960,19 @@ map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t)
 		m->stream_cycles_per_step = per_cycle > 0 ?
 		        (int64_t)((double)m->weight_bytes / per_cycle + 0.999999) : 0;
 	} else if (m->weight_bytes > onchip) {
-		int rows, cols;
-
-		if (map_fabric_for(s, t, &rows, &cols) == 0)
-			ir_error(c, s->loc, "PMU capacity: the weights need %.2f MiB but the %d PMUs of %s "
-			         "hold %.2f MiB; a %d x %d grid holds them (set target: grid: rows: %d, "
-			         "cols: %d), or stream them from DRAM (schedule: weights: stream)",
-			         (double)m->weight_bytes / 1048576.0, ir_target_pmus(t), t->name,
-			         (double)onchip / 1048576.0, rows, cols, rows, cols);
-		else
-			ir_error(c, s->loc, "PMU capacity: the weights need %.2f MiB, more than any grid "
-			         "up to 1024 x 1024 holds", (double)m->weight_bytes / 1048576.0);
-		return NULL;
+		ir_error(c, s->loc, "PMU capacity: the weights need %.2f MiB but the %d PMUs of %s "
+		         "hold %.2f MiB; use a larger grid (target: grid: rows, cols) or stream them "
+		         "from DRAM (schedule: weights: stream)", (double)m->weight_bytes / 1048576.0,
+		         ir_target_pmus(t), t->name, (double)onchip / 1048576.0);
+		fail(&b, MAP_FAIL_CHIP, NULL, m->weight_bytes, onchip);
+		goto out;
 	}
 	m->folded = s->knobs.folded < 0 ? t->pcu.folded_reduce : s->knobs.folded;
 	if (m->folded && !t->pcu.folded_reduce) {
 		ir_error(c, s->loc, "folded reduce-accumulate: schedule.folded is true but target '%s' "
 		         "has none (pcu.folded_reduce: false)", t->name);
-		return NULL;
+		fail(&b, MAP_FAIL_FOLDED, NULL, 1, 0);
+		goto out;
 	}
 	m->pack = map_pack(s, t);
 	m->inlane = ceil_log2(m->rv < m->pack ? m->rv : m->pack);
@@ -944,18 +981,34 @@ map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t)
 		ir_error(c, s->loc, "lanes: rv = %d needs %d lanes at %d values per lane but a PCU has "
 		         "%d (pcu.lanes); lower rv to at most %d", m->rv, lanes_need, m->pack,
 		         t->pcu.lanes, t->pcu.lanes * m->pack);
-		return NULL;
+		fail(&b, MAP_FAIL_LANES, NULL, lanes_need, t->pcu.lanes);
+		goto out;
 	}
 	if ((int64_t)m->rv * type_bits(f->tensors[m->xh].ty) > t->net.vector_bits) {
 		ir_error(c, s->loc, "network: rv = %d values of %d bits exceed a %d-bit vector link "
 		         "(network.vector_bits); lower rv", m->rv, type_bits(f->tensors[m->xh].ty),
 		         t->net.vector_bits);
-		return NULL;
+		fail(&b, MAP_FAIL_NETWORK, NULL, (int64_t)m->rv * type_bits(f->tensors[m->xh].ty),
+		     t->net.vector_bits);
+		goto out;
 	}
 	if (t->pcu.ports.vector_in < 2) {
 		ir_error(c, s->loc, "ports: a dot-product PCU reads xh and weights on 2 vector inputs "
 		         "but a PCU has %d (pcu.vector_inputs)", t->pcu.ports.vector_in);
-		return NULL;
+		fail(&b, MAP_FAIL_PORTS, NULL, 2, t->pcu.ports.vector_in);
+		goto out;
+	}
+	/* the dot products alone, before any unit is made: a candidate far too large for the
+	 * chip costs nothing but this */
+	nchain = dot_chain(m, t, chain);
+	dots = (int64_t)m->nprod * m->hu * m->ru * ceil_div(nchain, t->pcu.stages);
+	if (dots > ir_target_pcus(t)) {
+		ir_error(c, m->f->loc, "units: the design needs at least %lld dot-product PCUs (%d "
+		         "products x hu %d x ru %d x %d segments) but the target has %d PCUs (a %d x %d "
+		         "grid); lower hu or ru", (long long)dots, m->nprod, m->hu, m->ru,
+		         ceil_div(nchain, t->pcu.stages), ir_target_pcus(t), t->rows, t->cols);
+		fail(&b, MAP_FAIL_DOTS, NULL, dots, ir_target_pcus(t));
+		goto out;
 	}
 	m->nt = ceil_div(m->N, (int64_t)m->ru * m->rv);
 	m->copy = ir_alloc_array(&c->arena, (size_t)m->hu, sizeof *m->copy);
@@ -973,81 +1026,22 @@ map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t)
 		for (kt = 0; kt < m->nt; kt++)
 			m->tile[r].vsteps += ((int64_t)kt * m->ru + r) * m->rv < m->N;
 	}
-	nchain = dot_chain(m, t, chain);
 	for (u = 0; u < m->hu && !b.failed; u++)
 		build_copy(&b, u, chain, nchain, t->pcu.ports.vector_in - 1);
-	if (b.failed)
-		return NULL;
-	check_counts(&b);
+	if (!b.failed)
+		check_counts(&b);
 	if (!b.failed)
 		check_ports(&b);
-	if (b.failed)
-		return NULL;
-	for (u = 0; u < m->nunit; u++)
-		m->macs += m->unit[u].macs;
-	map_place(m);
-	return m;
-}
-
-/* ---- defaults and fabric sizing ------------------------------------------------------------ */
-
-int
-map_default_knobs(const Func *fixed, const CellSpec *s, const Target *t, Knobs *k)
-{
-	int n = s->input + s->hidden, rv, ntiles, total, ru;
-	int hu0 = k->hu, ru0 = k->ru;
-
-	rv = k->rv ? k->rv : t->pcu.lanes * map_pack(s, t) < n ? t->pcu.lanes * map_pack(s, t) : n;
-	k->rv = rv;
-	k->hu = hu0 ? hu0 : 1;
-	k->ru = ru0 ? ru0 : 1;
-	if (ir_spec_weight_bytes(s) > ir_target_onchip_bytes(t))
-		return -1;
-	ntiles = ceil_div(n, rv);
-	for (total = 1; total <= ir_target_pcus(t); total++) {
-		for (ru = 1; ru <= total; ru++) {
-			int hu = total / ru;
-			PassKnobs pk;
-			Func *g;
-			Ctx scratch;
-			Mapping *m;
-
-			if (total % ru || (hu0 && hu != hu0) || (ru0 && ru != ru0) || hu > s->hidden ||
-			    ru > ntiles)
-				continue;
-			pk.hu = hu, pk.ru = ru, pk.rv = rv, pk.hv = k->hv;
-			if (!(g = pass_schedule(fixed, &pk)))
-				return -1;
-			ir_ctx_init(&scratch);
-			m = map_build(&scratch, g, s, t);
-			ir_ctx_free(&scratch);
-			if (m) {
-				k->hu = hu;
-				k->ru = ru;
-				return 0;
-			}
-		}
+	if (!b.failed) {
+		for (u = 0; u < m->nunit; u++)
+			m->macs += m->unit[u].macs;
+		map_place(m);
+		done = m;
 	}
-	return -1;
-}
-
-int
-map_fabric_for(const CellSpec *s, const Target *t, int *rows, int *cols)
-{
-	int64_t need = ir_spec_weight_bytes(s), cap = (int64_t)t->pmu.capacity_kib * 1024;
-	int step;
-
-	/* grow both sides by 1/8 of the original at a time, keeping the aspect ratio */
-	for (step = 8; ; step++) {
-		int64_t r = ((int64_t)t->rows * step + 7) / 8, c = ((int64_t)t->cols * step + 7) / 8;
-		int64_t pmus = r * c / 2;
-
-		if (r > 1024 || c > 1024)
-			return -1;
-		if (pmus - pmus / 4 >= (need + cap - 1) / cap) {
-			*rows = (int)r;
-			*cols = (int)c;
-			return 0;
-		}
-	}
+out:
+	if (!done && b.why.kind == MAP_OK)
+		b.why.kind = MAP_FAIL_OTHER;  /* a check that named no reason */
+	if (why)
+		*why = b.why;
+	return done;
 }

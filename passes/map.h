@@ -166,7 +166,7 @@ typedef struct MapTile {
 } MapTile;
 
 /* Where the weights live: all of them in PMUs (on the target as given or on a fabric sized by
- * map_fabric_for), or streamed from DRAM every step. */
+ * dse_fabric_for), or streamed from DRAM every step. */
 typedef enum { MAP_WEIGHTS_ONCHIP, MAP_WEIGHTS_STREAM } MapWeights;
 
 typedef struct Mapping {
@@ -210,21 +210,42 @@ typedef struct Mapping {
 	int64_t stream_cycles_per_step;
 } Mapping;
 
+/* Why a design does not map, as data (the message goes to the Ctx beside it): the resource
+ * that binds, the unit that needs it (NULL when the design as a whole does), and how much is
+ * needed against what the target has, in the resource's own unit (PCUs, PMUs, bytes, banks,
+ * lanes, ports, bits). A search reads this to skip or steer candidates. */
+typedef enum {
+	MAP_OK,
+	MAP_FAIL_SHAPE,       /* the nest is not of the form the mapping knows */
+	MAP_FAIL_HV,          /* hv > 1 is not mapped */
+	MAP_FAIL_FOLDED,      /* folded reduce-accumulate asked for, the target has none */
+	MAP_FAIL_LANES,       /* rv needs more lanes than a PCU has */
+	MAP_FAIL_NETWORK,     /* rv values exceed a vector link */
+	MAP_FAIL_CHIP,        /* the weights exceed every PMU of the chip */
+	MAP_FAIL_CAPACITY,    /* one PMU's contents, or one dot product's weight PMUs */
+	MAP_FAIL_BANKS,       /* words read per cycle beyond a PMU's banks */
+	MAP_FAIL_DOTS,        /* the dot products alone need more PCUs than the chip has */
+	MAP_FAIL_PCUS,        /* PCUs needed beyond the chip's */
+	MAP_FAIL_PMUS,        /* PMUs needed beyond the chip's */
+	MAP_FAIL_PORTS,       /* a unit's vector or scalar inputs or outputs */
+	MAP_FAIL_OTHER,
+	NMAPFAIL
+} MapFailKind;
+
+typedef struct MapFail {
+	MapFailKind kind;
+	const char *unit;     /* in the Ctx's arena, or NULL */
+	int64_t need, have;
+} MapFail;
+
 /* Maps a scheduled fixed-point (or fp32) nest. Errors name the constraint and its numbers and
- * go to c; NULL then. Allocates in c's arena. */
-Mapping *map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t);
+ * go to c; NULL then, with the reason in *why (which may be NULL). Allocates in c's arena.
+ * Designs whose dot products alone need more PCUs than the chip has fail before their units
+ * are made, so that a candidate of a search costs little whatever its size. */
+Mapping *map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail *why);
 
-/* The default schedule where the spec pins none: rv = min(lanes x pack, N), then the smallest
- * hu * ru (fewer reduction tiles first) for which map_build succeeds on the target, trying the
- * pairs with hu * ru at most the PCU count. Fills the unpinned fields of *k (hu, ru, rv); the
- * pinned ones stay. `fixed` is the quantized nest before scheduling. Returns 0, or -1 when no
- * pair maps (k then holds the rv choice and hu = ru = 1, so that map_build reports why). */
-int map_default_knobs(const Func *fixed, const CellSpec *s, const Target *t, Knobs *k);
-
-/* The fabric sized to hold the weights: the smallest grid, grown from the target's in the
- * target's aspect ratio, whose PMUs hold the weights with one PMU in four left for vectors,
- * tables and state. Returns 0 and sets *rows, *cols; -1 when past 1024 x 1024. */
-int map_fabric_for(const CellSpec *s, const Target *t, int *rows, int *cols);
+/* "pcus", "capacity", ...: the reason's name, as machine-readable output spells it. */
+const char *map_fail_name(MapFailKind k);
 
 /* Values per 32-bit lane for a precision on a target (1, 2, 4, ...). */
 int map_pack(const CellSpec *s, const Target *t);

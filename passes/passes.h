@@ -18,12 +18,10 @@ Func *pass_build(Ctx *c, const CellSpec *s);
 Func *pass_fuse(const Func *f);
 Func *pass_quantize(const Func *f, const CellSpec *s);
 
-/* The knobs the schedule applies; 0 leaves a loop as it is. */
-typedef struct PassKnobs {
-	int hu, ru, rv, hv;
-} PassKnobs;
-
-Func *pass_schedule(const Func *f, const PassKnobs *k);
+/* Applies the knobs hu, ru, rv and hv (0 leaves a loop as it is). The new function lives in c
+ * (its arena and diagnostics), or in f's context when c is NULL: a search schedules each
+ * candidate in a scratch context. */
+Func *pass_schedule(Ctx *c, const Func *f, const Knobs *k);
 
 /* Memory statistics of one time step (the body of the outermost seq loop), for comparing the
  * unfused and fused forms. */

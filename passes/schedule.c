@@ -19,7 +19,7 @@
 
 typedef struct Sched {
 	IrMap m;
-	const PassKnobs *k;
+	const Knobs *k;
 	int failed;
 } Sched;
 
@@ -223,9 +223,9 @@ copy_block(Builder *b, Sched *s, const Block *blk, const Pred *tail)
 }
 
 Func *
-pass_schedule(const Func *f, const PassKnobs *k)
+pass_schedule(Ctx *c, const Func *f, const Knobs *k)
 {
-	Func *g = ir_func_new(f->c, f->name);
+	Func *g = ir_func_new(c ? c : f->c, f->name);
 	Builder b = {g, 0, {0}};
 	Sched s = {{0}, k, 0};
 

@@ -3,13 +3,14 @@
 #include <string.h>
 
 #include "design.h"
+#include "dse/dse.h"
 #include "passes/passes.h"
 
 int
 design(Design *d, const char *text)
 {
-	const Knobs *k;
-	PassKnobs pk;
+	DsePoint p;
+	DseDesign dd;
 	Func *f;
 
 	ir_ctx_init(&d->c);
@@ -18,16 +19,20 @@ design(Design *d, const char *text)
 	if (fe_parse_spec(&d->c, "t.yaml", text, strlen(text), &d->s) < 0 ||
 	    fe_resolve_target(&d->c, &d->s, NULL, NULL, &d->t) < 0)
 		return -1;
-	k = &d->s.knobs;
-	pk.hu = k->hu, pk.ru = k->ru, pk.rv = k->rv, pk.hv = k->hv;
 	f = pass_build(&d->c, &d->s);
 	f = f ? pass_fuse(f) : NULL;
 	f = f ? pass_quantize(f, &d->s) : NULL;
-	f = f ? pass_schedule(f, &pk) : NULL;
 	if (!f)
 		return -1;
-	d->f = f;
-	d->m = map_build(&d->c, f, &d->s, &d->t);
+	p.spec = &d->s;
+	p.fixed = f;
+	p.target = &d->t;
+	p.knobs = d->s.knobs;
+	if (dse_lower(&d->c, &p, &dd) < 0 && !dd.sched)
+		return -1;
+	d->f = dd.sched;
+	d->m = dd.map;
+	d->why = dd.why;
 	return d->m ? 0 : -1;
 }
 

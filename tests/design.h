@@ -15,9 +15,11 @@ typedef struct Design {
 	Target t;
 	Func *f;       /* the scheduled nest */
 	Mapping *m;
+	MapFail why;   /* when it does not map */
 } Design;
 
-/* Compiles spec text through build, fuse, quantize, schedule and map_build; 0 when it maps.
+/* Compiles spec text through build, fuse, quantize and the design point (dse_lower); 0 when it
+ * maps.
  * d->c holds the diagnostics either way: ir_ctx_free(&d->c) when done. */
 int design(Design *d, const char *text);
 

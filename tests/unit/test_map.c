@@ -10,6 +10,7 @@
 #include "../cu_main.h"
 #include "../design.h"
 #include "frontend/fe.h"
+#include "dse/dse.h"
 #include "passes/map.h"
 #include "passes/passes.h"
 
@@ -156,49 +157,65 @@ test_non_divisor(void)
 	ir_ctx_free(&d.c);
 }
 
+/* The design does not map, with this message and this reason as data. */
 static void
-expect_error(const char *text, const char *want)
+expect_fail(const char *text, const char *want, MapFailKind kind, int64_t need, int64_t have)
 {
 	Design d;
 
 	CU_ASSERT(design(&d, text) < 0);
 	CU_ASSERT(error_has(&d, want));
+	CU_ASSERT_EQUAL(d.why.kind, kind);
+	if (need >= 0) {
+		CU_ASSERT_EQUAL(d.why.need, need);
+		CU_ASSERT_EQUAL(d.why.have, have);
+	}
 	ir_ctx_free(&d.c);
 }
+
 
 static void
 test_constraints(void)
 {
-	/* 4 gates x 16 copies x 2 tiles = 128 dot products, a combine per gate and copy, and 4
-	 * epilogue segments per copy (23 ops in stages of 6), on 64 PCUs */
-	expect_error("name: t\ncell: lstm\nhidden: 256\ntimesteps: 1\nschedule:\n  hu: 16\n  ru: 2\n"
-	             "  rv: 64\n", "units: the design needs 256 PCUs (128 dot-product, 64 combine, "
-	             "64 epilogue) but the target has 64 (16 x 8 checkerboard); lower hu (16) or "
-	             "ru (2)");
-	expect_error("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  rv: 128\n",
-	             "lanes: rv = 128 needs 32 lanes at 4 values per lane but a PCU has 16 "
-	             "(pcu.lanes); lower rv to at most 64");
+	/* 4 gates x 16 copies x 2 tiles = 128 dot products on 64 PCUs: found before any unit is
+	 * made */
+	expect_fail("name: t\ncell: lstm\nhidden: 256\ntimesteps: 1\nschedule:\n  hu: 16\n  ru: 2\n"
+	            "  rv: 64\n", "units: the design needs at least 128 dot-product PCUs (4 products "
+	            "x hu 16 x ru 2 x 1 segments) but the target has 64 PCUs", MAP_FAIL_DOTS, 128, 64);
+	/* 64 dot products fit, but a combine per gate and copy and 4 epilogue segments per copy
+	 * (23 ops in stages of 6) do not */
+	expect_fail("name: t\ncell: lstm\nhidden: 256\ntimesteps: 1\nschedule:\n  hu: 4\n  ru: 4\n"
+	            "  rv: 64\n", "units: the design needs 96 PCUs (64 dot-product, 16 combine, 16 "
+	            "epilogue) but the target has 64 (16 x 8 checkerboard); lower hu (4) or ru (4)",
+	            MAP_FAIL_PCUS, 96, 64);
+	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  rv: 128\n",
+	            "lanes: rv = 128 needs 32 lanes at 4 values per lane but a PCU has 16 "
+	            "(pcu.lanes); lower rv to at most 64", MAP_FAIL_LANES, 32, 16);
 	/* 1024 rows x 2048 values = 2 MiB for one dot product: 8 PMUs, 2 weight inputs */
-	expect_error("name: t\ncell: rnn\nhidden: 1024\ntimesteps: 1\nschedule:\n  hu: 1\n  ru: 1\n"
-	             "  rv: 64\n", "PMU capacity: the weights of one dot-product PCU (gate 0, 1024 "
-	             "rows x 2048 values) are 2048 KiB, 8 PMUs of 256 KiB, but a PCU reads at most "
-	             "2 weight PMUs (pcu.vector_inputs 3, one for xh); raise hu (1) or ru (1)");
-	expect_error("name: t\ncell: lstm\nhidden: 2048\ntimesteps: 1\nschedule:\n  hu: 1\n",
-	             "PMU capacity: the weights need 32.00 MiB but the 64 PMUs of plasticine hold "
-	             "16.00 MiB; a 28 x 14 grid holds them");
+	expect_fail("name: t\ncell: rnn\nhidden: 1024\ntimesteps: 1\nschedule:\n  hu: 1\n  ru: 1\n"
+	            "  rv: 64\n", "PMU capacity: the weights of one dot-product PCU (gate 0, 1024 "
+	            "rows x 2048 values) are 2048 KiB, 8 PMUs of 256 KiB, but a PCU reads at most "
+	            "2 weight PMUs (pcu.vector_inputs 3, one for xh); raise hu (1) or ru (1)",
+	            MAP_FAIL_CAPACITY, 2048 * 1024, 2 * 256 * 1024);
+	expect_fail("name: t\ncell: lstm\nhidden: 2048\ntimesteps: 1\nschedule:\n  hu: 1\n",
+	            "PMU capacity: the weights need 32.00 MiB but the 64 PMUs of plasticine hold "
+	            "16.00 MiB; use a larger grid", MAP_FAIL_CHIP, 32 << 20, 16 << 20);
 	/* five copies write h into the one xh copy, which has four scalar inputs */
-	expect_error("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  hu: 5\n  ru: 1\n"
-	             "  rv: 64\n", "ports: unit 'xh.r0' needs 5 scalar inputs but a PMU has 4 "
-	             "(pmu.scalar_inputs); lower hu");
-	expect_error("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  folded: true\n"
-	             "target:\n  pcu:\n    folded_reduce: false\n",
-	             "folded reduce-accumulate: schedule.folded is true but target 'plasticine' has "
-	             "none (pcu.folded_reduce: false)");
-	expect_error("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  rv: 64\n"
-	             "target:\n  pmu:\n    banks: 8\n", "PMU banks: unit 'xh.r0' reads 16 words "
-	             "per cycle but a PMU has 8 banks (pmu.banks); lower rv (64)");
-	expect_error("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  hv: 2\n",
-	             "hv = 2 (lanes across hidden units) is not supported by the mapping yet");
+	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  hu: 5\n  ru: 1\n"
+	            "  rv: 64\n", "ports: unit 'xh.r0' needs 5 scalar inputs but a PMU has 4 "
+	            "(pmu.scalar_inputs); lower hu", MAP_FAIL_PORTS, 5, 4);
+	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  folded: true\n"
+	            "target:\n  pcu:\n    folded_reduce: false\n",
+	            "folded reduce-accumulate: schedule.folded is true but target 'plasticine' has "
+	            "none (pcu.folded_reduce: false)", MAP_FAIL_FOLDED, 1, 0);
+	CU_ASSERT_STRING_EQUAL(map_fail_name(MAP_FAIL_DOTS), "dots");
+	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  rv: 64\n"
+	            "target:\n  pmu:\n    banks: 8\n", "PMU banks: unit 'xh.r0' reads 16 words "
+	            "per cycle but a PMU has 8 banks (pmu.banks); lower rv (64)", MAP_FAIL_BANKS, 16,
+	            8);
+	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  hv: 2\n",
+	            "hv = 2 (lanes across hidden units) is not supported by the mapping yet",
+	            MAP_FAIL_HV, 2, 1);
 }
 
 /* Without the folded stage a 16-lane dot product needs mul, 2 in-lane, 4 tree and accumulate
@@ -284,8 +301,10 @@ static void
 test_defaults(void)
 {
 	Design d;
-	Knobs k = {0, 0, 0, 0, -1, -1, WEIGHTS_ONCHIP};
+	Knobs k;
 	Func *f;
+	DsePoint p;
+	MapFail why;
 	int rows, cols;
 
 	static const char text[] = "cell: lstm\nhidden: 1024\ntimesteps: 1\n";
@@ -296,7 +315,11 @@ test_defaults(void)
 	f = pass_quantize(pass_fuse(pass_build(&d.c, &d.s)), &d.s);
 	CU_ASSERT_FATAL(f != NULL);
 	/* 2 MiB per gate at hu = 1: four copies bring a dot product's weights to 2 PMUs */
-	CU_ASSERT_EQUAL(map_default_knobs(f, &d.s, &d.t, &k), 0);
+	p.spec = &d.s;
+	p.fixed = f;
+	p.target = &d.t;
+	p.knobs = d.s.knobs;
+	CU_ASSERT_EQUAL(dse_default_knobs(&p, &k, &why), 0);
 	CU_ASSERT_EQUAL(k.rv, 64);
 	CU_ASSERT_EQUAL(k.hu, 4);
 	CU_ASSERT_EQUAL(k.ru, 1);
@@ -304,9 +327,13 @@ test_defaults(void)
 	 * 1/8 of 16 x 8: 26 x 13 has 169 PMUs (127 for weights), 28 x 14 has 196 */
 	d.s.hidden = 2048;
 	d.s.input = 2048;
-	CU_ASSERT_EQUAL(map_fabric_for(&d.s, &d.t, &rows, &cols), 0);
+	CU_ASSERT_EQUAL(dse_fabric_for(&d.s, &d.t, &rows, &cols), 0);
 	CU_ASSERT_EQUAL(rows, 28);
 	CU_ASSERT_EQUAL(cols, 14);
+	/* past DSE_MAX_GROW times the rows and columns: stream or a larger target */
+	d.s.hidden = 8192;
+	d.s.input = 8192;
+	CU_ASSERT_EQUAL(dse_fabric_for(&d.s, &d.t, &rows, &cols), -1);
 	ir_ctx_free(&d.c);
 }
 

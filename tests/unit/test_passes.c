@@ -172,9 +172,11 @@ blas_agrees(const CellSpec *s, const Run *ir)
 	return ok;
 }
 
-static const PassKnobs knob_sets[] = {
-	{0, 0, 0, 0}, {1, 1, 1, 1}, {2, 0, 4, 0}, {3, 5, 4, 0}, {4, 2, 16, 2}, {5, 7, 3, 0},
-	{1, 64, 64, 0},
+static const Knobs knob_sets[] = {
+	{.hu = 0, .ru = 0, .rv = 0, .hv = 0}, {.hu = 1, .ru = 1, .rv = 1, .hv = 1},
+	{.hu = 2, .ru = 0, .rv = 4, .hv = 0}, {.hu = 3, .ru = 5, .rv = 4, .hv = 0},
+	{.hu = 4, .ru = 2, .rv = 16, .hv = 2}, {.hu = 5, .ru = 7, .rv = 3, .hv = 0},
+	{.hu = 1, .ru = 64, .rv = 64, .hv = 0},
 };
 
 /* The whole chain on one shape, with every check. */
@@ -212,7 +214,8 @@ chain(const Shape *sh, int first, int nknobs)
 	CU_ASSERT(jit_agrees(&c, &r_q, 0));
 
 	for (k = first; k < first + nknobs; k++) {
-		Func *sf = pass_schedule(fus, &knob_sets[k]), *sq = pass_schedule(q, &knob_sets[k]);
+		Func *sf = pass_schedule(NULL, fus, &knob_sets[k]);
+		Func *sq = pass_schedule(NULL, q, &knob_sets[k]);
 		Run r_sf, r_sq;
 
 		CU_ASSERT_FATAL(check_ir(&c, sf) && check_ir(&c, sq));

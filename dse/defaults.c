@@ -1,0 +1,173 @@
+/* The defaults until the search exists (dse.h): a schedule for the unpinned knobs and a fabric
+ * for weights that do not fit. Every candidate is lowered through dse_lower in one scratch
+ * context, reset between candidates, so the work and the memory of the loop are bounded by
+ * the largest candidate, not by their number. */
+#include <string.h>
+
+#include "dse.h"
+
+static int64_t
+ceil_div64(int64_t a, int64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+/* Reasons that neither hu, ru nor the grid size change. */
+static int
+dse_fixed_fail(MapFailKind k)
+{
+	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_HV || k == MAP_FAIL_FOLDED ||
+	       k == MAP_FAIL_LANES || k == MAP_FAIL_NETWORK;
+}
+
+int
+dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
+{
+	const CellSpec *s = p->spec;
+	const Target *t = p->target;
+	int n = s->input + s->hidden, full = t->pcu.lanes * map_pack(s, t);
+	int hu0 = p->knobs.hu, ru0 = p->knobs.ru, ntiles, total, ru, found = 0;
+	Ctx scratch;
+	DsePoint q = *p;
+	MapFail first = {MAP_FAIL_OTHER, NULL, 0, 0};
+
+	*k = p->knobs;
+	k->rv = k->rv ? k->rv : full < n ? full : n;
+	k->hu = hu0 ? hu0 : 1;
+	k->ru = ru0 ? ru0 : 1;
+	ntiles = (int)ceil_div64(n, k->rv);
+	ir_ctx_init(&scratch);
+	for (total = 1; total <= ir_target_pcus(t) && !found; total++) {
+		int dots_past = 1;  /* every split of this total has more dot products than PCUs */
+
+		for (ru = 1; ru <= total && !found; ru++) {
+			int hu = total / ru;
+			DseDesign d;
+
+			if (total % ru || (hu0 && hu != hu0) || (ru0 && ru != ru0) || hu > s->hidden ||
+			    ru > ntiles)
+				continue;
+			q.knobs = *k;
+			q.knobs.hu = hu;
+			q.knobs.ru = ru;
+			ir_ctx_reset(&scratch);
+			if (dse_lower(&scratch, &q, &d) == 0) {
+				k->hu = hu;
+				k->ru = ru;
+				found = 1;
+				break;
+			}
+			if (total == 1 || first.kind == MAP_FAIL_OTHER)
+				first = d.why, first.unit = NULL;  /* the unit's name lives in scratch */
+			if (d.why.kind != MAP_FAIL_DOTS)
+				dots_past = 0;
+			if (dse_fixed_fail(d.why.kind)) {
+				/* no hu or ru changes these: stop at once */
+				total = ir_target_pcus(t);
+				break;
+			}
+		}
+		/* the dot products grow with hu x ru whatever the split: no larger total maps */
+		if (dots_past && !found)
+			break;
+	}
+	ir_ctx_free(&scratch);
+	if (!found && why)
+		*why = first;
+	return found ? 0 : -1;
+}
+
+int
+dse_fabric_for(const CellSpec *s, const Target *t, int *rows, int *cols)
+{
+	int64_t need = ir_spec_weight_bytes(s), cap = (int64_t)t->pmu.capacity_kib * 1024;
+	int step;
+
+	/* grow both sides by 1/8 of the original at a time, keeping the aspect ratio */
+	for (step = 8; step <= 8 * DSE_MAX_GROW; step++) {
+		Target g = *t;
+		int64_t pmus;
+
+		g.rows = (int)(((int64_t)t->rows * step + 7) / 8);
+		g.cols = (int)(((int64_t)t->cols * step + 7) / 8);
+		if (g.rows > 1024 || g.cols > 1024)
+			return -1;
+		pmus = ir_target_pmus(&g);
+		if (pmus - pmus / 4 >= (need + cap - 1) / cap) {
+			*rows = g.rows;
+			*cols = g.cols;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static double
+mib(int64_t bytes)
+{
+	return (double)bytes / (1024.0 * 1024.0);
+}
+
+int
+dse_choose(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t, DseChoice *out)
+{
+	const Knobs *k = &s->knobs;
+	DsePoint p = {s, fixed, NULL, *k};
+	int step;
+
+	memset(out, 0, sizeof *out);
+	out->target = *t;
+	out->knobs = *k;
+	out->rows0 = t->rows;
+	out->cols0 = t->cols;
+	/* weights that do not fit and are not streamed: the fabric grows to hold them */
+	if (k->weights != WEIGHTS_STREAM && ir_spec_weight_bytes(s) > ir_target_onchip_bytes(t)) {
+		int rows, cols;
+
+		if (dse_fabric_for(s, t, &rows, &cols) < 0) {
+			ir_error(c, s->loc, "the weights need %.2f MiB, more than a fabric of '%s' grown to "
+			         "%d times its rows and columns holds (%d x %d, %.2f MiB on chip): stream "
+			         "them from DRAM (schedule: weights: stream) or describe a larger target",
+			         mib(ir_spec_weight_bytes(s)), t->name, DSE_MAX_GROW,
+			         t->rows * DSE_MAX_GROW, t->cols * DSE_MAX_GROW,
+			         mib((int64_t)ir_target_onchip_bytes(t) * DSE_MAX_GROW * DSE_MAX_GROW));
+			return -1;
+		}
+		out->sized_for_weights = 1;
+		out->target.rows = rows;
+		out->target.cols = cols;
+	}
+	if (k->hu && k->ru && k->rv)
+		return 0;
+	out->defaulted = 1;
+	/* A fabric whose PMUs are nearly full of weights may have no room left for the vectors,
+	 * tables and state of any schedule: then it grows too, in eighths, within the cap. */
+	for (step = 0; ; step++) {
+		Target g = out->target;
+		Knobs kk;
+		MapFail why;
+
+		g.rows = out->target.rows + (out->target.rows * step + 7) / 8;
+		g.cols = out->target.cols + (out->target.cols * step + 7) / 8;
+		if (g.rows > t->rows * DSE_MAX_GROW || g.cols > t->cols * DSE_MAX_GROW ||
+		    g.rows > 1024 || g.cols > 1024)
+			break;
+		p.target = &g;
+		if (dse_default_knobs(&p, &kk, &why) == 0) {
+			if (step > 0) {
+				out->grown_for_map = !out->sized_for_weights;
+				out->target = g;
+			}
+			out->knobs = kk;
+			return 0;
+		}
+		/* a larger fabric changes nothing of these */
+		if (dse_fixed_fail(why.kind))
+			break;
+	}
+	/* nothing maps: the driver reports the first default point's error */
+	p.target = &out->target;
+	out->no_default = 1;
+	dse_default_knobs(&p, &out->knobs, NULL);
+	return 0;
+}
