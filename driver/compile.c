@@ -328,7 +328,10 @@ run_sim(Unit *u)
 
 	if (u->cpu)
 		return 0;
+	ir_progress(u->c, "simulating %d step%s of %d units", u->spec.timesteps,
+	            u->spec.timesteps == 1 ? "" : "s", u->map->nunit);
 	u->report = sim_run(u->c, u->map, u->spec.timesteps, &o, NULL);
+	ir_progress_end(u->c);
 	return u->report ? 0 : -1;
 }
 
@@ -592,9 +595,17 @@ write_outputs(Unit *u)
 		} else {
 			if (rtl_emit(c, u->map, &u->spec, dir) < 0)
 				return -1;
+			int steps = rtl_check_steps(u->map, &u->spec);
+
 			if (u->o->verbosity >= 0)
 				printf("  verilog      %s/verilog: the design's RTL and its self-checking "
 				       "testbench; make -C %s/verilog\n", dir, dir);
+			if (u->o->verbosity >= 0 && steps < u->spec.timesteps)
+				printf("  verilog      the testbench checks the first %d of the %d steps "
+				       "(%lld h values, bit for bit, and their cycles): the checks are bounded "
+				       "to %d simulated unit-cycles and %d MACs\n", steps, u->spec.timesteps,
+				       (long long)steps * u->spec.batch * u->spec.hidden,
+				       RTL_CHECK_UNIT_CYCLES, RTL_CHECK_MACS);
 		}
 	}
 	if (u->o->emit & EMIT_OBJ) {

@@ -14,10 +14,14 @@ ceil_div64(int64_t a, int64_t b)
 
 /* Reasons that neither hu, ru nor the grid size change. */
 static int
-dse_fixed_fail(MapFailKind k)
+dse_fixed_fail(const MapFail *f)
 {
+	MapFailKind k = f->kind;
+
+	/* an xh copy's contents and banks depend on the batch, the sizes and rv only */
 	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_HV || k == MAP_FAIL_FOLDED ||
-	       k == MAP_FAIL_LANES || k == MAP_FAIL_NETWORK;
+	       k == MAP_FAIL_LANES || k == MAP_FAIL_NETWORK ||
+	       ((k == MAP_FAIL_CAPACITY || k == MAP_FAIL_BANKS) && f->role == MAP_XH);
 }
 
 int
@@ -29,7 +33,7 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 	int hu0 = p->knobs.hu, ru0 = p->knobs.ru, ntiles, total, ru, found = 0;
 	Ctx scratch;
 	DsePoint q = *p;
-	MapFail first = {MAP_FAIL_OTHER, NULL, 0, 0};
+	MapFail first = {MAP_FAIL_OTHER, NULL, -1, 0, 0};
 
 	*k = p->knobs;
 	k->rv = k->rv ? k->rv : full < n ? full : n;
@@ -61,7 +65,7 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 				first = d.why, first.unit = NULL;  /* the unit's name lives in scratch */
 			if (d.why.kind != MAP_FAIL_DOTS)
 				dots_past = 0;
-			if (dse_fixed_fail(d.why.kind)) {
+			if (dse_fixed_fail(&d.why)) {
 				/* no hu or ru changes these: stop at once */
 				total = ir_target_pcus(t);
 				break;
@@ -162,7 +166,7 @@ dse_choose(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t, DseCho
 			return 0;
 		}
 		/* a larger fabric changes nothing of these */
-		if (dse_fixed_fail(why.kind))
+		if (dse_fixed_fail(&why))
 			break;
 	}
 	/* nothing maps: the driver reports the first default point's error */

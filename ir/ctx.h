@@ -80,6 +80,12 @@ void ir_note(Ctx *c, Loc loc, const char *fmt, ...) __attribute__((format(printf
 void ir_vdiag(Ctx *c, DiagKind kind, Loc loc, const char *fmt, va_list ap)
 	__attribute__((format(printf, 4, 0)));
 
+/* Progress of long work, on one line of stderr that the next call overwrites, when stderr is
+ * a terminal and the context is not quiet; ir_progress_end clears it. Nothing otherwise, so
+ * logs and tests see no difference. */
+void ir_progress(const Ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ir_progress_end(const Ctx *c);
+
 /* Prints every collected diagnostic as `file:line:col: error: message`, followed by the source
  * line and a caret under the column when the source is known. */
 void ir_print_diags(const Ctx *c, FILE *out);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctx.h"
 
@@ -19,6 +20,34 @@ ir_ctx_free(Ctx *c)
 	ir_arena_free(&c->arena);
 	free(c->diags);
 	memset(c, 0, sizeof *c);
+}
+
+static int
+shows_progress(const Ctx *c)
+{
+	return c->verbosity >= 0 && isatty(STDERR_FILENO);
+}
+
+void
+ir_progress(const Ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!shows_progress(c))
+		return;
+	fputs("\rrnnc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+}
+
+void
+ir_progress_end(const Ctx *c)
+{
+	if (shows_progress(c))
+		fputs("\r\033[K", stderr);
 }
 
 void

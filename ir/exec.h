@@ -36,6 +36,7 @@ typedef struct Buffer {
 	int64_t n;
 	float *f;     /* TY_F32 */
 	int64_t *q;   /* TY_FIX: raw integers */
+	int borrowed; /* f or q belongs to another Memory (ir_mem_copy): not freed with this one */
 } Buffer;
 
 typedef struct Memory {
@@ -50,12 +51,23 @@ int64_t ir_tensor_elems(const Tensor *t);
  * Returns -1 after reporting an error (a tensor too large to execute, say). */
 int ir_mem_init(const Func *f, Memory *m);
 void ir_mem_free(Memory *m);
+/* A copy of src (memory of f) into dst; -1 when out of memory. Cheaper than ir_mem_init for
+ * large tensors, which it fills by quantizing and concatenating. The tensors that f never
+ * stores to (the weights) are shared with src, which must outlive dst. */
+int ir_mem_copy(const Func *f, Memory *dst, const Memory *src);
+/* Frees the buffers of tensors that no load, store or table lookup of f reads or writes (the
+ * fp32 weights a quantized tensor was made from, say), leaving them empty (n = 0): what an
+ * execution of f needs, at a fraction of the memory for large cells. */
+void ir_mem_trim(const Func *f, Memory *m);
 double ir_buf_get(const Buffer *b, int64_t i);  /* the real value of element i */
 
 /* Runs the function's body on memory made by ir_mem_init. Returns -1 after reporting an error
  * (an access out of bounds: the verifier rejects those statically, so this is for unverified
  * IR). */
 int ir_interp(const Func *f, Memory *m);
+/* The same for the first `steps` iterations of the time loop (the outermost seq loop of the
+ * body) only; steps <= 0 runs them all. A bounded check of a long sequence. */
+int ir_interp_steps(const Func *f, Memory *m, int steps);
 
 /* Differences between a tensor of two executions (matched by name). */
 typedef struct Diff {

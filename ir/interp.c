@@ -156,11 +156,85 @@ ir_mem_init(const Func *f, Memory *m)
 }
 
 void
+ir_mem_trim(const Func *f, Memory *m)
+{
+	char *used = calloc((size_t)(f->ntensors ? f->ntensors : 1), 1);
+	int i;
+
+	if (!used)
+		IR_BUG("out of memory");
+	for (i = 1; i < f->nnodes; i++) {
+		const Node *n = &f->nodes[i];
+
+		if (n->kind == N_INSTR && (n->i.op == OP_LOAD || n->i.op == OP_STORE ||
+		                           n->i.op == OP_LUT))
+			used[n->i.acc.tensor] = 1;
+	}
+	for (i = 0; i < m->n; i++) {
+		if (used[i] || m->buf[i].borrowed)
+			continue;
+		free(m->buf[i].f);
+		free(m->buf[i].q);
+		m->buf[i].f = NULL;
+		m->buf[i].q = NULL;
+		m->buf[i].n = 0;
+	}
+	free(used);
+}
+
+int
+ir_mem_copy(const Func *f, Memory *dst, const Memory *src)
+{
+	char *stored = calloc((size_t)(f->ntensors ? f->ntensors : 1), 1);
+	int i;
+
+	dst->n = src->n;
+	dst->buf = calloc((size_t)(src->n ? src->n : 1), sizeof *dst->buf);
+	if (!dst->buf || !stored) {
+		free(stored);
+		free(dst->buf);
+		dst->buf = NULL;
+		return -1;
+	}
+	for (i = 1; i < f->nnodes; i++) {
+		if (f->nodes[i].kind == N_INSTR && f->nodes[i].i.op == OP_STORE)
+			stored[f->nodes[i].i.acc.tensor] = 1;
+	}
+	for (i = 0; i < src->n; i++) {
+		const Buffer *s = &src->buf[i];
+		Buffer *d = &dst->buf[i];
+		size_t n = (size_t)(s->n ? s->n : 1);
+
+		*d = *s;
+		if (i < f->ntensors && !stored[i]) {
+			d->borrowed = 1;  /* read only: shared */
+			continue;
+		}
+		d->borrowed = 0;
+		d->f = NULL;
+		d->q = NULL;
+		if (s->f && (d->f = malloc(n * sizeof *d->f)))
+			memcpy(d->f, s->f, n * sizeof *d->f);
+		if (s->q && (d->q = malloc(n * sizeof *d->q)))
+			memcpy(d->q, s->q, n * sizeof *d->q);
+		if ((s->f && !d->f) || (s->q && !d->q)) {
+			free(stored);
+			ir_mem_free(dst);
+			return -1;
+		}
+	}
+	free(stored);
+	return 0;
+}
+
+void
 ir_mem_free(Memory *m)
 {
 	int i;
 
 	for (i = 0; i < m->n && m->buf; i++) {
+		if (m->buf[i].borrowed)
+			continue;
 		free(m->buf[i].f);
 		free(m->buf[i].q);
 	}
@@ -182,6 +256,8 @@ typedef struct Interp {
 	int64_t *var;  /* current value of each loop's variable, by loop node */
 	Val *val;      /* current value of each instruction node */
 	int failed;
+	Ref time;      /* the time loop whose iterations are limited, or 0 */
+	int steps;     /* ... to this many */
 } Interp;
 
 static int64_t
@@ -387,10 +463,12 @@ exec_loop(Interp *in, Ref r)
 	float acc32[IR_MAXRES] = {0};
 	int64_t qacc[IR_MAXRES] = {0};
 	int ovf[IR_MAXRES] = {0};
-	int32_t v;
+	int32_t v, n = l->extent;
 	int k;
 
-	for (v = 0; v < l->extent && !in->failed; v++) {
+	if (r == in->time && in->steps < n)
+		n = in->steps;
+	for (v = 0; v < n && !in->failed; v++) {
 		in->var[r] = v;
 		exec_block(in, &l->body);
 		if (l->kind != LOOP_REDUCE)
@@ -436,7 +514,20 @@ exec_block(Interp *in, const Block *b)
 int
 ir_interp(const Func *f, Memory *m)
 {
-	Interp in = {f, m, NULL, NULL, 0};
+	return ir_interp_steps(f, m, 0);
+}
+
+int
+ir_interp_steps(const Func *f, Memory *m, int steps)
+{
+	Interp in = {f, m, NULL, NULL, 0, 0, 0};
+	int i;
+
+	for (i = 0; steps > 0 && i < f->body.len && !in.time; i++) {
+		if (f->nodes[f->body.n[i]].kind == N_LOOP && f->nodes[f->body.n[i]].l.kind == LOOP_SEQ)
+			in.time = f->body.n[i];
+	}
+	in.steps = steps;
 
 	in.var = calloc((size_t)f->nnodes, sizeof *in.var);
 	in.val = calloc((size_t)f->nnodes, sizeof *in.val);

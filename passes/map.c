@@ -50,13 +50,14 @@ map_fail_name(MapFailKind k)
 /* Records why the design does not map (the first reason found; its message is reported beside
  * it). */
 static void
-fail(Build *b, MapFailKind kind, const char *unit, int64_t need, int64_t have)
+fail(Build *b, MapFailKind kind, int unit, int64_t need, int64_t have)
 {
 	b->failed = 1;
 	if (b->why.kind != MAP_OK)
 		return;
 	b->why.kind = kind;
-	b->why.unit = unit;
+	b->why.unit = unit >= 0 ? b->m->unit[unit].name : NULL;
+	b->why.role = unit >= 0 ? (int)b->m->unit[unit].role : -1;
 	b->why.need = need;
 	b->why.have = have;
 }
@@ -174,7 +175,7 @@ static int
 shape_error(Build *b, Loc loc, const char *what)
 {
 	ir_error(b->c, loc, "cannot map '%s': %s", b->m->name, what);
-	fail(b, MAP_FAIL_SHAPE, NULL, 0, 0);
+	fail(b, MAP_FAIL_SHAPE, -1, 0, 0);
 	return -1;
 }
 
@@ -207,7 +208,7 @@ read_nest(Build *b)
 	if (m->hv > 1) {
 		ir_error(b->c, hid->loc, "cannot map '%s': hv = %d (lanes across hidden units) is not "
 		         "supported by the mapping yet; leave schedule.hv unset", m->name, m->hv);
-		fail(b, MAP_FAIL_HV, NULL, m->hv, 1);
+		fail(b, MAP_FAIL_HV, -1, m->hv, 1);
 		return -1;
 	}
 	for (i = 0; i < hid->l.body.len; i++) {
@@ -802,7 +803,7 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				         (long long)((whole.bytes + 1023) / 1024), parts, t->pmu.capacity_kib,
 				         parts_max, parts_max == 1 ? "" : "s", t->pcu.ports.vector_in, m->hu,
 				         m->ru);
-				fail(b, MAP_FAIL_CAPACITY, m->unit[first].name, whole.bytes,
+				fail(b, MAP_FAIL_CAPACITY, first, whole.bytes,
 				     (int64_t)parts_max * cap);
 				return;
 			}
@@ -867,7 +868,7 @@ check_ports(Build *b)
 				ir_error(b->c, m->f->loc, "ports: unit '%s' needs %d %ss but a %s has %d "
 				         "(%s.%s); %s", u->name, need[k], what[k], u->kind == MAP_PCU ? "PCU" : "PMU", cap[k], kind,
 				         key[k], hint);
-				fail(b, MAP_FAIL_PORTS, u->name, need[k], cap[k]);
+				fail(b, MAP_FAIL_PORTS, i, need[k], cap[k]);
 				break;
 			}
 		}
@@ -891,13 +892,13 @@ check_counts(Build *b)
 			         "KiB (pmu.capacity_kib)%s", u->name, (long long)((u->bytes + 1023) / 1024),
 			         t->pmu.capacity_kib, u->role == MAP_XH ? "; lower batch" :
 			         "; raise hu");
-			fail(b, MAP_FAIL_CAPACITY, u->name, u->bytes, cap);
+			fail(b, MAP_FAIL_CAPACITY, i, u->bytes, cap);
 		}
 		if (u->kind == MAP_PMU && u->banks > t->pmu.banks && !b->failed) {
 			ir_error(b->c, m->f->loc, "PMU banks: unit '%s' reads %d words per cycle but a PMU "
 			         "has %d banks (pmu.banks); lower rv (%d)", u->name, u->banks, t->pmu.banks,
 			         m->rv);
-			fail(b, MAP_FAIL_BANKS, u->name, u->banks, t->pmu.banks);
+			fail(b, MAP_FAIL_BANKS, i, u->banks, t->pmu.banks);
 		}
 	}
 	pcus = n[MAP_DOT] + n[MAP_COMBINE] + n[MAP_EPI];
@@ -907,14 +908,14 @@ check_counts(Build *b)
 		         "combine, %d epilogue) but the target has %d (%d x %d checkerboard); lower hu "
 		         "(%d) or ru (%d)", pcus, n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI],
 		         ir_target_pcus(t), t->rows, t->cols, m->hu, m->ru);
-		fail(b, MAP_FAIL_PCUS, NULL, pcus, ir_target_pcus(t));
+		fail(b, MAP_FAIL_PCUS, -1, pcus, ir_target_pcus(t));
 	}
 	if (pmus > ir_target_pmus(t)) {
 		ir_error(b->c, m->f->loc, "units: the design needs %d PMUs (%d weight, %d xh, %d lut, "
 		         "%d state) but the target has %d (%d x %d checkerboard); lower hu (%d) or ru "
 		         "(%d), or use a larger grid", pmus, n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT],
 		         n[MAP_CELL], ir_target_pmus(t), t->rows, t->cols, m->hu, m->ru);
-		fail(b, MAP_FAIL_PMUS, NULL, pmus, ir_target_pmus(t));
+		fail(b, MAP_FAIL_PMUS, -1, pmus, ir_target_pmus(t));
 	}
 }
 
@@ -937,11 +938,12 @@ static Mapping *
 build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail *why)
 {
 	Mapping *m = ir_alloc(&c->arena, sizeof *m);
-	Build b = {c, m, s, t, 0, 0, 0, {MAP_OK, NULL, 0, 0}};
+	Build b = {c, m, s, t, 0, 0, 0, {MAP_OK, NULL, -1, 0, 0}};
 	MapStage chain[64 + 16];
 	int nchain, u, r, lanes_need;
 	int64_t onchip = ir_target_onchip_bytes(t), dots;
 	Mapping *done = NULL;
+	MapSlice xs;
 
 	m->f = f;
 	m->t = t;
@@ -964,14 +966,14 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		         "hold %.2f MiB; use a larger grid (target: grid: rows, cols) or stream them "
 		         "from DRAM (schedule: weights: stream)", (double)m->weight_bytes / 1048576.0,
 		         ir_target_pmus(t), t->name, (double)onchip / 1048576.0);
-		fail(&b, MAP_FAIL_CHIP, NULL, m->weight_bytes, onchip);
+		fail(&b, MAP_FAIL_CHIP, -1, m->weight_bytes, onchip);
 		goto out;
 	}
 	m->folded = s->knobs.folded < 0 ? t->pcu.folded_reduce : s->knobs.folded;
 	if (m->folded && !t->pcu.folded_reduce) {
 		ir_error(c, s->loc, "folded reduce-accumulate: schedule.folded is true but target '%s' "
 		         "has none (pcu.folded_reduce: false)", t->name);
-		fail(&b, MAP_FAIL_FOLDED, NULL, 1, 0);
+		fail(&b, MAP_FAIL_FOLDED, -1, 1, 0);
 		goto out;
 	}
 	m->pack = map_pack(s, t);
@@ -981,21 +983,32 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		ir_error(c, s->loc, "lanes: rv = %d needs %d lanes at %d values per lane but a PCU has "
 		         "%d (pcu.lanes); lower rv to at most %d", m->rv, lanes_need, m->pack,
 		         t->pcu.lanes, t->pcu.lanes * m->pack);
-		fail(&b, MAP_FAIL_LANES, NULL, lanes_need, t->pcu.lanes);
+		fail(&b, MAP_FAIL_LANES, -1, lanes_need, t->pcu.lanes);
 		goto out;
 	}
 	if ((int64_t)m->rv * type_bits(f->tensors[m->xh].ty) > t->net.vector_bits) {
 		ir_error(c, s->loc, "network: rv = %d values of %d bits exceed a %d-bit vector link "
 		         "(network.vector_bits); lower rv", m->rv, type_bits(f->tensors[m->xh].ty),
 		         t->net.vector_bits);
-		fail(&b, MAP_FAIL_NETWORK, NULL, (int64_t)m->rv * type_bits(f->tensors[m->xh].ty),
+		fail(&b, MAP_FAIL_NETWORK, -1, (int64_t)m->rv * type_bits(f->tensors[m->xh].ty),
 		     t->net.vector_bits);
 		goto out;
 	}
 	if (t->pcu.ports.vector_in < 2) {
 		ir_error(c, s->loc, "ports: a dot-product PCU reads xh and weights on 2 vector inputs "
 		         "but a PCU has %d (pcu.vector_inputs)", t->pcu.ports.vector_in);
-		fail(&b, MAP_FAIL_PORTS, NULL, 2, t->pcu.ports.vector_in);
+		fail(&b, MAP_FAIL_PORTS, -1, 2, t->pcu.ports.vector_in);
+		goto out;
+	}
+	/* an xh copy holds [x_t ; h_{t-1}] of the batch twice whatever hu and ru are: checked
+	 * before any unit is made, as check_counts would */
+	rows_slice(m, &xs, m->xh, 0, 0, 0, m->N);
+	if (xs.bytes > (int64_t)t->pmu.capacity_kib * 1024) {
+		ir_error(c, m->f->loc, "PMU capacity: unit 'xh.r0' holds %lld KiB but a PMU has %d KiB "
+		         "(pmu.capacity_kib); lower batch", (long long)((xs.bytes + 1023) / 1024),
+		         t->pmu.capacity_kib);
+		fail(&b, MAP_FAIL_CAPACITY, -1, xs.bytes, (int64_t)t->pmu.capacity_kib * 1024);
+		b.why.role = MAP_XH;
 		goto out;
 	}
 	/* the dot products alone, before any unit is made: a candidate far too large for the
@@ -1007,7 +1020,7 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		         "products x hu %d x ru %d x %d segments) but the target has %d PCUs (a %d x %d "
 		         "grid); lower hu or ru", (long long)dots, m->nprod, m->hu, m->ru,
 		         ceil_div(nchain, t->pcu.stages), ir_target_pcus(t), t->rows, t->cols);
-		fail(&b, MAP_FAIL_DOTS, NULL, dots, ir_target_pcus(t));
+		fail(&b, MAP_FAIL_DOTS, -1, dots, ir_target_pcus(t));
 		goto out;
 	}
 	m->nt = ceil_div(m->N, (int64_t)m->ru * m->rv);

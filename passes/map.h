@@ -235,6 +235,7 @@ typedef enum {
 typedef struct MapFail {
 	MapFailKind kind;
 	const char *unit;     /* in the Ctx's arena, or NULL */
+	int role;             /* MapRole of that unit (or of the units that need it), or -1 */
 	int64_t need, have;
 } MapFail;
 

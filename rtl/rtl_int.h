@@ -15,7 +15,7 @@ typedef struct Rtl {
 	const SimDesign *d;
 	const Func *f;
 	const CellSpec *s;
-	int T;
+	int T;                    /* the steps the testbench runs: rtl_check_steps */
 	const char *mod;          /* the design's Verilog name: modules MOD_top and MOD_tb */
 	Memory init;              /* ir_mem_init: weights, tables, parameters, state */
 	Memory fin;               /* after the simulated run: xh[t] and h[t] of every step */

@@ -89,7 +89,8 @@ rtl_tb(const Rtl *x, FILE *out)
 		        "    reg [%d:0] xw_r%d_mask;\n", r, xaw - 1, r, m->rv * x->ab - 1, r, m->rv - 1, r);
 	fprintf(out, "    wire step_go, done;\n    wire [31:0] step_next, step_cur, last_cycle;\n");
 	each_out(x, out, decl_out);
-	fprintf(out, "\n    %s_top dut (\n        .clk(clk), .rst(rst), .x_ready(x_ready)", x->mod);
+	fprintf(out, "\n    %s_top #(.T(T)) dut (\n        .clk(clk), .rst(rst), .x_ready(x_ready)",
+	        x->mod);
 	for (r = 0; r < m->ru; r++)
 		fprintf(out, ",\n        .xw_r%d_en(xw_r%d_en), .xw_r%d_addr(xw_r%d_addr), "
 		        ".xw_r%d_data(xw_r%d_data), .xw_r%d_mask(xw_r%d_mask)", r, r, r, r, r, r, r, r);

@@ -813,8 +813,10 @@ rtl_top(const Rtl *x, FILE *out)
 	        "then load\n// the next x); out_<tensor>_u<copy>_* carry each h_t value sent to DRAM. "
 	        "done rises\n// after the last step, last_cycle is the cycle it ended in. rst is "
 	        "synchronous and\n// active high; memories keep their contents.\n");
-	fprintf(out, "`default_nettype none\nmodule %s_top (\n    input  wire clk,\n"
-	        "    input  wire rst,\n    input  wire x_ready", x->mod);
+	fprintf(out, "`default_nettype none\nmodule %s_top #(\n"
+	        "    parameter [31:0] T = 32'd%d  // time steps: the spec's\n) (\n"
+	        "    input  wire clk,\n    input  wire rst,\n    input  wire x_ready", x->mod,
+	        x->s->timesteps);
 	for (i = 0; i < m->ru; i++)
 		fprintf(out, ",\n    input  wire xw_r%d_en,\n    input  wire [%d:0] xw_r%d_addr,\n"
 		        "    input  wire [%d:0] xw_r%d_data,\n    input  wire [%d:0] xw_r%d_mask", i,
@@ -827,7 +829,6 @@ rtl_top(const Rtl *x, FILE *out)
 
 	fprintf(out, "    // ---- the step controller: the time loop of the simulator ----------------"
 	        "----\n");
-	fprintf(out, "    localparam [31:0] T = 32'd%d;\n", x->T);
 	fprintf(out, "    localparam [31:0] DRAM_FIRST = 32'd%lld;  // x_0 and h_0 from DRAM\n",
 	        (long long)dram0);
 	fprintf(out, "    localparam [31:0] DRAM_X = 32'd%lld;      // x_t from DRAM\n",

@@ -12,6 +12,7 @@
 #include "ir/exec.h"
 #include "passes/map.h"
 #include "passes/passes.h"
+#include "rtl/rtl.h"
 #include "sim/sim.h"
 
 static int
@@ -380,7 +381,66 @@ test_repeat_exact(void)
 	CU_ASSERT(repeats >= 4);
 }
 
+/* The bounded checks of the Verilog emitter: the first steps of a trimmed, shared copy of the
+ * memory, interpreted and simulated, equal those of a full interpretation of a fresh one; the
+ * steps checked are all of a small design's and a bounded few of a large one's. */
+static void
+test_bounded_steps(void)
+{
+	static const char text[] = "name: t\ncell: lstm\nhidden: 9\ninput: 5\ntimesteps: 6\n"
+	                           "batch: 2\nschedule: {hu: 2, ru: 2, rv: 4}\n";
+	Design d, big;
+	Memory full, init, part, sim;
+	SimOptions o = {0};
+	int h, steps = 2;
+	int64_t i, n;
+
+	CU_ASSERT_FATAL(design(&d, text) == 0);
+	CU_ASSERT_FATAL(ir_mem_init(d.f, &full) == 0);
+	CU_ASSERT_FATAL(ir_interp(d.f, &full) == 0);
+	CU_ASSERT_FATAL(ir_mem_init(d.f, &init) == 0);
+	ir_mem_trim(d.f, &init);
+	CU_ASSERT_FATAL(ir_mem_copy(d.f, &part, &init) == 0);
+	CU_ASSERT_FATAL(ir_mem_copy(d.f, &sim, &init) == 0);
+	CU_ASSERT_FATAL(ir_interp_steps(d.f, &part, steps) == 0);
+	o.values = 1;
+	o.max_steps = steps;
+	CU_ASSERT_FATAL(sim_run(&d.c, d.m, steps, &o, &sim)->values);
+	h = ir_find_tensor(d.f, "h");
+	CU_ASSERT_FATAL(h >= 0);
+	n = (int64_t)(steps + 1) * 2 * 9;  /* h is [T + 1, B, H] */
+	for (i = 0; i < full.buf[h].n; i++) {
+		if (i < n) {
+			CU_ASSERT_EQUAL(part.buf[h].q[i], full.buf[h].q[i]);
+			CU_ASSERT_EQUAL(sim.buf[h].q[i], full.buf[h].q[i]);
+		} else {
+			CU_ASSERT_EQUAL(part.buf[h].q[i], 0);  /* the steps not run */
+		}
+	}
+	for (i = 0; i < init.n; i++) {
+		if (init.buf[i].n == 0)
+			continue;  /* trimmed: nothing reads it */
+		/* the weights are shared, the state each copy's own */
+		CU_ASSERT(part.buf[i].borrowed ==
+		          (part.buf[i].q == init.buf[i].q && part.buf[i].f == init.buf[i].f));
+	}
+	CU_ASSERT_EQUAL(rtl_check_steps(d.m, &d.s), 6);
+	ir_mem_free(&part);
+	ir_mem_free(&sim);
+	ir_mem_free(&init);
+	ir_mem_free(&full);
+	ir_ctx_free(&d.c);
+	/* lstm-1024 for 1000 steps: 8 Mi MACs a step, a few steps within RTL_CHECK_MACS */
+	CU_ASSERT_FATAL(design(&big, "name: b\ncell: lstm\nhidden: 1024\ntimesteps: 1000\n"
+	                             "schedule: {hu: 4, ru: 1, rv: 64}\n") == 0);
+	steps = rtl_check_steps(big.m, &big.s);
+	CU_ASSERT(steps >= 2 && steps < 1000);
+	CU_ASSERT(steps * big.m->macs <= RTL_CHECK_MACS);
+	ir_ctx_free(&big.c);
+}
+
 static CU_TestInfo sim_tests[] = {
+	{"bounded steps", test_bounded_steps},
 	{"values equal the interpreter's", test_values_matrix},
 	{"values, narrow and non-divisor vectors", test_values_narrow},
 	{"values, random designs", test_values_random},
