@@ -860,16 +860,16 @@ check_counts(Build *b)
 	pmus = n[MAP_WEIGHT] + n[MAP_XH] + n[MAP_LUT] + n[MAP_CELL];
 	if (pcus > ir_target_pcus(t)) {
 		ir_error(b->c, m->f->loc, "units: the design needs %d PCUs (%d dot-product, %d "
-		         "combine, %d epilogue) but the target has %d (%d x %d checkerboard); lower hu "
-		         "(%d) or ru (%d)", pcus, n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI],
-		         ir_target_pcus(t), t->rows, t->cols, m->hu, m->ru);
+		         "combine, %d epilogue) but the target has %d (%d x %d %s); lower hu (%d) or "
+		         "ru (%d)", pcus, n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI], ir_target_pcus(t),
+		         t->rows, t->cols, ir_layout_name(t->layout), m->hu, m->ru);
 		b->failed = 1;
 	}
 	if (pmus > ir_target_pmus(t)) {
 		ir_error(b->c, m->f->loc, "units: the design needs %d PMUs (%d weight, %d xh, %d lut, "
-		         "%d state) but the target has %d (%d x %d checkerboard); lower hu (%d) or ru "
-		         "(%d), or use a larger grid", pmus, n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT],
-		         n[MAP_CELL], ir_target_pmus(t), t->rows, t->cols, m->hu, m->ru);
+		         "%d state) but the target has %d (%d x %d %s); lower hu (%d) or ru (%d), or "
+		         "use a larger grid", pmus, n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT], n[MAP_CELL],
+		         ir_target_pmus(t), t->rows, t->cols, ir_layout_name(t->layout), m->hu, m->ru);
 		b->failed = 1;
 	}
 }
@@ -1021,13 +1021,18 @@ map_fabric_for(const CellSpec *s, const Target *t, int *rows, int *cols)
 	int64_t need = ir_spec_weight_bytes(s), cap = (int64_t)t->pmu.capacity_kib * 1024;
 	int step;
 
-	/* grow both sides by 1/8 of the original at a time, keeping the aspect ratio */
+	/* grow both sides by 1/8 of the original at a time, keeping the aspect ratio and the
+	 * layout (which decides how many of the sites are PMUs) */
 	for (step = 8; ; step++) {
 		int64_t r = ((int64_t)t->rows * step + 7) / 8, c = ((int64_t)t->cols * step + 7) / 8;
-		int64_t pmus = r * c / 2;
+		Target g = *t;
+		int64_t pmus;
 
 		if (r > 1024 || c > 1024)
 			return -1;
+		g.rows = (int)r;
+		g.cols = (int)c;
+		pmus = ir_target_pmus(&g);
 		if (pmus - pmus / 4 >= (need + cap - 1) / cap) {
 			*rows = (int)r;
 			*cols = (int)c;
