@@ -400,9 +400,15 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 	fprintf(out, "  weights      %.2f MiB (%lld values at %d bits)\n", mib(wbytes),
 	        (long long)ir_spec_weight_count(s),
 	        s->prec.kind == PREC_FP32 ? 32 : s->prec.weight.bits);
-	fprintf(out, "  target       %s: %d x %d %s, %d PCU + %d PMU, %g MHz, %.2f MiB on chip\n",
-	        t->name, t->rows, t->cols, "checkerboard", ir_target_pcus(t), ir_target_pmus(t),
-	        t->clock_mhz, mib(chip));
+	fprintf(out, "  target       %s: %d x %d %s, %d PCU + %d PMU, %g MHz, %.2f MiB on chip",
+	        t->name, t->rows, t->cols, ir_layout_name(t->layout), ir_target_pcus(t),
+	        ir_target_pmus(t), t->clock_mhz, mib(chip));
+	/* the published figures, only where the target gives them */
+	if (t->die_area_mm2 > 0)
+		fprintf(out, ", die %g mm2", t->die_area_mm2);
+	if (t->tdp_w > 0)
+		fprintf(out, ", TDP %g W", t->tdp_w);
+	fputc('\n', out);
 	if (s->knobs.weights == WEIGHTS_STREAM) {
 		double per_cycle = t->dram.bandwidth_gbs * 1e3 / t->clock_mhz;
 

@@ -112,6 +112,14 @@ mib(int64_t bytes)
 	return (double)bytes / (1024.0 * 1024.0);
 }
 
+/* A published die area and TDP describe the chip as published, not a fabric grown from it. */
+static void
+drop_chip_figures(Target *t)
+{
+	t->die_area_mm2 = 0;
+	t->tdp_w = 0;
+}
+
 int
 dse_choose(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t, DseChoice *out)
 {
@@ -140,6 +148,7 @@ dse_choose(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t, DseCho
 		out->sized_for_weights = 1;
 		out->target.rows = rows;
 		out->target.cols = cols;
+		drop_chip_figures(&out->target);
 	}
 	if (k->hu && k->ru && k->rv)
 		return 0;
@@ -161,6 +170,7 @@ dse_choose(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t, DseCho
 			if (step > 0) {
 				out->grown_for_map = !out->sized_for_weights;
 				out->target = g;
+				drop_chip_figures(&out->target);
 			}
 			out->knobs = kk;
 			return 0;

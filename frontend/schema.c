@@ -483,6 +483,8 @@ field_is_set(const Field *f, const char *obj)
 		return *(const int *)src >= 0;
 	case FK_ENUM:
 		return !(f->flags & F_DEFAULT0) || *(const int *)src != 0;
+	case FK_NUM:
+		return !(f->flags & F_UNSET0) || *(const double *)src != 0;
 	case FK_STR:
 	case FK_NAME:
 		return *(const char *const *)src != NULL;

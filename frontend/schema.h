@@ -25,6 +25,7 @@ enum {
 	F_REQUIRED = 1,
 	F_EXTERNAL = 2,  /* decoded by the caller; listed here for messages and suggestions */
 	F_DEFAULT0 = 4,  /* FK_ENUM: the first name is the default, and is not printed */
+	F_UNSET0 = 8,    /* FK_NUM: optional, 0 means not given, and is not printed */
 };
 
 typedef struct Field {

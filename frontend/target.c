@@ -8,8 +8,6 @@
 extern const Embedded fe_targets[];
 extern const size_t fe_targets_count;
 
-static const char *const layout_names[] = {"checkerboard", NULL};
-
 #define O(m) offsetof(Target, m)
 #define INT(k, m, l, h, doc) {.key = k, .kind = FK_INT, .off = O(m), .lo = l, .hi = h, \
                               .flags = F_REQUIRED, .help = doc}
@@ -24,7 +22,7 @@ static const char *const layout_names[] = {"checkerboard", NULL};
 static const Field grid_fields[] = {
 	INT("rows", rows, 1, 1024, "rows of units"),
 	INT("cols", cols, 1, 1024, "columns of units"),
-	{.key = "layout", .kind = FK_ENUM, .off = O(layout), .names = layout_names,
+	{.key = "layout", .kind = FK_ENUM, .off = O(layout), .names = ir_layout_names,
 	 .flags = F_REQUIRED, .help = "how PCUs and PMUs alternate"},
 	{0},
 };
@@ -77,6 +75,10 @@ static const Field target_fields[] = {
 	{.key = "description", .kind = FK_STR, .off = O(description), .help = "one line"},
 	INT("technology_nm", technology_nm, 1, 1000, "process node"),
 	NUM("clock_mhz", clock_mhz, 1, 1e5, "clock frequency"),
+	{.key = "die_area_mm2", .kind = FK_NUM, .off = O(die_area_mm2), .flo = 0, .fhi = 1e5,
+	 .flags = F_UNSET0, .help = "die area of the published chip (reports only)"},
+	{.key = "tdp_w", .kind = FK_NUM, .off = O(tdp_w), .flo = 0, .fhi = 1e5, .flags = F_UNSET0,
+	 .help = "thermal design power of the published chip (reports only)"},
 	{.key = "grid", .kind = FK_SECTION, .sub = grid_fields},
 	{.key = "pcu", .kind = FK_SECTION, .sub = pcu_fields},
 	{.key = "pmu", .kind = FK_SECTION, .sub = pmu_fields},
@@ -84,6 +86,31 @@ static const Field target_fields[] = {
 	{.key = "dram", .kind = FK_SECTION, .sub = dram_fields},
 	{0},
 };
+
+/* die_area_mm2 and tdp_w describe the chip as published. A file with `base:` or a spec's
+ * `target:` mapping that changes anything else about the chip drops them unless it restates
+ * them, so that no report shows a die area or TDP for a fabric nobody measured. */
+static void
+drop_chip_figures(const YNode *doc, Target *t)
+{
+	static const char *const keep[] = {"base", "name", "description", "die_area_mm2", "tdp_w"};
+	int i, changes = 0;
+	size_t k;
+
+	for (i = 0; i < doc->n && !changes; i++) {
+		for (k = 0; k < sizeof keep / sizeof *keep; k++) {
+			if (!strcmp(doc->keys[i]->str, keep[k]))
+				break;
+		}
+		changes = k == sizeof keep / sizeof *keep;
+	}
+	if (!changes)
+		return;
+	if (!fe_map_get(doc, "die_area_mm2"))
+		t->die_area_mm2 = 0;
+	if (!fe_map_get(doc, "tdp_w"))
+		t->tdp_w = 0;
+}
 
 size_t
 fe_builtin_target_count(void)
@@ -183,6 +210,7 @@ decode_target(Ctx *c, const YNode *doc, Target *out, int depth)
 			return -1;
 		if (fe_decode(c, doc, target_fields, out, "", "the target", DECODE_PARTIAL) > 0)
 			return -1;
+		drop_chip_figures(doc, out);
 	} else {
 		memset(out, 0, sizeof *out);
 		if (fe_decode(c, doc, target_fields, out, "", "the target", DECODE_FULL) > 0) {
@@ -284,6 +312,7 @@ fe_apply_target_overrides(Ctx *c, const YNode *map, Target *t)
 
 	if (fe_decode(c, map, target_fields, t, "target", "the spec's 'target'", DECODE_PARTIAL) > 0)
 		return -1;
+	drop_chip_figures(map, t);
 	fe_check_target(c, map, t, "target.");
 	return c->nerrors > before ? -1 : 0;
 }

@@ -46,17 +46,57 @@ ir_spec_flop(const CellSpec *s)
 	return 2.0 * (double)ir_spec_macs_per_step(s) * s->timesteps;
 }
 
-/* On a checkerboard the units alternate, starting with a PCU in the top-left corner. */
+const char *const ir_layout_names[NLAYOUT + 1] = {"checkerboard", "pmu2", NULL};
+
+const char *
+ir_layout_name(Layout l)
+{
+	IR_ASSERT(l >= 0 && l < NLAYOUT);
+	return ir_layout_names[l];
+}
+
+/* A layout puts a PCU on every `period`-th anti-diagonal, starting with a PCU in the top-left
+ * corner; the sites in between hold PMUs. */
+static int
+layout_period(Layout l)
+{
+	switch (l) {
+	case LAYOUT_CHECKERBOARD:
+		return 2;
+	case LAYOUT_PMU2:
+		return 3;
+	case NLAYOUT:
+		break;
+	}
+	IR_BUG("layout %d", (int)l);
+}
+
+int
+ir_target_site_pcu(const Target *t, int row, int col)
+{
+	return (row + col) % layout_period(t->layout) == 0;
+}
+
+/* Row by row in closed form (the search asks often, for grids up to 1024 x 1024): in row r the
+ * PCU columns are those congruent to -r modulo the period. */
 int
 ir_target_pcus(const Target *t)
 {
-	return (t->rows * t->cols + 1) / 2;
+	int k = layout_period(t->layout), r, n = 0;
+
+	for (r = 0; r < t->rows; r++) {
+		int first = (k - r % k) % k;
+
+		if (first < t->cols)
+			n += (t->cols - first + k - 1) / k;
+	}
+	return n;
 }
 
 int
 ir_target_pmus(const Target *t)
 {
-	return t->rows * t->cols / 2;
+	return t->rows * t->cols - ir_target_pcus(t);
 }
 
 int64_t

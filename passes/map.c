@@ -905,16 +905,16 @@ check_counts(Build *b)
 	pmus = n[MAP_WEIGHT] + n[MAP_XH] + n[MAP_LUT] + n[MAP_CELL];
 	if (pcus > ir_target_pcus(t)) {
 		ir_error(b->c, m->f->loc, "units: the design needs %d PCUs (%d dot-product, %d "
-		         "combine, %d epilogue) but the target has %d (%d x %d checkerboard); lower hu "
-		         "(%d) or ru (%d)", pcus, n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI],
-		         ir_target_pcus(t), t->rows, t->cols, m->hu, m->ru);
+		         "combine, %d epilogue) but the target has %d (%d x %d %s); lower hu (%d) or "
+		         "ru (%d)", pcus, n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI], ir_target_pcus(t),
+		         t->rows, t->cols, ir_layout_name(t->layout), m->hu, m->ru);
 		fail(b, MAP_FAIL_PCUS, -1, pcus, ir_target_pcus(t));
 	}
 	if (pmus > ir_target_pmus(t)) {
 		ir_error(b->c, m->f->loc, "units: the design needs %d PMUs (%d weight, %d xh, %d lut, "
-		         "%d state) but the target has %d (%d x %d checkerboard); lower hu (%d) or ru "
-		         "(%d), or use a larger grid", pmus, n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT],
-		         n[MAP_CELL], ir_target_pmus(t), t->rows, t->cols, m->hu, m->ru);
+		         "%d state) but the target has %d (%d x %d %s); lower hu (%d) or ru (%d), or "
+		         "use a larger grid", pmus, n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT], n[MAP_CELL],
+		         ir_target_pmus(t), t->rows, t->cols, ir_layout_name(t->layout), m->hu, m->ru);
 		fail(b, MAP_FAIL_PMUS, -1, pmus, ir_target_pmus(t));
 	}
 }
@@ -1017,9 +1017,10 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 	dots = (int64_t)m->nprod * m->hu * m->ru * ceil_div(nchain, t->pcu.stages);
 	if (dots > ir_target_pcus(t)) {
 		ir_error(c, m->f->loc, "units: the design needs at least %lld dot-product PCUs (%d "
-		         "products x hu %d x ru %d x %d segments) but the target has %d PCUs (a %d x %d "
-		         "grid); lower hu or ru", (long long)dots, m->nprod, m->hu, m->ru,
-		         ceil_div(nchain, t->pcu.stages), ir_target_pcus(t), t->rows, t->cols);
+		         "products x hu %d x ru %d x %d segments) but the target has %d PCUs (%d x %d "
+		         "%s); lower hu or ru", (long long)dots, m->nprod, m->hu, m->ru,
+		         ceil_div(nchain, t->pcu.stages), ir_target_pcus(t), t->rows, t->cols,
+		         ir_layout_name(t->layout));
 		fail(&b, MAP_FAIL_DOTS, -1, dots, ir_target_pcus(t));
 		goto out;
 	}

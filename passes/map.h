@@ -2,10 +2,11 @@
  *
  * map_build reads the scheduled Func (the output of pass_schedule), the spec (sizes, precision,
  * the `folded` knob) and the Target, and produces a Mapping: the PCUs and PMUs the step needs,
- * what each one computes or holds, the links between them, where each unit sits on the
- * checkerboard and how many switch hops each link takes. The simulator (sim/) executes a
- * Mapping cycle by cycle and the Verilog backend (rtl/) instantiates one module per unit, so
- * everything they need is recorded here; docs/mapping.md explains the rules with an example.
+ * what each one computes or holds, the links between them, where each unit sits on the grid
+ * (the target's layout says which sites are PCUs) and how many switch hops each link takes.
+ * The simulator (sim/) executes a Mapping cycle by cycle and the Verilog backend (rtl/)
+ * instantiates one module per unit, so everything they need is recorded here; docs/mapping.md
+ * explains the rules with an example.
  *
  * How the nest divides (H hidden units, N = D + H reduction length, B batch, P products):
  *   products  the values the fused reduction yields (LSTM 4, GRU 4: the candidate gate is split

@@ -5,7 +5,8 @@
  * nearest to its anchor: a PMU next to the PCU it feeds, a PCU next to the unit it continues
  * (`near`) or else next to the PCU placed before it, so that a hidden-unit copy forms a compact
  * cluster. Distance is Manhattan; ties go to the smaller row, then the smaller column. The
- * checkerboard has a PCU at (row, col) when row + col is even (ir_target_pcus).
+ * target's layout says which sites hold PCUs (ir_target_site_pcu): on the checkerboard, where
+ * row + col is even; on pmu2, where (row + col) % 3 == 0.
  *
  * Routing is dimension-ordered: along the row (X) first, then along the column (Y), so a link
  * takes |drow| + |dcol| switch hops. */
@@ -15,16 +16,16 @@
 #include "map.h"
 
 static int
-site_kind(int row, int col)
+site_kind(const Target *t, int row, int col)
 {
-	return (row + col) % 2 ? MAP_PMU : MAP_PCU;
+	return ir_target_site_pcu(t, row, col) ? MAP_PCU : MAP_PMU;
 }
 
 /* The free site of `kind` nearest to (ar, ac), searched in rings of growing distance. */
 static int
-nearest(const char *used, int rows, int cols, int kind, int ar, int ac, int *row, int *col)
+nearest(const char *used, const Target *t, int kind, int ar, int ac, int *row, int *col)
 {
-	int d, dr;
+	int rows = t->rows, cols = t->cols, d, dr;
 
 	for (d = 0; d <= rows + cols; d++) {
 		for (dr = -d; dr <= d; dr++) {
@@ -35,7 +36,7 @@ nearest(const char *used, int rows, int cols, int kind, int ar, int ac, int *row
 			for (side = -1; side <= 1; side += 2) {
 				int c = ac + side * rem;
 
-				if (c >= 0 && c < cols && !used[r * cols + c] && site_kind(r, c) == kind) {
+				if (c >= 0 && c < cols && !used[r * cols + c] && site_kind(t, r, c) == kind) {
 					*row = r;
 					*col = c;
 					return 1;
@@ -69,7 +70,7 @@ map_place(Mapping *m)
 			ar = m->unit[last_pcu].row;
 			ac = m->unit[last_pcu].col;
 		}
-		if (!nearest(used, t->rows, t->cols, u->kind, ar, ac, &u->row, &u->col))
+		if (!nearest(used, t, u->kind, ar, ac, &u->row, &u->col))
 			IR_BUG("no free %s site for '%s'", u->kind == MAP_PCU ? "PCU" : "PMU", u->name);
 		used[u->row * t->cols + u->col] = 1;
 		if (u->kind == MAP_PCU) {

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Cosimulation of emitted designs (docs/rtl.md): for every spec of a matrix of small designs
-# (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches),
+# (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches; one
+# on the 2 : 1 pmu2 layout of plasticine-rnn),
 #   1. rnnc SPEC --emit=verilog,report writes the design;
 #   2. `make lint` (verilator --lint-only -Wall on the top and the library): zero warnings;
 #   3. `make` (Verilator --binary) runs the testbench: PASS, i.e. every h_t bit-exact and the
@@ -71,8 +72,8 @@ fresh_workdir cosim.sh "$work" .rtl-cosim specs || exit 2
 work=$(cd "$work" && pwd)
 
 if [ $# -eq 0 ]; then
-	# name | cell hidden input batch timesteps | schedule | synth
-	while IFS='|' read -r name sizes sched synth; do
+	# name | cell hidden input batch timesteps | schedule | synth | target (built-in name)
+	while IFS='|' read -r name sizes sched synth target; do
 		set -- $sizes
 		{
 			[ -n "$synth" ] && echo "# synth"
@@ -83,6 +84,7 @@ if [ $# -eq 0 ]; then
 			echo "batch: $4"
 			echo "timesteps: $5"
 			[ -n "$sched" ] && echo "schedule: {$sched}"
+			[ -n "$target" ] && echo "target: $target"
 		} >"$work/specs/$name.yaml"
 	done <<'EOF'
 lstm-h6-d5|lstm 6 5 2 3|hu: 2, ru: 2, rv: 4|
@@ -101,6 +103,7 @@ lstm-h8-split|lstm 8 60 1 2|hu: 1, ru: 1, rv: 64, folded: false|
 rnn-h12-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false|
 rnn-h4-rv1|rnn 4 12 1 3|hu: 4, ru: 3, rv: 1|
 gru-h5-rv2|gru 5 6 2 2|hu: 1, ru: 1, rv: 2, folded: false|
+lstm-h8-pmu2|lstm 8 7 2 2|hu: 2, ru: 2, rv: 4||plasticine-rnn
 EOF
 	set -- "$work"/specs/*.yaml
 fi

@@ -417,29 +417,180 @@ test_target_plasticine(void)
 	ir_ctx_free(&c);
 }
 
-/* Every figure in the built-in file names its source. */
+/* Every figure in the built-in files names its source. */
 static void
 test_target_sources(void)
 {
-	const Embedded *e = fe_find_builtin_target("plasticine");
-	char *text, *line, *save = NULL;
-	int numbers = 0;
+	static const char *const names[] = {"plasticine", "plasticine-rnn"};
+	size_t k;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	text = strndup((const char *)e->data, e->len);
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		const char *colon = strchr(line, ':');
+	for (k = 0; k < sizeof names / sizeof *names; k++) {
+		const Embedded *e = fe_find_builtin_target(names[k]);
+		char *text, *line, *save = NULL;
+		int numbers = 0;
 
-		if (line[0] == '#' || !colon || !strpbrk(colon, "0123456789") ||
-		    !strncmp(line, "description:", 12))
-			continue;
-		numbers++;
-		if (!strstr(line, "[P17]") && !strstr(line, "[Z19]") && !strstr(line, "[assumed]"))
-			fprintf(stderr, "no source: %s\n", line);
-		CU_ASSERT(strstr(line, "[P17]") || strstr(line, "[Z19]") || strstr(line, "[assumed]"));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+		text = strndup((const char *)e->data, e->len);
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			const char *colon = strchr(line, ':');
+
+			if (line[0] == '#' || !colon || !strpbrk(colon, "0123456789") ||
+			    !strncmp(line, "description:", 12))
+				continue;
+			numbers++;
+			if (!strstr(line, "[P17]") && !strstr(line, "[Z19]") && !strstr(line, "[assumed]"))
+				fprintf(stderr, "%s: no source: %s\n", names[k], line);
+			CU_ASSERT(strstr(line, "[P17]") || strstr(line, "[Z19]") ||
+			          strstr(line, "[assumed]"));
+		}
+		CU_ASSERT(numbers >= 30);
+		free(text);
 	}
-	CU_ASSERT(numbers >= 30);
-	free(text);
+}
+
+/* The paper's fabric: 24 x 24 with two PMUs per PCU, 84 kB PMUs, 4-stage PCUs. */
+static void
+test_target_plasticine_rnn(void)
+{
+	Ctx c;
+	Target t, t2;
+	char *p1, *p2;
+
+	ir_ctx_init(&c);
+	CU_ASSERT_EQUAL_FATAL(fe_builtin_target_load(&c, "plasticine-rnn", (Loc){0}, &t), 0);
+	CU_ASSERT_STRING_EQUAL(t.name, "plasticine-rnn");
+	CU_ASSERT_EQUAL(t.layout, LAYOUT_PMU2);
+	CU_ASSERT_STRING_EQUAL(ir_layout_name(t.layout), "pmu2");
+	CU_ASSERT_EQUAL(t.rows, 24);
+	CU_ASSERT_EQUAL(t.cols, 24);
+	CU_ASSERT_EQUAL(ir_target_pcus(&t), 192);
+	CU_ASSERT_EQUAL(ir_target_pmus(&t), 384);
+	CU_ASSERT_EQUAL(ir_target_onchip_bytes(&t), (int64_t)63 << 19);  /* 31.5 MiB */
+	CU_ASSERT_EQUAL(t.pcu.lanes, 16);
+	CU_ASSERT_EQUAL(t.pcu.stages, 4);
+	CU_ASSERT_EQUAL(t.pcu.word_bits / t.pcu.pack_bits, 4);
+	CU_ASSERT_EQUAL(t.pcu.folded_reduce, 1);
+	CU_ASSERT_EQUAL(ir_target_reduce_latency(&t), 5);
+	CU_ASSERT_EQUAL(t.pcu.ports.vector_in, 3);
+	CU_ASSERT_EQUAL(t.pmu.capacity_kib, 84);
+	CU_ASSERT_EQUAL(t.pmu.banks, 16);
+	CU_ASSERT_EQUAL(t.pcu.area_mm2, 0.849);
+	CU_ASSERT_EQUAL(t.pcu.power_mw, 224.0);
+	CU_ASSERT_EQUAL(t.pmu.area_mm2, 0.532);
+	CU_ASSERT_EQUAL(t.pmu.power_mw, 300.3);
+	CU_ASSERT_EQUAL(t.die_area_mm2, 494.37);
+	CU_ASSERT_EQUAL(t.tdp_w, 160.0);
+	/* the printed form carries the layout and the optional keys, and reads back the same */
+	p1 = print_target(&t);
+	CU_ASSERT_PTR_NOT_NULL(strstr(p1, "  layout: pmu2\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(p1, "die_area_mm2: 494.37\ntdp_w: 160\n"));
+	CU_ASSERT_EQUAL_FATAL(fe_parse_target(&c, "p.yaml", p1, strlen(p1), &t2), 0);
+	p2 = print_target(&t2);
+	CU_ASSERT_STRING_EQUAL(p1, p2);
+	free(p1);
+	free(p2);
+	CU_ASSERT_EQUAL(c.nerrors, 0);
+	ir_ctx_free(&c);
+}
+
+/* The site counts against a site-by-site loop over the layouts' definitions, on grids whose
+ * sides are and are not multiples of the period; on pmu2 a PCU's neighbours are all PMUs. */
+static void
+test_target_layouts(void)
+{
+	static const int sizes[][2] = {{24, 24}, {5, 7}, {7, 5}, {1, 2}, {2, 1}, {3, 3}, {16, 8},
+	                               {13, 11}, {1, 1024}, {31, 2}, {2, 2}, {4, 5}};
+	Target t;
+	size_t i;
+	int l;
+
+	memset(&t, 0, sizeof t);
+	for (l = 0; l < NLAYOUT; l++) {
+		int period = l == LAYOUT_CHECKERBOARD ? 2 : 3;
+
+		t.layout = (Layout)l;
+		for (i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+			int r, cc, pcus = 0, bad = 0;
+
+			t.rows = sizes[i][0];
+			t.cols = sizes[i][1];
+			for (r = 0; r < t.rows; r++) {
+				for (cc = 0; cc < t.cols; cc++) {
+					int pcu = (r + cc) % period == 0;
+
+					pcus += pcu;
+					bad += ir_target_site_pcu(&t, r, cc) != pcu;
+					if (pcu && l == LAYOUT_PMU2)
+						bad += (r > 0 && ir_target_site_pcu(&t, r - 1, cc)) +
+						       (r + 1 < t.rows && ir_target_site_pcu(&t, r + 1, cc)) +
+						       (cc > 0 && ir_target_site_pcu(&t, r, cc - 1)) +
+						       (cc + 1 < t.cols && ir_target_site_pcu(&t, r, cc + 1));
+				}
+			}
+			if (ir_target_pcus(&t) != pcus || bad)
+				fprintf(stderr, "%s %dx%d: %d PCUs, want %d; %d bad sites\n",
+				        ir_layout_name(t.layout), t.rows, t.cols, ir_target_pcus(&t), pcus, bad);
+			CU_ASSERT_EQUAL(ir_target_pcus(&t), pcus);
+			CU_ASSERT_EQUAL(ir_target_pmus(&t), t.rows * t.cols - pcus);
+			CU_ASSERT_EQUAL(bad, 0);
+		}
+	}
+	t.layout = LAYOUT_PMU2;
+	t.rows = 24, t.cols = 24;
+	CU_ASSERT_EQUAL(ir_target_pcus(&t), 192);
+	CU_ASSERT_EQUAL(ir_target_pmus(&t), 384);
+	t.rows = 5, t.cols = 7;   /* sums 0..10: 0 (1 site), 3 (4), 6 (5), 9 (2) */
+	CU_ASSERT_EQUAL(ir_target_pcus(&t), 12);
+	CU_ASSERT_EQUAL(ir_target_pmus(&t), 23);
+	t.layout = LAYOUT_CHECKERBOARD;
+	CU_ASSERT_EQUAL(ir_target_pcus(&t), 18);
+	CU_ASSERT_EQUAL(ir_target_pmus(&t), 17);
+}
+
+/* The die area and TDP are optional, and describe the published chip only: a file or a spec
+ * that changes the chip without restating them drops them. */
+static void
+test_target_chip_figures(void)
+{
+	static const struct {
+		const char *text;
+		double die, tdp;
+	} files[] = {
+		{"base: plasticine\n", 113, 49},
+		{"base: plasticine\nname: renamed\ndescription: \"same chip\"\n", 113, 49},
+		{"base: plasticine\ngrid: {rows: 32}\n", 0, 0},
+		{"base: plasticine-rnn\nclock_mhz: 800\n", 0, 0},
+		{"base: plasticine-rnn\nclock_mhz: 800\ntdp_w: 128\n", 0, 128},
+		{"base: plasticine\ndie_area_mm2: 0\n", 0, 49},
+	};
+	Ctx c;
+	CellSpec s;
+	Target t;
+	size_t i;
+	char *p;
+	const char *spec = "cell: lstm\nhidden: 8\ntimesteps: 1\ntarget: {pmu: {banks: 8}}\n";
+
+	ir_ctx_init(&c);
+	for (i = 0; i < sizeof files / sizeof *files; i++) {
+		CU_ASSERT_EQUAL_FATAL(fe_parse_target(&c, "f.yaml", files[i].text,
+		                                      strlen(files[i].text), &t), 0);
+		if (t.die_area_mm2 != files[i].die || t.tdp_w != files[i].tdp)
+			fprintf(stderr, "file %zu: die %g, TDP %g\n", i, t.die_area_mm2, t.tdp_w);
+		CU_ASSERT_EQUAL(t.die_area_mm2, files[i].die);
+		CU_ASSERT_EQUAL(t.tdp_w, files[i].tdp);
+	}
+	/* not given: not printed */
+	p = print_target(&t);
+	CU_ASSERT_PTR_NULL(strstr(p, "die_area_mm2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(p, "tdp_w: 49\n"));
+	free(p);
+	CU_ASSERT_EQUAL_FATAL(parse_ok(&c, spec, &s), 0);
+	CU_ASSERT_EQUAL_FATAL(fe_resolve_target(&c, &s, NULL, "plasticine-rnn", &t), 0);
+	CU_ASSERT_EQUAL(t.pmu.banks, 8);
+	CU_ASSERT_EQUAL(t.die_area_mm2, 0);
+	CU_ASSERT_EQUAL(t.tdp_w, 0);
+	CU_ASSERT_EQUAL(c.nerrors, 0);
+	ir_ctx_free(&c);
 }
 
 static void
@@ -670,6 +821,9 @@ static CU_TestInfo spec_tests[] = {
 static CU_TestInfo target_tests[] = {
 	{"plasticine", test_target_plasticine},
 	{"sources", test_target_sources},
+	{"plasticine-rnn", test_target_plasticine_rnn},
+	{"layouts", test_target_layouts},
+	{"chip figures", test_target_chip_figures},
 	{"roundtrip", test_target_roundtrip},
 	{"base", test_target_base},
 	{"missing_key", test_target_missing_key},

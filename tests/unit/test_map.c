@@ -337,6 +337,76 @@ test_defaults(void)
 	ir_ctx_free(&d.c);
 }
 
+/* On the paper's 2 : 1 fabric every PCU-kind unit (dot product, combine, epilogue) sits on a
+ * PCU site and every memory on a PMU site, each on its own site of the grid; the messages and
+ * the fabric sizing count the sites of the layout. */
+static void
+test_pmu2_layout(void)
+{
+	static const char *const texts[] = {
+		"name: t\ncell: lstm\nhidden: 64\ntimesteps: 1\ntarget: plasticine-rnn\n"
+		"schedule:\n  hu: 4\n  ru: 2\n  rv: 64\n",
+		"name: t\ncell: gru\nhidden: 37\ninput: 21\nbatch: 2\ntimesteps: 1\n"
+		"target: plasticine-rnn\nschedule:\n  hu: 3\n  ru: 3\n  rv: 8\n  folded: false\n",
+	};
+	size_t k;
+	Design d;
+	int rows, cols;
+
+	for (k = 0; k < sizeof texts / sizeof *texts; k++) {
+		char *used;
+		int i, pcu_units = 0, bad = 0;
+
+		CU_ASSERT_FATAL(design(&d, texts[k]) == 0);
+		CU_ASSERT_EQUAL(d.t.layout, LAYOUT_PMU2);
+		used = calloc((size_t)d.t.rows * (size_t)d.t.cols, 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(used);
+		for (i = 0; i < d.m->nunit; i++) {
+			const MapUnit *u = &d.m->unit[i];
+			int pcu_role = u->role == MAP_DOT || u->role == MAP_COMBINE || u->role == MAP_EPI;
+
+			CU_ASSERT_FATAL(u->row >= 0 && u->row < d.t.rows && u->col >= 0 &&
+			                u->col < d.t.cols);
+			CU_ASSERT_EQUAL(u->kind == MAP_PCU, pcu_role);
+			/* the layout's definition, written out */
+			if (((u->row + u->col) % 3 == 0) != (u->kind == MAP_PCU)) {
+				fprintf(stderr, "%s at (%d, %d)\n", u->name, u->row, u->col);
+				bad++;
+			}
+			CU_ASSERT_EQUAL(used[u->row * d.t.cols + u->col], 0);
+			used[u->row * d.t.cols + u->col] = 1;
+			pcu_units += u->kind == MAP_PCU;
+		}
+		CU_ASSERT_EQUAL(bad, 0);
+		CU_ASSERT_EQUAL(pcu_units, d.m->pcus);
+		CU_ASSERT(d.m->pcus > 10);
+		free(used);
+		ir_ctx_free(&d.c);
+	}
+	/* 3 x 3 on pmu2: PCUs at (0,0), (1,2), (2,1) only; each copy's epilogue takes two of the
+	 * 4-stage PCUs */
+	expect_fail("name: t\ncell: rnn\nhidden: 4\ninput: 4\ntimesteps: 1\n"
+	            "target: {base: plasticine-rnn, grid: {rows: 3, cols: 3}}\n"
+	            "schedule:\n  hu: 2\n  ru: 1\n  rv: 4\n",
+	            "units: the design needs 6 PCUs (2 dot-product, 0 combine, 4 epilogue) but the "
+	            "target has 3 (3 x 3 pmu2); lower hu (2) or ru (1)", MAP_FAIL_PCUS, 6, 3);
+	/* 32 MiB of weights in 84 KiB PMUs: 391 of them, with a quarter more, in steps of 1/8 of
+	 * 24 x 24: 27 x 27 has 486 PMUs (365 for weights), 30 x 30 has 600 (450); a checkerboard
+	 * of 30 x 30 would have 450 (338) */
+	CU_ASSERT_FATAL(design(&d, "name: t\ncell: lstm\nhidden: 8\ntimesteps: 1\n"
+	                           "target: plasticine-rnn\nschedule: {hu: 1, ru: 1, rv: 16}\n") == 0);
+	d.s.hidden = 2048;
+	d.s.input = 2048;
+	CU_ASSERT_EQUAL(dse_fabric_for(&d.s, &d.t, &rows, &cols), 0);
+	CU_ASSERT_EQUAL(rows, 30);
+	CU_ASSERT_EQUAL(cols, 30);
+	d.t.layout = LAYOUT_CHECKERBOARD;
+	CU_ASSERT_EQUAL(dse_fabric_for(&d.s, &d.t, &rows, &cols), 0);
+	CU_ASSERT_EQUAL(rows, 33);
+	CU_ASSERT_EQUAL(cols, 33);
+	ir_ctx_free(&d.c);
+}
+
 static CU_TestInfo map_tests[] = {
 	{"tiny designs", test_tiny},
 	{"non-divisor knobs", test_non_divisor},
@@ -345,6 +415,7 @@ static CU_TestInfo map_tests[] = {
 	{"determinism", test_determinism},
 	{"MAC accounting", test_macs},
 	{"default schedule", test_defaults},
+	{"pmu2 layout", test_pmu2_layout},
 	CU_TEST_INFO_NULL,
 };
 
