@@ -410,11 +410,10 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 		fprintf(out, ", TDP %g W", t->tdp_w);
 	fputc('\n', out);
 	if (s->knobs.weights == WEIGHTS_STREAM) {
-		double per_cycle = t->dram.bandwidth_gbs * 1e3 / t->clock_mhz;
-
 		fprintf(out, "  storage      the weights stream from DRAM every step (schedule.weights: "
 		        "stream): %.2f MiB at %g GB/s, at least %.0f cycles per step\n", mib(wbytes),
-		        t->dram.bandwidth_gbs, per_cycle > 0 ? ceil((double)wbytes / per_cycle) : 0.0);
+		        t->dram.bandwidth_gbs,
+		        (double)sim_dram_transfer(t->dram.bandwidth_gbs, t->clock_mhz, 0, wbytes));
 	} else if (wbytes <= chip)
 		fprintf(out, "  storage      the weights fit on chip (%.1f%% of the PMU capacity)\n",
 		        100.0 * (double)wbytes / (double)chip);

@@ -956,11 +956,7 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 	if (read_nest(&b) < 0)
 		goto out;
 	if (m->weights == MAP_WEIGHTS_STREAM) {
-		double per_cycle = t->dram.bandwidth_gbs * 1e3 / t->clock_mhz;
-
 		m->stream_bytes_per_step = m->weight_bytes;
-		m->stream_cycles_per_step = per_cycle > 0 ?
-		        (int64_t)((double)m->weight_bytes / per_cycle + 0.999999) : 0;
 	} else if (m->weight_bytes > onchip) {
 		ir_error(c, s->loc, "PMU capacity: the weights need %.2f MiB but the %d PMUs of %s "
 		         "hold %.2f MiB; use a larger grid (target: grid: rows, cols) or stream them "

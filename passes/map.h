@@ -204,11 +204,10 @@ typedef struct Mapping {
 	/* Where the weights live (schedule.weights). Streamed: every step reads them all from
 	 * DRAM, in the order the rows are computed; a weight PMU holds two rows of its slice (one
 	 * read, one arriving), and the walk is (row, batch, vector step) so that a row's weights
-	 * serve the whole batch once they have arrived. The bytes read per step, and the cycles
-	 * that takes at dram.bandwidth_gbs. */
+	 * serve the whole batch once they have arrived. The bytes read per step (the simulator's
+	 * DRAM rules, sim_dram_transfer, give the cycles). */
 	MapWeights weights;
 	int64_t stream_bytes_per_step;
-	int64_t stream_cycles_per_step;
 } Mapping;
 
 /* Why a design does not map, as data (the message goes to the Ctx beside it): the resource

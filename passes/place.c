@@ -177,8 +177,8 @@ map_print(const Mapping *m, FILE *out)
 	if (m->weights == MAP_WEIGHTS_ONCHIP)
 		fprintf(out, "weights on-chip %lld bytes\n", (long long)m->weight_bytes);
 	else
-		fprintf(out, "weights streamed %lld bytes per step, at least %lld cycles per step\n",
-		        (long long)m->stream_bytes_per_step, (long long)m->stream_cycles_per_step);
+		fprintf(out, "weights streamed %lld bytes per step\n",
+		        (long long)m->stream_bytes_per_step);
 	for (i = 0; i < m->nprod; i++)
 		fprintf(out, "product p%d gate %d k %d:%d weights %s\n", i, m->prod[i].gate,
 		        m->prod[i].k_lo, m->prod[i].k_hi, m->f->tensors[m->prod[i].weight].name);

@@ -520,13 +520,27 @@ free_sim(Sim *s)
 }
 
 int64_t
-sim_dram_cycles(const SimDesign *d, int64_t bytes)
+sim_dram_transfer(double gbs, double mhz, int latency, int64_t bytes)
 {
-	double per_cycle = d->dram_gbs * 1e3 / d->clock_mhz;  /* GB/s / (cycles/ns) */
+	double per_cycle = gbs * 1e3 / mhz;  /* GB/s / (cycles/ns) */
 
 	if (per_cycle <= 0)
 		per_cycle = 1;
-	return d->dram_latency + (int64_t)((double)bytes / per_cycle + 0.999999);
+	return latency + (int64_t)((double)bytes / per_cycle + 0.999999);
+}
+
+int64_t
+sim_dram_millibytes(double gbs, double mhz)
+{
+	double rate = gbs * 1e6 / mhz;
+
+	return rate >= 1 ? (int64_t)(rate + 0.5) : 1;
+}
+
+int64_t
+sim_dram_cycles(const SimDesign *d, int64_t bytes)
+{
+	return sim_dram_transfer(d->dram_gbs, d->clock_mhz, d->dram_latency, bytes);
 }
 
 static void
@@ -676,9 +690,7 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 		goto fail;
 	r->values = hooks != NULL;
 	if (d->stream) {
-		double rate = d->dram_gbs * 1e6 / d->clock_mhz;  /* milli-bytes per cycle */
-
-		s.rate = rate >= 1 ? (int64_t)(rate + 0.5) : 1;
+		s.rate = sim_dram_millibytes(d->dram_gbs, d->clock_mhz);
 		s.cap = d->wbuf_bytes * 1000;
 	}
 	h_bytes = (int64_t)d->B * d->H * d->abytes;

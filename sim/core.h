@@ -160,6 +160,12 @@ int sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks 
 void sim_report_release(Report *r);
 /* DRAM: cycles to bring `bytes` in at the design's bandwidth, after its latency. */
 int64_t sim_dram_cycles(const SimDesign *d, int64_t bytes);
+/* The timing rules of off-chip traffic, which the simulator, the analytic model and the
+ * compile summary share: cycles to move `bytes` at `gbs` GB/s on a `mhz` clock after `latency`
+ * cycles, and the bandwidth in thousandths of a byte per cycle (at least 1), the unit of the
+ * simulator's streamed-weight credit. */
+int64_t sim_dram_transfer(double gbs, double mhz, int latency, int64_t bytes);
+int64_t sim_dram_millibytes(double gbs, double mhz);
 
 /* The report as a table, and as JSON with the same figures (sim/report.c). */
 void sim_report_figures(Report *r);

@@ -97,15 +97,11 @@ rows_of(const Mapping *m, int copy)
 	return copy >= 0 ? m->copy[copy].hi - m->copy[copy].lo : 0;
 }
 
-/* DRAM: cycles to bring `bytes` in, as sim_run counts them. */
+/* DRAM: cycles to bring `bytes` in, by the simulator's rule. */
 static int64_t
 dram_cycles(const Target *t, int64_t bytes)
 {
-	double per_cycle = t->dram.bandwidth_gbs * 1e3 / t->clock_mhz;
-
-	if (per_cycle <= 0)
-		per_cycle = 1;
-	return t->dram.latency_cycles + (int64_t)((double)bytes / per_cycle + 0.999999);
+	return sim_dram_transfer(t->dram.bandwidth_gbs, t->clock_mhz, t->dram.latency_cycles, bytes);
 }
 
 /* Cycles a pipeline of `depth` slots is active for B blocks of n tokens, g cycles apart within
@@ -523,8 +519,7 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	if (m->weights == MAP_WEIGHTS_STREAM) {
 		/* every weight PMU takes a row in turn from one DRAM stream, which starts the
 		 * latency after the step does: a row of all of them every `period` cycles */
-		double rate = t->dram.bandwidth_gbs * 1e6 / t->clock_mhz;   /* milli-bytes */
-		int64_t r = rate >= 1 ? (int64_t)(rate + 0.5) : 1, per = 0;
+		int64_t r = sim_dram_millibytes(t->dram.bandwidth_gbs, t->clock_mhz), per = 0;
 
 		for (i = 0; i < m->nunit; i++) {
 			const MapUnit *mu = &m->unit[i];
