@@ -25,6 +25,7 @@ static const char *const role_names[NMAPROLE] = {
 
 static const char *const link_names[NMAPLINK] = {
 	"xh", "weights", "lanes", "partial", "sum", "values", "lut index", "params", "state", "h",
+	"chain",
 };
 
 const char *
@@ -682,6 +683,22 @@ build_combine(Build *b, int p, int u, const int *in, int nin)
 	return cur[0];
 }
 
+/* The chained form of the combine (schedule.combine: chain): the last segment of tile r >= 1
+ * takes the row's sum of tile r - 1 on a scalar input (a dot product's are otherwise unused)
+ * and sends acc + its own sum on, so no combine PCU is needed; the links follow the tiles'
+ * creation order, which keeps the units in a topological order. Returns tile ru - 1's last
+ * segment, which carries the full sum to the epilogue. */
+static int
+build_chain(Build *b, int p, const int *last)
+{
+	Mapping *m = b->m;
+	int bits = type_bits(ir_node(m->f, ir_node(m->f, m->reduce)->l.res[p])->i.ty), r;
+
+	for (r = 1; r < m->ru; r++)
+		add_link(b, last[r - 1], last[r], 0, bits, -1, MAP_L_CHAIN);
+	return last[m->ru - 1];
+}
+
 /* The units of copy u: dot products with their weights, combine trees, the epilogue. */
 static void
 build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
@@ -806,7 +823,9 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 		}
 	}
 	for (p = 0; p < m->nprod; p++)
-		sum[p] = m->ru == 1 ? last[p] : build_combine(b, p, u, &last[p * m->ru], m->ru);
+		sum[p] = m->ru == 1 ? last[p] : m->combine == MAP_COMBINE_CHAIN ?
+		         build_chain(b, p, &last[p * m->ru]) :
+		         build_combine(b, p, u, &last[p * m->ru], m->ru);
 	build_epilogue(b, u, sum);
 }
 
@@ -909,6 +928,7 @@ map_build(Ctx *c, const Func *f, const CellSpec *s, const Target *t)
 	m->N = s->input + s->hidden;
 	m->weights = s->knobs.weights == WEIGHTS_STREAM ? MAP_WEIGHTS_STREAM : MAP_WEIGHTS_ONCHIP;
 	m->weight_bytes = ir_spec_weight_bytes(s);
+	m->combine = s->knobs.combine == COMBINE_CHAIN ? MAP_COMBINE_CHAIN : MAP_COMBINE_TREE;
 	if (read_nest(&b) < 0)
 		return NULL;
 	if (m->weights == MAP_WEIGHTS_STREAM) {

@@ -284,7 +284,7 @@ static void
 test_defaults(void)
 {
 	Design d;
-	Knobs k = {0, 0, 0, 0, -1, -1, WEIGHTS_ONCHIP};
+	Knobs k = {0, 0, 0, 0, -1, -1, WEIGHTS_ONCHIP, COMBINE_TREE};
 	Func *f;
 	int rows, cols;
 

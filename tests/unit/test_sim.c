@@ -129,6 +129,56 @@ test_values_narrow(void)
 	CU_ASSERT(mapped >= 60);
 }
 
+/* The chained combine (schedule.combine: chain): LSTM, GRU and vanilla cells, hu 1/2/3, ru
+ * 2/3/5, rv 16/64, folded on and off, the weights on chip or streamed; no combine PCU, and the
+ * values still equal the interpreter's (the sum of the last tile is the full sum). */
+static void
+test_values_chain(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int hus[] = {1, 2, 3}, rus[] = {2, 3, 5}, rvs[] = {16, 64};
+	static const int Hs[] = {4, 13, 32, 7}, Ds[] = {6, 9, 20, 16};
+	int c, a, b, v, fo, st, n = 0, mapped = 0;
+	char text[512];
+
+	for (c = 0; c < 3; c++)
+	for (a = 0; a < 3; a++)
+	for (b = 0; b < 3; b++)
+	for (v = 0; v < 2; v++)
+	for (fo = 0; fo < 2; fo++)
+	for (st = 0; st < 2; st++) {
+		int k = n++ / 2, rc, H = Hs[k % 4], D = Ds[(k / 4) % 4], i, comb = 0, chain = 0;
+		Design d;
+
+		if (D + H < rus[b] * rvs[v])
+			D = rus[b] * rvs[v] - H + k % 3;
+		if (D == H)
+			D++;
+		snprintf(text, sizeof text, "name: c%d\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, "
+		         "weights: %s, combine: chain}\n", k, cells[c], H, D, 1 + k % 3, 1 + (k / 3) % 2,
+		         hus[a], rus[b], rvs[v], fo ? "true" : "false", st ? "stream" : "onchip");
+		rc = check_values(text);
+		CU_ASSERT(rc <= 0);
+		mapped += rc == 0;
+		if (rc != 0)
+			continue;
+		CU_ASSERT_FATAL(design(&d, text) == 0);
+		CU_ASSERT_EQUAL(d.m->combine, MAP_COMBINE_CHAIN);
+		for (i = 0; i < d.m->nunit; i++)
+			comb += d.m->unit[i].role == MAP_COMBINE;
+		for (i = 0; i < d.m->nlink; i++)
+			chain += d.m->link[i].what == MAP_L_CHAIN;
+		CU_ASSERT_EQUAL(comb, 0);
+		CU_ASSERT_EQUAL(chain, d.m->nprod * d.m->hu * (d.m->ru - 1));
+		ir_ctx_free(&d.c);
+	}
+	/* fewer than the tree's misses: no combine PCUs to count against the 64 */
+	CU_ASSERT(mapped >= 170);
+	if (getenv("SIM_TEST_VERBOSE"))
+		fprintf(stderr, "\n%d of %d chain designs map\n", mapped, n);
+}
+
 /* Seeded random designs over a wider space than the matrices (design.c: random_design), the
  * weights streamed in one in four. */
 static void
@@ -356,6 +406,8 @@ test_repeat_exact(void)
 		"schedule: {hu: 1, ru: 1, rv: 4}\n",
 		"name: f\ncell: gru\nhidden: 40\ninput: 24\nbatch: 3\ntimesteps: 8\n"
 		"schedule: {hu: 2, ru: 2, rv: 16, weights: stream}\n",
+		"name: g\ncell: lstm\nhidden: 24\ninput: 40\nbatch: 2\ntimesteps: 7\n"
+		"schedule: {hu: 2, ru: 3, rv: 16, combine: chain}\n",
 	};
 	size_t i;
 	int repeats = 0;
@@ -384,6 +436,7 @@ static CU_TestInfo sim_tests[] = {
 	{"values equal the interpreter's", test_values_matrix},
 	{"values, narrow and non-divisor vectors", test_values_narrow},
 	{"values, random designs", test_values_random},
+	{"values, chained combine", test_values_chain},
 	{"hand-derived cycles", test_hand_derived},
 	{"hand-derived cycles, streamed weights", test_hand_derived_stream},
 	{"streamed weights are bandwidth-bound", test_stream_bound},
