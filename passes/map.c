@@ -720,10 +720,14 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 			MapSlice whole;
 
 			for (s = 0; s < nseg; s++) {
+				/* chained sums: tile r starts beside tile r - 1 of its product, which
+				 * sends it a sum per row */
+				int near = prev >= 0 || r == 0 || m->combine != MAP_COMBINE_CHAIN ? prev :
+				           last[p * m->ru + r - 1];
 				int k = new_unit(b, MAP_PCU, MAP_DOT, nseg == 1
 				                 ? ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d", p, u, r)
 				                 : ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d.s%d", p, u, r, s),
-				                 prev);
+				                 near);
 				MapUnit *d = &m->unit[k];
 				int lo = s * t->pcu.stages, hi = lo + t->pcu.stages;
 
