@@ -626,8 +626,9 @@ put_dot(const Top *t, int u)
 	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire [%d:0] %s_tag;\n", tag - 1, n);
 	if (cl >= 0) {
-		/* the row's sum leaves when the previous tile's sum of the row is there too, as acc + its own sum + that: pcu_drain of sim/core.c, the pipeline stalls
-		 * until both are */
+		/* the row's sum leaves when the previous tile's sum of the row is there too, as
+		 * acc + its own sum + that (pcu_drain of sim/core.c); until then rnnc_dot's
+		 * pipeline stalls, its out_ready held low */
 		fprintf(out, "    // the chained sum from %s\n", x->d->unit[x->d->link[cl].src].name);
 		fprintf(out, "    wire %s_dv;\n    assign %s_ov = %s_dv && l%d_ov;\n", n, n, n, cl);
 		fprintf(out, "    assign l%d_or = %s_ov && %s_ordy;\n", cl, n, n);

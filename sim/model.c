@@ -7,8 +7,10 @@
  * step and at which they leave: a token leaves `depth` cycles (the sum of its stages'
  * latencies) after it enters, a link adds max(1, hops x hop_cycles), a unit with several inputs
  * takes a token when the last of them has arrived, and a unit that issues once every `ii`
- * cycles delays the rows that arrive faster than that. The step ends when the last h reaches
- * the last xh copy; the next one starts the cycle after, or when its x_t has arrived from DRAM.
+ * cycles delays the rows that arrive faster than that; a dot segment fed a chained sum
+ * (combine: chain) lets a row leave no earlier than that sum arrives. The step ends when the
+ * last h reaches the last xh copy; the next one starts the cycle after, or when its x_t has
+ * arrived from DRAM.
  *
  * Activity follows from the same token pattern: a pipeline is active from the cycle after a
  * token enters until it leaves, so n tokens entering g cycles apart keep it active

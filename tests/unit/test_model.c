@@ -352,6 +352,28 @@ test_hand_derived(void)
 	ir_ctx_free(&d.c);
 }
 
+/* The chained design of test_sim.c (test_hand_derived_chain): exact too. The last h's path:
+ * xh 1 + dot 7 (tile 0) + chain 2 + sum 2 + epilogue 5 + h 3 = 20, tile 1's pipeline adding
+ * nothing (the chained sum arrives after its row reached the exit); then row 1, a cycle
+ * later. */
+static void
+test_hand_derived_chain(void)
+{
+	Design d;
+	ModelEstimate e;
+
+	CU_ASSERT_FATAL(design(&d, "name: two\ncell: rnn\nhidden: 2\ninput: 2\ntimesteps: 2\n"
+	                           "schedule: {hu: 1, ru: 2, rv: 2, combine: chain}\n") == 0);
+	model_estimate(d.m, 2, &e);
+	CU_ASSERT_EQUAL(e.stream, 2);
+	CU_ASSERT_EQUAL(e.compute, 22);
+	CU_ASSERT_EQUAL(e.path, 20);
+	CU_ASSERT_EQUAL(e.path_links, 1 + 2 + 2 + 3);
+	CU_ASSERT_EQUAL(e.path_depth, 7 + 5);
+	CU_ASSERT_EQUAL(e.cycles, d.t.dram.latency_cycles + 1 + 22 + 101);
+	ir_ctx_free(&d.c);
+}
+
 static void
 test_deterministic(void)
 {
@@ -378,6 +400,7 @@ test_deterministic(void)
 
 static CU_TestInfo model_tests[] = {
 	{"hand-derived cycles", test_hand_derived},
+	{"hand-derived cycles, chained combine", test_hand_derived_chain},
 	{"small designs against the simulator", test_matrix},
 	{"medium sizes against the simulator", test_medium},
 	{"random designs against the simulator", test_random},

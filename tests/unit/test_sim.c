@@ -275,6 +275,47 @@ test_hand_derived_stream(void)
 	ir_ctx_free(&d.c);
 }
 
+/* The chained combine by hand: a vanilla RNN, H = D = 2, T = 2, hu = 1, ru = 2, rv = 2, so
+ * tile 0 holds k 0-1 and tile 1 k 2-3, one vector step per row. Each dot product: mul, one
+ * in-lane stage, folded 5: depth 7; dot.r0 at (0,0), dot.r1 beside it at (0,2) (the chain's
+ * 2 hops), the epilogue (5 stages) at (0,4): the sum 2 hops, h 3 hops to xh.r0 at (0,1), 1 to
+ * xh.r1 at (0,3). Step 0 streams at S = 101 (as test_hand_derived). Row 0 enters both dot
+ * products at S + 1 and reaches their exits at S + 8; tile 0's sum is seen by tile 1 at S + 10,
+ * so tile 1 stalls 2 cycles (row 1 behind it too) and sends the full sum at S + 10; the
+ * epilogue takes it at S + 12 and sends h at S + 17, seen by xh.r0 at S + 20. Row 1 leaves
+ * tile 1 at S + 11, the chained sum of it arriving just then: xh.r0 has all of h at S + 21.
+ * Step 0: S + 22 cycles; step 1 waits for x_1 (S + 101): 101 cycles; 224 in all. */
+static void
+test_hand_derived_chain(void)
+{
+	Design d;
+	Report *r;
+	SimOptions o = {0};
+	int64_t S;
+	int i, r1 = -1;
+
+	CU_ASSERT_FATAL(design(&d, "name: two\ncell: rnn\nhidden: 2\ninput: 2\ntimesteps: 2\n"
+	                           "schedule: {hu: 1, ru: 2, rv: 2, combine: chain}\n") == 0);
+	CU_ASSERT_EQUAL_FATAL(d.t.net.hop_cycles, 1);
+	CU_ASSERT_EQUAL_FATAL(d.t.dram.latency_cycles, 100);
+	S = d.t.dram.latency_cycles + 1;
+	for (i = 0; i < d.m->nunit; i++) {
+		if (!strcmp(d.m->unit[i].name, "dot.p0.u0.r1"))
+			r1 = i;
+	}
+	CU_ASSERT_FATAL(r1 >= 0);
+	CU_ASSERT_EQUAL(d.m->unit[r1].row, 0);
+	CU_ASSERT_EQUAL(d.m->unit[r1].col, 2);
+	r = sim_run(&d.c, d.m, 2, &o, NULL);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->step[0].cycles, S + 22);
+	CU_ASSERT_EQUAL(r->step[1].cycles, 101);
+	CU_ASSERT_EQUAL(r->cycles, S + 123);
+	CU_ASSERT_EQUAL(r->unit[r1].stall, 2 * 2);  /* row 0's wait, each step */
+	CU_ASSERT_EQUAL(r->unit[0].stall, 0);
+	ir_ctx_free(&d.c);
+}
+
 /* A DRAM-bound streamed design: a step takes at least its weight bytes / bandwidth cycles, and
  * not much more; the same design on chip is many times faster. */
 static void
@@ -439,6 +480,7 @@ static CU_TestInfo sim_tests[] = {
 	{"values, chained combine", test_values_chain},
 	{"hand-derived cycles", test_hand_derived},
 	{"hand-derived cycles, streamed weights", test_hand_derived_stream},
+	{"hand-derived cycles, chained combine", test_hand_derived_chain},
 	{"streamed weights are bandwidth-bound", test_stream_bound},
 	{"deterministic report", test_deterministic},
 	{"extrapolated steps", test_extrapolate},
