@@ -39,9 +39,12 @@ typedef struct Knobs {
 	int folded;       /* folded reduce-accumulate stage: -1 unset, 0, 1 */
 	int hoist_input;  /* hoist W.x_t out of the recurrent chain: -1 unset, 0, 1 */
 	int weights;      /* where the weights live: WEIGHTS_ONCHIP (default), WEIGHTS_STREAM */
+	int combine;      /* how the ru partial sums are added: COMBINE_TREE (default), COMBINE_CHAIN */
 } Knobs;
 
 enum { WEIGHTS_ONCHIP, WEIGHTS_STREAM };
+/* COMBINE_TREE: adder trees of combine PCUs; COMBINE_CHAIN: along the tiles' dot products. */
+enum { COMBINE_TREE, COMBINE_CHAIN };
 
 struct YNode;
 

@@ -26,6 +26,7 @@ static const char *const role_names[NMAPROLE] = {
 
 static const char *const link_names[NMAPLINK] = {
 	"xh", "weights", "lanes", "partial", "sum", "values", "lut index", "params", "state", "h",
+	"chain",
 };
 
 const char *
@@ -710,6 +711,22 @@ build_combine(Build *b, int p, int u, const int *in, int nin)
 	return cur[0];
 }
 
+/* The chained form of the combine (schedule.combine: chain): the last segment of tile r >= 1
+ * takes the row's sum of tile r - 1 on a scalar input (a dot product's are otherwise unused)
+ * and sends acc + its own sum on, so no combine PCU is needed; the links follow the tiles'
+ * creation order, which keeps the units in a topological order. Returns tile ru - 1's last
+ * segment, which carries the full sum to the epilogue. */
+static int
+build_chain(Build *b, int p, const int *last)
+{
+	Mapping *m = b->m;
+	int bits = type_bits(ir_node(m->f, ir_node(m->f, m->reduce)->l.res[p])->i.ty), r;
+
+	for (r = 1; r < m->ru; r++)
+		add_link(b, last[r - 1], last[r], 0, bits, -1, MAP_L_CHAIN);
+	return last[m->ru - 1];
+}
+
 /* The units of copy u: dot products with their weights, combine trees, the epilogue. */
 static void
 build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
@@ -731,10 +748,14 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 			MapSlice whole;
 
 			for (s = 0; s < nseg; s++) {
+				/* chained sums: tile r starts beside tile r - 1 of its product, which
+				 * sends it a sum per row */
+				int near = prev >= 0 || r == 0 || m->combine != MAP_COMBINE_CHAIN ? prev :
+				           last[p * m->ru + r - 1];
 				int k = new_unit(b, MAP_PCU, MAP_DOT, nseg == 1
 				                 ? ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d", p, u, r)
 				                 : ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d.s%d", p, u, r, s),
-				                 prev);
+				                 near);
 				MapUnit *d = &m->unit[k];
 				int lo = s * t->pcu.stages, hi = lo + t->pcu.stages;
 
@@ -835,7 +856,9 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 		}
 	}
 	for (p = 0; p < m->nprod; p++)
-		sum[p] = m->ru == 1 ? last[p] : build_combine(b, p, u, &last[p * m->ru], m->ru);
+		sum[p] = m->ru == 1 ? last[p] : m->combine == MAP_COMBINE_CHAIN ?
+		         build_chain(b, p, &last[p * m->ru]) :
+		         build_combine(b, p, u, &last[p * m->ru], m->ru);
 	build_epilogue(b, u, sum);
 }
 
@@ -953,6 +976,7 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 	m->N = s->input + s->hidden;
 	m->weights = s->knobs.weights == WEIGHTS_STREAM ? MAP_WEIGHTS_STREAM : MAP_WEIGHTS_ONCHIP;
 	m->weight_bytes = ir_spec_weight_bytes(s);
+	m->combine = s->knobs.combine == COMBINE_CHAIN ? MAP_COMBINE_CHAIN : MAP_COMBINE_TREE;
 	if (read_nest(&b) < 0)
 		goto out;
 	if (m->weights == MAP_WEIGHTS_STREAM) {

@@ -29,8 +29,9 @@
  *               the tile): all readers of a tile read the same address in the same cycle, so
  *               one vector read is multicast to them, while different tiles need different
  *               words in one cycle and so a copy each.
- *     COMBINE   PCUs (ru > 1): per product, a tree adding the ru partial sums, fan-in at most
- *               pcu.scalar_inputs.
+ *     COMBINE   PCUs (ru > 1, combine: tree): per product, a tree adding the ru partial sums,
+ *               fan-in at most pcu.scalar_inputs. With combine: chain there are none: the
+ *               tiles' last dot segments pass the sums along (MAP_L_CHAIN links).
  *     EPI       PCU(s): the epilogue ops of the IR (bias, LUT activation, cell update, the
  *               casts of h) one op per stage in program order, split into segments of at most
  *               pcu.stages stages.
@@ -136,6 +137,7 @@ typedef enum {
 	MAP_L_PARAMS,     /* side: tables and biases from it */
 	MAP_L_STATE,      /* side: state read from, or written back to, a state PMU */
 	MAP_L_H,          /* h_t from the epilogue into the xh copies */
+	MAP_L_CHAIN,      /* combine: chain: tile r's partial sum into tile r + 1's last segment */
 	NMAPLINK
 } MapLinkKind;
 
@@ -169,6 +171,12 @@ typedef struct MapTile {
 /* Where the weights live: all of them in PMUs (on the target as given or on a fabric sized by
  * dse_fabric_for), or streamed from DRAM every step. */
 typedef enum { MAP_WEIGHTS_ONCHIP, MAP_WEIGHTS_STREAM } MapWeights;
+
+/* How the ru partial sums of a product are added (schedule.combine): by a tree of combine PCUs
+ * per product and copy, or along the tiles: the last segment of tile r >= 1 adds the sum of
+ * the same row from tile r - 1 (a MAP_L_CHAIN link) to its own as the row leaves, and tile
+ * ru - 1 sends the full sum to the epilogue. With ru = 1 both are the same design. */
+typedef enum { MAP_COMBINE_TREE, MAP_COMBINE_CHAIN } MapCombineForm;
 
 typedef struct Mapping {
 	const Func *f;
@@ -208,6 +216,8 @@ typedef struct Mapping {
 	 * DRAM rules, sim_dram_transfer, give the cycles). */
 	MapWeights weights;
 	int64_t stream_bytes_per_step;
+
+	MapCombineForm combine;       /* schedule.combine */
 } Mapping;
 
 /* Why a design does not map, as data (the message goes to the Ctx beside it): the resource

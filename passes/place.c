@@ -179,6 +179,10 @@ map_print(const Mapping *m, FILE *out)
 	else
 		fprintf(out, "weights streamed %lld bytes per step\n",
 		        (long long)m->stream_bytes_per_step);
+	/* the tree is the default and is not printed, so that older dumps stay as they were */
+	if (m->combine == MAP_COMBINE_CHAIN)
+		fprintf(out, "combine chain: each tile's last dot segment adds the previous tile's "
+		        "sum\n");
 	for (i = 0; i < m->nprod; i++)
 		fprintf(out, "product p%d gate %d k %d:%d weights %s\n", i, m->prod[i].gate,
 		        m->prod[i].k_lo, m->prod[i].k_hi, m->f->tensors[m->prod[i].weight].name);

@@ -139,6 +139,20 @@ in_link(const Top *t, int u, int k)
 	return -1;
 }
 
+/* The chain link into dot segment u (combine: chain), or -1. */
+static int
+chain_in(const Top *t, int u)
+{
+	const SimDesign *d = t->x->d;
+	int l;
+
+	for (l = 0; l < d->nlink; l++) {
+		if (d->link[l].kind == SIM_LINK_CHAIN && d->link[l].dst == u)
+			return l;
+	}
+	return -1;
+}
+
 static int
 n_in(const Top *t, int u)
 {
@@ -545,8 +559,15 @@ put_dot(const Top *t, int u)
 	FILE *out = t->out;
 	int nin = n_in(t, u), k, tag = x->bw + x->jw, rows = du->hi - du->lo, xl = in_link(t, u, 0);
 	int stages = m->t->pcu.stages, lo = du->seg * stages, hi = lo + stages, last, pin, pout;
-	int depth;
+	int depth, cl = chain_in(t, u);
 
+	if (cl >= 0) {
+		/* combine: chain: the previous tile's sums come on the last input link (map.c
+		 * makes the chain after the tile's own links); the others are as without it */
+		if (in_link(t, u, nin - 1) != cl)
+			IR_BUG("rtl: the chain into %s is not its last input", du->name);
+		nin--;
+	}
 	if (hi > x->chain)
 		hi = x->chain;
 	last = hi == x->chain;
@@ -604,6 +625,14 @@ put_dot(const Top *t, int u)
 	        pout * x->sw - 1, n, n);
 	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire [%d:0] %s_tag;\n", tag - 1, n);
+	if (cl >= 0) {
+		/* the row's sum leaves when the previous tile's sum of the row is there too, as
+		 * acc + its own sum + that (pcu_drain of sim/core.c); until then rnnc_dot's
+		 * pipeline stalls, its out_ready held low */
+		fprintf(out, "    // the chained sum from %s\n", x->d->unit[x->d->link[cl].src].name);
+		fprintf(out, "    wire %s_dv;\n    assign %s_ov = %s_dv && l%d_ov;\n", n, n, n, cl);
+		fprintf(out, "    assign l%d_or = %s_ov && %s_ordy;\n", cl, n, n);
+	}
 	fprintf(out, "    rnnc_dot #(.LANES(%d), .PACK(%d), .VBITS(%d), .ACCW(64), .FOLDED(%d), "
 	        ".FOLD_LAT(%d), .TW(%d),\n              .S_LO(%d), .S_HI(%d)) %s (\n", x->lanes,
 	        x->pack, x->ab, m->folded, ir_target_reduce_latency(m->t), tag, lo, hi, n);
@@ -622,10 +651,13 @@ put_dot(const Top *t, int u)
 		fprintf(out, "        .in_mask({%d{1'b1}}), .in_last(l%d_od[%d]), .in_tag({%s_xb, %s_xj}), "
 		        ".in_part(%d'd0),\n", x->nv, xl, m->rv * x->ab, n, n, pin * x->sw);
 	}
-	fprintf(out, "        .out_valid(%s_ov), .out_ready(%s_ordy), .out_data(%s_sum), "
-	        ".out_tag(%s_tag),\n        .out_part(%s_part), .out_last(%s_olast)\n    );\n", n, n, n,
-	        n, n, n);
-	if (last)
+	fprintf(out, "        .out_valid(%s_%s), .out_ready(%s_ordy%s), .out_data(%s_sum), "
+	        ".out_tag(%s_tag),\n        .out_part(%s_part), .out_last(%s_olast)\n    );\n", n,
+	        cl >= 0 ? "dv" : "ov", n, cl >= 0 ? ir_sprintf(&x->c->arena, " && l%d_ov", cl) : "",
+	        n, n, n, n);
+	if (last && cl >= 0)
+		put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_tag, %s_sum + l%d_od[63:0]}", n, n, cl));
+	else if (last)
 		put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_tag, %s_sum}", n, n));
 	else
 		put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_tag, %s_olast, %s_part}", n, n, n));

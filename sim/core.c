@@ -48,6 +48,7 @@ typedef struct SUnit {
 	int nin;
 	Chan **out;
 	int nout;
+	Chan *chain;         /* combine: chain: the previous tile's row sums (not in `in`) */
 	int side;            /* flit-hops of its table, parameter and state traffic per row */
 	int side_vec;
 	int64_t acc;
@@ -191,11 +192,16 @@ pcu_drain(Sim *s, SUnit *u, int *stalled)
 		if (t->last) {
 			Tok o = *t;
 
-			if (!outs_ready(s, u)) {
+			/* combine: chain: the row also waits for the previous tile's sum of it; the
+			 * pipeline stalls as it does for a full FIFO (the accumulator holds the
+			 * row, so the stage cannot take the next one's steps) */
+			if (!outs_ready(s, u) || (u->chain && !peek(u->chain, s->now))) {
 				*stalled = 1;
 				return 0;
 			}
 			o.v = u->acc + t->v;
+			if (u->chain)
+				o.v += pop(s, u->chain).v;
 			u->acc = 0;
 			push_outs(s, u, o);
 		} else {
@@ -433,7 +439,7 @@ build(Sim *s, int fifo_depth)
 			nside[d->unit[l->src].pcu ? l->src : l->dst]++;
 		} else {
 			nout[l->src]++;
-			nin[l->dst]++;
+			nin[l->dst] += l->kind != SIM_LINK_CHAIN;
 			nptr += 2;
 		}
 	}
@@ -485,7 +491,9 @@ build(Sim *s, int fifo_depth)
 		c->at = zalloc(s, (size_t)c->cap, sizeof *c->at);
 		c->pop_cycle = -1;
 		src->out[src->nout++] = c;
-		if (l->kind == SIM_LINK_XH && dst->nin) {
+		if (l->kind == SIM_LINK_CHAIN) {
+			dst->chain = c;
+		} else if (l->kind == SIM_LINK_XH && dst->nin) {
 			memmove(&dst->in[1], &dst->in[0], (size_t)dst->nin * sizeof dst->in[0]);
 			dst->in[0] = c;
 			dst->nin++;

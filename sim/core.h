@@ -22,7 +22,9 @@ typedef enum {
 typedef enum {
 	SIM_LINK_XH,        /* an xh PMU to the first segment of a dot product */
 	SIM_LINK_DATA,      /* every other token stream: weights, lanes, sums, h */
-	SIM_LINK_SIDE       /* an epilogue's reads of its table or state PMU, per row */
+	SIM_LINK_SIDE,      /* an epilogue's reads of its table or state PMU, per row */
+	SIM_LINK_CHAIN      /* combine: chain: a tile's row sums into the next tile's last dot
+	                     * segment, which waits for the row's sum to send acc + it on */
 } SimLinkKind;
 
 typedef struct SimUnitDesc {

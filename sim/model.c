@@ -7,8 +7,10 @@
  * step and at which they leave: a token leaves `depth` cycles (the sum of its stages'
  * latencies) after it enters, a link adds max(1, hops x hop_cycles), a unit with several inputs
  * takes a token when the last of them has arrived, and a unit that issues once every `ii`
- * cycles delays the rows that arrive faster than that. The step ends when the last h reaches
- * the last xh copy; the next one starts the cycle after, or when its x_t has arrived from DRAM.
+ * cycles delays the rows that arrive faster than that; a dot segment fed a chained sum
+ * (combine: chain) lets a row leave no earlier than that sum arrives. The step ends when the
+ * last h reaches the last xh copy; the next one starts the cycle after, or when its x_t has
+ * arrived from DRAM.
  *
  * Activity follows from the same token pattern: a pipeline is active from the cycle after a
  * token enters until it leaves, so n tokens entering g cycles apart keep it active
@@ -46,7 +48,10 @@ typedef struct MUnit {
 	int64_t free1;         /* take1 without backpressure */
 	int64_t floor1;        /* the earliest take1 that backpressure allows */
 	int64_t shift;         /* stream: cycles it is held back by backpressure */
-	int pred;              /* the input link whose arrival set take1; -1: a stream */
+	int pred;              /* the input link whose arrival set take1 (or, for a chained
+	                        * dot segment, out1); -1: a stream */
+	int chain;             /* combine: chain: the link bringing the previous tile's sums */
+	int64_t chain_wait;    /* ... the cycles the last row waited for it (first pass) */
 	int64_t ntok;          /* tokens taken per step */
 	int nin;               /* token links into it */
 	int64_t active;        /* active cycles per step */
@@ -134,6 +139,7 @@ setup(Model *s)
 
 		u->ii = 1;
 		u->pred = -1;
+		u->chain = -1;
 		for (k = 0; mu->kind == MAP_PCU && k < mu->nstage; k++)
 			u->depth += mu->stage[k].cycles > 0 ? mu->stage[k].cycles : 1;
 		if (mu->kind == MAP_PCU && u->depth < 1)
@@ -172,6 +178,8 @@ setup(Model *s)
 	for (i = 0; i < m->nlink; i++) {
 		if (!map_link_side(m->link[i].what))
 			s->in[s->in0[m->link[i].dst] + s->u[m->link[i].dst].nin++] = i;
+		if (m->link[i].what == MAP_L_CHAIN)
+			s->u[m->link[i].dst].chain = i;
 	}
 	for (i = 0; i < m->nunit; i++) {
 		const MapUnit *mu = &m->unit[i];
@@ -260,6 +268,8 @@ forward(Model *s)
 			const MUnit *src = &s->u[m->link[k].src];
 			int64_t e0, e1;
 
+			if (k == u->chain)
+				continue;  /* read as the row leaves, below */
 			if (m->unit[m->link[k].src].kind == MAP_PMU) {
 				stream_times(s, k, &e0, &e1);
 			} else {
@@ -283,6 +293,23 @@ forward(Model *s)
 		if (mu->role == MAP_DOT && (mu->stage[mu->nstage - 1].kind == MAP_ST_ACC ||
 		                            mu->stage[mu->nstage - 1].kind == MAP_ST_FOLDED))
 			u->out0 += (nt - 1) * s->iix;
+		if (u->chain >= 0) {
+			/* combine: chain: a row leaves when the previous tile's sum of it has arrived;
+			 * the rows come at one rate in both tiles, so the wait of the first holds
+			 * the pipeline back (it stalls as a whole) and every later row by as much */
+			const MUnit *src = &s->u[m->link[u->chain].src];
+			int64_t c0 = src->out0 + s->lat[u->chain], c1 = src->out1 + s->lat[u->chain];
+			int64_t wait = max64(c0 - u->out0, c1 - u->out1);
+
+			if (wait > 0) {
+				u->take1 += wait;
+				u->out0 += wait;
+				u->out1 += wait;
+				if (c1 >= u->out1)
+					u->pred = u->chain;
+			}
+			u->chain_wait = max64(wait, 0);
+		}
 	}
 }
 
@@ -307,7 +334,9 @@ backward(Model *s)
 		if (map_link_side(l->what) || l->what == MAP_L_H ||
 		    tokens(s, k) <= MODEL_FIFO_DEPTH + s->lat[k])
 			continue;
-		need = s->u[l->dst].take1 - (MODEL_FIFO_DEPTH + s->lat[k]) * g + 1;
+		/* a chain link's tokens are taken as the consumer's rows leave */
+		need = (l->what == MAP_L_CHAIN ? s->u[l->dst].out1 : s->u[l->dst].take1) -
+		       (MODEL_FIFO_DEPTH + s->lat[k]) * g + 1;
 		if (m->unit[l->src].kind == MAP_PCU) {
 			if (src->out1 < need) {
 				src->out1 = need;
@@ -333,8 +362,9 @@ timing(Model *s)
 	int i, it;
 
 	forward(s);
+	/* the wait for a chained sum is a stall: the pipeline holds its tokens and stays active */
 	for (i = 0; i < m->nunit; i++)
-		s->u[i].free1 = s->u[i].take1;
+		s->u[i].free1 = s->u[i].take1 - s->u[i].chain_wait;
 	/* the constraints settle in a few rounds, unless a join's paths differ by more than the
 	 * FIFOs and pipelines of the shorter one hold while both start at one stream: then the
 	 * stream cannot keep one vector a cycle, there is no steady state to solve for, and the
@@ -506,7 +536,9 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 				e->stall = s.u[i].shift;
 				break;
 			}
-			e->path_depth += s.u[i].depth;
+			/* a chained sum that arrived last leaves with the row: no slots */
+			if (s.u[i].pred < 0 || m->link[s.u[i].pred].what != MAP_L_CHAIN)
+				e->path_depth += s.u[i].depth;
 			e->path_units++;
 		}
 		e->skew = (e->stream - 1) * s.iix + e->stall - e1;

@@ -115,7 +115,7 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 		x->vector = l->vector;
 		x->hops = l->hops;
 		x->kind = map_link_side(l->what) ? SIM_LINK_SIDE : l->what == MAP_L_XH ? SIM_LINK_XH :
-		          SIM_LINK_DATA;
+		          l->what == MAP_L_CHAIN ? SIM_LINK_CHAIN : SIM_LINK_DATA;
 		if (x->kind == SIM_LINK_SIDE) {
 			/* an epilogue segment reads its table PMU's words in one cycle per bank-full */
 			int pcu = m->unit[l->src].kind == MAP_PCU ? l->src : l->dst;

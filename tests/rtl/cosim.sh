@@ -1,7 +1,7 @@
 #!/bin/bash
 # Cosimulation of emitted designs (docs/rtl.md): for every spec of a matrix of small designs
 # (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches; one
-# on the 2 : 1 pmu2 layout of plasticine-rnn),
+# on the 2 : 1 pmu2 layout of plasticine-rnn; the chained combine),
 #   1. rnnc SPEC --emit=verilog,report writes the design;
 #   2. `make lint` (verilator --lint-only -Wall on the top and the library): zero warnings;
 #   3. `make` (Verilator --binary) runs the testbench: PASS, i.e. every h_t bit-exact and the
@@ -104,6 +104,13 @@ rnn-h12-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false|
 rnn-h4-rv1|rnn 4 12 1 3|hu: 4, ru: 3, rv: 1|
 gru-h5-rv2|gru 5 6 2 2|hu: 1, ru: 1, rv: 2, folded: false|
 lstm-h8-pmu2|lstm 8 7 2 2|hu: 2, ru: 2, rv: 4||plasticine-rnn
+lstm-h6-chain|lstm 6 5 2 3|hu: 2, ru: 2, rv: 4, combine: chain|
+gru-h10-chain3|gru 10 9 1 2|hu: 3, ru: 3, rv: 4, combine: chain|
+rnn-h20-chain5|rnn 20 20 2 2|hu: 2, ru: 5, rv: 8, folded: false, combine: chain|
+rnn-h10-chain64|rnn 10 180 1 2|hu: 1, ru: 3, rv: 64, combine: chain|
+lstm-h7-chain64|lstm 7 121 1 2|hu: 2, ru: 2, rv: 64, combine: chain|
+rnn-h12-chain-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false, combine: chain|
+gru-h5-chain5|gru 5 12 2 2|hu: 2, ru: 5, rv: 3, combine: chain|
 EOF
 	set -- "$work"/specs/*.yaml
 fi

@@ -310,6 +310,7 @@ check_roundtrip(const char *name, const char *text, size_t len)
 	CU_ASSERT_EQUAL(s.input, s2.input);
 	CU_ASSERT_EQUAL(s.act.lo, s2.act.lo);
 	CU_ASSERT_EQUAL(s.act.hi, s2.act.hi);
+	CU_ASSERT_EQUAL(s.knobs.combine, s2.knobs.combine);
 	free(p1);
 	free(p2);
 	ir_ctx_free(&c);
@@ -325,6 +326,8 @@ test_spec_roundtrip(void)
 		"cell: lstm\nhidden: 64\ntimesteps: 2\nschedule: {hu: 3, folded: true}\n"
 		"target: {grid: {rows: 4, cols: 4}, description: \"a \\\"small\\\" one\"}\n",
 		"cell: lstm\nhidden: 64\ntimesteps: 2\ntarget: plasticine\nname: \"x.y_z\"\n",
+		"cell: gru\nhidden: 16\ntimesteps: 2\nschedule: {ru: 2, combine: chain}\n",
+		"cell: rnn\nhidden: 16\ntimesteps: 2\nschedule: {combine: tree, weights: stream}\n",
 	};
 	size_t i;
 

@@ -157,6 +157,66 @@ test_non_divisor(void)
 	ir_ctx_free(&d.c);
 }
 
+/* The chained combine on the paper's knobs (LSTM 1024, hu 4, ru 8, rv 64) on a 24 x 16 grid:
+ * the tree needs 128 dot, 48 combine and 16 epilogue PCUs, the chain no combine PCU; each of
+ * the 4 products x 4 copies has 7 chain links, each tile r >= 1's dot product reads one on a
+ * scalar input. Unfolded (LSTM 256, hu 2, ru 3), the dot product is split, and the chain
+ * goes into the last segment. */
+static void
+test_chain(void)
+{
+	static const char lstm[] = "name: t\ncell: lstm\nhidden: 1024\ntimesteps: 1\n"
+	                           "schedule: {hu: 4, ru: 8, rv: 64, folded: %s, combine: %s}\n"
+	                           "target: {grid: {rows: 24, cols: 16}}\n";
+	char text[256];
+	Design d;
+	int i, links = 0;
+
+	snprintf(text, sizeof text, lstm, "true", "tree");
+	CU_ASSERT_FATAL(design(&d, text) == 0);
+	CU_ASSERT_EQUAL(d.m->combine, MAP_COMBINE_TREE);
+	CU_ASSERT_EQUAL(count(d.m, MAP_DOT), 128);
+	CU_ASSERT_EQUAL(count(d.m, MAP_COMBINE), 48);
+	CU_ASSERT_EQUAL(count(d.m, MAP_EPI), 16);
+	ir_ctx_free(&d.c);
+	snprintf(text, sizeof text, lstm, "true", "chain");
+	CU_ASSERT_FATAL(design(&d, text) == 0);
+	CU_ASSERT_EQUAL(d.m->combine, MAP_COMBINE_CHAIN);
+	CU_ASSERT_EQUAL(count(d.m, MAP_DOT), 128);
+	CU_ASSERT_EQUAL(count(d.m, MAP_COMBINE), 0);
+	CU_ASSERT_EQUAL(count(d.m, MAP_EPI), 16);
+	CU_ASSERT_EQUAL(d.m->pcus, 144);
+	for (i = 0; i < d.m->nlink; i++) {
+		const MapLink *l = &d.m->link[i];
+
+		if (l->what != MAP_L_CHAIN)
+			continue;
+		links++;
+		CU_ASSERT(!l->vector);
+		CU_ASSERT_EQUAL(d.m->unit[l->src].tile + 1, d.m->unit[l->dst].tile);
+		CU_ASSERT_EQUAL(d.m->unit[l->src].prod, d.m->unit[l->dst].prod);
+		CU_ASSERT_EQUAL(d.m->unit[l->src].copy, d.m->unit[l->dst].copy);
+		CU_ASSERT(l->src < l->dst);   /* creation order stays topological */
+	}
+	CU_ASSERT_EQUAL(links, 4 * 4 * 7);
+	for (i = 0; i < d.m->nunit; i++) {
+		const MapUnit *u = &d.m->unit[i];
+
+		if (u->role == MAP_DOT)
+			CU_ASSERT_EQUAL(u->used.scalar_in, u->tile > 0);
+	}
+	/* the sum of tile 7 goes to the epilogue, tile 0's only along the chain */
+	CU_ASSERT_PTR_NOT_NULL(link_of(d.m, "dot.p0.u0.r7", "epi.u0.s0"));
+	CU_ASSERT_PTR_NULL(link_of(d.m, "dot.p0.u0.r0", "epi.u0.s0"));
+	CU_ASSERT_PTR_NOT_NULL(link_of(d.m, "dot.p0.u0.r0", "dot.p0.u0.r1"));
+	ir_ctx_free(&d.c);
+	CU_ASSERT_FATAL(design(&d, "name: t\ncell: lstm\nhidden: 256\ntimesteps: 1\nschedule: "
+	                           "{hu: 2, ru: 3, rv: 64, folded: false, combine: chain}\n") == 0);
+	CU_ASSERT_PTR_NOT_NULL(link_of(d.m, "dot.p1.u1.r1.s1", "dot.p1.u1.r2.s1"));
+	CU_ASSERT_PTR_NULL(link_of(d.m, "dot.p1.u1.r1.s1", "dot.p1.u1.r2.s0"));
+	ir_ctx_free(&d.c);
+}
+
 /* The design does not map, with this message and this reason as data. */
 static void
 expect_fail(const char *text, const char *want, MapFailKind kind, int64_t need, int64_t have)
@@ -410,6 +470,7 @@ test_pmu2_layout(void)
 static CU_TestInfo map_tests[] = {
 	{"tiny designs", test_tiny},
 	{"non-divisor knobs", test_non_divisor},
+	{"chained combine", test_chain},
 	{"constraints", test_constraints},
 	{"stage split", test_stage_split},
 	{"determinism", test_determinism},

@@ -237,6 +237,65 @@ test_random(void)
 	check(&err);
 }
 
+/* The chained combine (schedule.combine: chain): small designs as in test_matrix with ru 2, 3
+ * and 5, medium sizes with ru 2 to 4, and the two DeepBench-sized designs with ru > 1. */
+static void
+test_chain(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int hus[] = {1, 2, 3}, rus[] = {2, 3, 5}, rvs[] = {1, 2, 4, 8, 16, 64};
+	static const int Hs[] = {1, 7, 16, 33, 64}, Ds[] = {3, 12, 5, 40, 20, 9, 70};
+	static const int mHs[] = {128, 200, 256, 384, 512}, mhus[] = {1, 2, 3, 4, 6, 8};
+	Errors err;
+	int c, a, b, v, fo, z, h, n = 0;
+	char text[512], label[96];
+
+	memset(&err, 0, sizeof err);
+	for (c = 0; c < 3; c++)
+	for (a = 0; a < 3; a++)
+	for (b = 0; b < 3; b++)
+	for (v = 0; v < 6; v++)
+	for (fo = 0; fo < 2; fo++)
+	for (z = 0; z < 2; z++) {
+		int k = n++, H = Hs[(k / 2 + 2 * z) % 5], D = Ds[(k / 5) % 7], B = k % 3 ? 1 : 3;
+		int T = (k / 2) % 2 ? 3 : 1;
+
+		if (D == H)
+			D++;
+		snprintf(text, sizeof text, "name: m%d\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, "
+		         "combine: chain}\n", k, cells[c], H, D, T, B, hus[a], rus[b], rvs[v],
+		         fo ? "true" : "false");
+		snprintf(label, sizeof label, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s chain", cells[c], H,
+		         D, B, T, hus[a], rus[b], rvs[v], fo ? "" : " unfolded");
+		compare(&err, text, label);
+	}
+	for (c = 0; c < 3; c++)
+	for (h = 0; h < 5; h++)
+	for (a = 0; a < 6; a++)
+	for (b = 2; b <= 4; b++) {
+		int B = (a + b) % 2 ? 4 : 1;
+
+		if ((c + h + a + b) % 4)
+			continue;
+		snprintf(text, sizeof text, "name: med\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: 2\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: 64, combine: chain}\n",
+		         cells[c], mHs[h], mHs[h] / 2 + 3, B, mhus[a], b);
+		snprintf(label, sizeof label, "%s H%d D%d B%d T2 hu%d ru%d rv64 chain", cells[c],
+		         mHs[h], mHs[h] / 2 + 3, B, mhus[a], b);
+		compare(&err, text, label);
+	}
+	CU_ASSERT(compare(&err, "name: dbc0\ncell: lstm\nhidden: 512\ninput: 512\ntimesteps: 2\n"
+	                  "batch: 2\nschedule: {hu: 2, ru: 2, rv: 64, combine: chain}\n",
+	                  "deepbench lstm 512 hu2 ru2 B2 chain") == 0 || getenv("MODEL_TEST_ONLY"));
+	CU_ASSERT(compare(&err, "name: dbc1\ncell: gru\nhidden: 512\ninput: 512\ntimesteps: 2\n"
+	                  "batch: 4\nschedule: {hu: 3, ru: 3, rv: 64, combine: chain}\n",
+	                  "deepbench gru 512 hu3 ru3 B4 chain") == 0 || getenv("MODEL_TEST_ONLY"));
+	summary(&err, "chained combine");
+	CU_ASSERT(err.n >= 250 || getenv("MODEL_TEST_ONLY"));
+	check(&err);
+}
+
 /* Weights streamed from DRAM (schedule.weights: stream), bound by the bandwidth or not. */
 static void
 test_stream(void)
@@ -293,6 +352,28 @@ test_hand_derived(void)
 	ir_ctx_free(&d.c);
 }
 
+/* The chained design of test_sim.c (test_hand_derived_chain): exact too. The last h's path:
+ * xh 1 + dot 7 (tile 0) + chain 2 + sum 2 + epilogue 5 + h 3 = 20, tile 1's pipeline adding
+ * nothing (the chained sum arrives after its row reached the exit); then row 1, a cycle
+ * later. */
+static void
+test_hand_derived_chain(void)
+{
+	Design d;
+	ModelEstimate e;
+
+	CU_ASSERT_FATAL(design(&d, "name: two\ncell: rnn\nhidden: 2\ninput: 2\ntimesteps: 2\n"
+	                           "schedule: {hu: 1, ru: 2, rv: 2, combine: chain}\n") == 0);
+	model_estimate(d.m, 2, &e);
+	CU_ASSERT_EQUAL(e.stream, 2);
+	CU_ASSERT_EQUAL(e.compute, 22);
+	CU_ASSERT_EQUAL(e.path, 20);
+	CU_ASSERT_EQUAL(e.path_links, 1 + 2 + 2 + 3);
+	CU_ASSERT_EQUAL(e.path_depth, 7 + 5);
+	CU_ASSERT_EQUAL(e.cycles, d.t.dram.latency_cycles + 1 + 22 + 101);
+	ir_ctx_free(&d.c);
+}
+
 static void
 test_deterministic(void)
 {
@@ -319,10 +400,12 @@ test_deterministic(void)
 
 static CU_TestInfo model_tests[] = {
 	{"hand-derived cycles", test_hand_derived},
+	{"hand-derived cycles, chained combine", test_hand_derived_chain},
 	{"small designs against the simulator", test_matrix},
 	{"medium sizes against the simulator", test_medium},
 	{"random designs against the simulator", test_random},
 	{"streamed weights against the simulator", test_stream},
+	{"chained combine against the simulator", test_chain},
 	{"DeepBench sizes against the simulator", test_deepbench},
 	{"deterministic text", test_deterministic},
 	CU_TEST_INFO_NULL,

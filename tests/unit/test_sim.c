@@ -130,6 +130,56 @@ test_values_narrow(void)
 	CU_ASSERT(mapped >= 60);
 }
 
+/* The chained combine (schedule.combine: chain): LSTM, GRU and vanilla cells, hu 1/2/3, ru
+ * 2/3/5, rv 16/64, folded on and off, the weights on chip or streamed; no combine PCU, and the
+ * values still equal the interpreter's (the sum of the last tile is the full sum). */
+static void
+test_values_chain(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int hus[] = {1, 2, 3}, rus[] = {2, 3, 5}, rvs[] = {16, 64};
+	static const int Hs[] = {4, 13, 32, 7}, Ds[] = {6, 9, 20, 16};
+	int c, a, b, v, fo, st, n = 0, mapped = 0;
+	char text[512];
+
+	for (c = 0; c < 3; c++)
+	for (a = 0; a < 3; a++)
+	for (b = 0; b < 3; b++)
+	for (v = 0; v < 2; v++)
+	for (fo = 0; fo < 2; fo++)
+	for (st = 0; st < 2; st++) {
+		int k = n++ / 2, rc, H = Hs[k % 4], D = Ds[(k / 4) % 4], i, comb = 0, chain = 0;
+		Design d;
+
+		if (D + H < rus[b] * rvs[v])
+			D = rus[b] * rvs[v] - H + k % 3;
+		if (D == H)
+			D++;
+		snprintf(text, sizeof text, "name: c%d\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, "
+		         "weights: %s, combine: chain}\n", k, cells[c], H, D, 1 + k % 3, 1 + (k / 3) % 2,
+		         hus[a], rus[b], rvs[v], fo ? "true" : "false", st ? "stream" : "onchip");
+		rc = check_values(text);
+		CU_ASSERT(rc <= 0);
+		mapped += rc == 0;
+		if (rc != 0)
+			continue;
+		CU_ASSERT_FATAL(design(&d, text) == 0);
+		CU_ASSERT_EQUAL(d.m->combine, MAP_COMBINE_CHAIN);
+		for (i = 0; i < d.m->nunit; i++)
+			comb += d.m->unit[i].role == MAP_COMBINE;
+		for (i = 0; i < d.m->nlink; i++)
+			chain += d.m->link[i].what == MAP_L_CHAIN;
+		CU_ASSERT_EQUAL(comb, 0);
+		CU_ASSERT_EQUAL(chain, d.m->nprod * d.m->hu * (d.m->ru - 1));
+		ir_ctx_free(&d.c);
+	}
+	/* fewer than the tree's misses: no combine PCUs to count against the 64 */
+	CU_ASSERT(mapped >= 170);
+	if (getenv("SIM_TEST_VERBOSE"))
+		fprintf(stderr, "\n%d of %d chain designs map\n", mapped, n);
+}
+
 /* Seeded random designs over a wider space than the matrices (design.c: random_design), the
  * weights streamed in one in four. */
 static void
@@ -223,6 +273,47 @@ test_hand_derived_stream(void)
 	CU_ASSERT_EQUAL(r->cycles, 341);
 	CU_ASSERT_EQUAL(r->unit[2].dram + r->unit[1].dram + r->unit[3].dram, 2 * (L + 1));
 	CU_ASSERT_EQUAL(r->dram_bytes, 4 + 2 * 2 + 2 + 2 * 8);  /* x, h in and out, weights */
+	ir_ctx_free(&d.c);
+}
+
+/* The chained combine by hand: a vanilla RNN, H = D = 2, T = 2, hu = 1, ru = 2, rv = 2, so
+ * tile 0 holds k 0-1 and tile 1 k 2-3, one vector step per row. Each dot product: mul, one
+ * in-lane stage, folded 5: depth 7; dot.r0 at (0,0), dot.r1 beside it at (0,2) (the chain's
+ * 2 hops), the epilogue (5 stages) at (0,4): the sum 2 hops, h 3 hops to xh.r0 at (0,1), 1 to
+ * xh.r1 at (0,3). Step 0 streams at S = 101 (as test_hand_derived). Row 0 enters both dot
+ * products at S + 1 and reaches their exits at S + 8; tile 0's sum is seen by tile 1 at S + 10,
+ * so tile 1 stalls 2 cycles (row 1 behind it too) and sends the full sum at S + 10; the
+ * epilogue takes it at S + 12 and sends h at S + 17, seen by xh.r0 at S + 20. Row 1 leaves
+ * tile 1 at S + 11, the chained sum of it arriving just then: xh.r0 has all of h at S + 21.
+ * Step 0: S + 22 cycles; step 1 waits for x_1 (S + 101): 101 cycles; 224 in all. */
+static void
+test_hand_derived_chain(void)
+{
+	Design d;
+	Report *r;
+	SimOptions o = {0};
+	int64_t S;
+	int i, r1 = -1;
+
+	CU_ASSERT_FATAL(design(&d, "name: two\ncell: rnn\nhidden: 2\ninput: 2\ntimesteps: 2\n"
+	                           "schedule: {hu: 1, ru: 2, rv: 2, combine: chain}\n") == 0);
+	CU_ASSERT_EQUAL_FATAL(d.t.net.hop_cycles, 1);
+	CU_ASSERT_EQUAL_FATAL(d.t.dram.latency_cycles, 100);
+	S = d.t.dram.latency_cycles + 1;
+	for (i = 0; i < d.m->nunit; i++) {
+		if (!strcmp(d.m->unit[i].name, "dot.p0.u0.r1"))
+			r1 = i;
+	}
+	CU_ASSERT_FATAL(r1 >= 0);
+	CU_ASSERT_EQUAL(d.m->unit[r1].row, 0);
+	CU_ASSERT_EQUAL(d.m->unit[r1].col, 2);
+	r = sim_run(&d.c, d.m, 2, &o, NULL);
+	CU_ASSERT_FATAL(r != NULL);
+	CU_ASSERT_EQUAL(r->step[0].cycles, S + 22);
+	CU_ASSERT_EQUAL(r->step[1].cycles, 101);
+	CU_ASSERT_EQUAL(r->cycles, S + 123);
+	CU_ASSERT_EQUAL(r->unit[r1].stall, 2 * 2);  /* row 0's wait, each step */
+	CU_ASSERT_EQUAL(r->unit[0].stall, 0);
 	ir_ctx_free(&d.c);
 }
 
@@ -357,6 +448,8 @@ test_repeat_exact(void)
 		"schedule: {hu: 1, ru: 1, rv: 4}\n",
 		"name: f\ncell: gru\nhidden: 40\ninput: 24\nbatch: 3\ntimesteps: 8\n"
 		"schedule: {hu: 2, ru: 2, rv: 16, weights: stream}\n",
+		"name: g\ncell: lstm\nhidden: 24\ninput: 40\nbatch: 2\ntimesteps: 7\n"
+		"schedule: {hu: 2, ru: 3, rv: 16, combine: chain}\n",
 	};
 	size_t i;
 	int repeats = 0;
@@ -444,8 +537,10 @@ static CU_TestInfo sim_tests[] = {
 	{"values equal the interpreter's", test_values_matrix},
 	{"values, narrow and non-divisor vectors", test_values_narrow},
 	{"values, random designs", test_values_random},
+	{"values, chained combine", test_values_chain},
 	{"hand-derived cycles", test_hand_derived},
 	{"hand-derived cycles, streamed weights", test_hand_derived_stream},
+	{"hand-derived cycles, chained combine", test_hand_derived_chain},
 	{"streamed weights are bandwidth-bound", test_stream_bound},
 	{"deterministic report", test_deterministic},
 	{"extrapolated steps", test_extrapolate},
