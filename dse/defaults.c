@@ -4,6 +4,7 @@
  * the largest candidate, not by their number. */
 #include <string.h>
 
+#include "../sim/model.h"
 #include "dse.h"
 
 static int64_t
@@ -24,60 +25,92 @@ dse_fixed_fail(const MapFail *f)
 	       ((k == MAP_FAIL_CAPACITY || k == MAP_FAIL_BANKS) && f->role == MAP_XH);
 }
 
+/* Better than *best: fewer model cycles, then fewer PCUs, then fewer reduction tiles. */
+static int
+better(int64_t cycles, int pcus, int ru, int64_t best_cycles, int best_pcus, int best_ru)
+{
+	if (cycles != best_cycles)
+		return cycles < best_cycles;
+	if (pcus != best_pcus)
+		return pcus < best_pcus;
+	return ru < best_ru;
+}
+
 int
 dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 {
 	const CellSpec *s = p->spec;
 	const Target *t = p->target;
 	int n = s->input + s->hidden, full = t->pcu.lanes * map_pack(s, t);
-	int hu0 = p->knobs.hu, ru0 = p->knobs.ru, ntiles, total, ru, found = 0;
+	int hu0 = p->knobs.hu, ru0 = p->knobs.ru, ntiles, total, ru, form, found = 0;
+	int best_pcus = 0, best_ru = 0;
+	int64_t best_cycles = 0;
 	Ctx scratch;
 	DsePoint q = *p;
 	MapFail first = {MAP_FAIL_OTHER, NULL, -1, 0, 0};
+	Knobs base;
 
 	*k = p->knobs;
 	k->rv = k->rv ? k->rv : full < n ? full : n;
 	k->hu = hu0 ? hu0 : 1;
 	k->ru = ru0 ? ru0 : 1;
+	base = *k;
 	ntiles = (int)ceil_div64(n, k->rv);
 	ir_ctx_init(&scratch);
-	for (total = 1; total <= ir_target_pcus(t) && !found; total++) {
+	for (total = 1; total <= ir_target_pcus(t); total++) {
 		int dots_past = 1;  /* every split of this total has more dot products than PCUs */
 
-		for (ru = 1; ru <= total && !found; ru++) {
+		for (ru = 1; ru <= total; ru++) {
 			int hu = total / ru;
-			DseDesign d;
 
 			if (total % ru || (hu0 && hu != hu0) || (ru0 && ru != ru0) || hu > s->hidden ||
 			    ru > ntiles)
 				continue;
-			q.knobs = *k;
-			q.knobs.hu = hu;
-			q.knobs.ru = ru;
-			ir_ctx_reset(&scratch);
-			if (dse_lower(&scratch, &q, &d) == 0) {
-				k->hu = hu;
-				k->ru = ru;
-				found = 1;
-				break;
-			}
-			if (total == 1 || first.kind == MAP_FAIL_OTHER)
-				first = d.why, first.unit = NULL;  /* the unit's name lives in scratch */
-			if (d.why.kind != MAP_FAIL_DOTS)
-				dots_past = 0;
-			if (dse_fixed_fail(&d.why)) {
-				/* no hu or ru changes these: stop at once */
-				total = ir_target_pcus(t);
-				break;
+			/* both ways of adding the partial sums, unless the spec pinned one */
+			for (form = 0; form < 2; form++) {
+				DseDesign d;
+				ModelEstimate e;
+
+				q.knobs = base;
+				q.knobs.hu = hu;
+				q.knobs.ru = ru;
+				if (base.combine < 0)
+					q.knobs.combine = form ? COMBINE_CHAIN : COMBINE_TREE;
+				else if (form)
+					break;
+				ir_ctx_reset(&scratch);
+				if (dse_lower(&scratch, &q, &d) == 0) {
+					dots_past = 0;
+					model_estimate(d.map, s->timesteps, &e);
+					if (!found || better(e.cycles, d.map->pcus, ru, best_cycles, best_pcus,
+					                     best_ru)) {
+						*k = q.knobs;
+						best_cycles = e.cycles;
+						best_pcus = d.map->pcus;
+						best_ru = ru;
+					}
+					found = 1;
+					continue;
+				}
+				if (first.kind == MAP_FAIL_OTHER)
+					first = d.why, first.unit = NULL;  /* the unit's name lives in scratch */
+				if (d.why.kind != MAP_FAIL_DOTS)
+					dots_past = 0;
+				if (dse_fixed_fail(&d.why))
+					goto done;  /* no hu, ru or form changes these */
 			}
 		}
 		/* the dot products grow with hu x ru whatever the split: no larger total maps */
-		if (dots_past && !found)
+		if (dots_past)
 			break;
 	}
+done:
 	ir_ctx_free(&scratch);
-	if (!found && why)
-		*why = first;
+	if (!found) {
+		*k = base;
+		if (why)
+			*why = first;
+	}
 	return found ? 0 : -1;
 }
 

@@ -481,8 +481,8 @@ field_is_set(const Field *f, const char *obj)
 		return !(f->lo >= 1 && *(const int *)src == 0);
 	case FK_BOOL:
 		return *(const int *)src >= 0;
-	case FK_ENUM:
-		return !(f->flags & F_DEFAULT0) || *(const int *)src != 0;
+	case FK_ENUM:  /* negative: unset, where the field's default is the program's to choose */
+		return *(const int *)src >= 0 && (!(f->flags & F_DEFAULT0) || *(const int *)src != 0);
 	case FK_NUM:
 		return !(f->flags & F_UNSET0) || *(const double *)src != 0;
 	case FK_STR:

@@ -57,7 +57,6 @@ static const Field schedule_fields[] = {
 	 .help = "onchip (in PMUs; a larger fabric when they do not fit) or stream (from DRAM "
 	         "every step)"},
 	{.key = "combine", .kind = FK_ENUM, .off = O(knobs.combine), .names = combine_names,
-	 .flags = F_DEFAULT0,
 	 .help = "tree (combine PCUs add the ru partial sums) or chain (each tile's dot product "
 	         "adds the previous tile's sum)"},
 	{0},
@@ -95,6 +94,7 @@ set_defaults(CellSpec *s)
 	s->act.hi = 8;
 	s->knobs.folded = -1;
 	s->knobs.hoist_input = -1;
+	s->knobs.combine = -1;
 }
 
 /* The default name: the file name without directories and extension, made a valid name. */

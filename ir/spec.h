@@ -39,7 +39,8 @@ typedef struct Knobs {
 	int folded;       /* folded reduce-accumulate stage: -1 unset, 0, 1 */
 	int hoist_input;  /* hoist W.x_t out of the recurrent chain: -1 unset, 0, 1 */
 	int weights;      /* where the weights live: WEIGHTS_ONCHIP (default), WEIGHTS_STREAM */
-	int combine;      /* how the ru partial sums are added: COMBINE_TREE (default), COMBINE_CHAIN */
+	int combine;      /* how the ru partial sums are added: -1 unset (the mapping's default is
+	                   * the tree; the default schedule chooses), COMBINE_TREE, COMBINE_CHAIN */
 } Knobs;
 
 enum { WEIGHTS_ONCHIP, WEIGHTS_STREAM };
