@@ -628,6 +628,19 @@ write_outputs(Unit *u)
 	return 0;
 }
 
+/* How much of the chip multiplies: the dot-product PCUs against all of the chip's. */
+static void
+print_dot_share(const Mapping *m, FILE *out)
+{
+	int i, dots = 0, pcus = ir_target_pcus(m->t);
+
+	for (i = 0; i < m->nunit; i++)
+		dots += m->unit[i].role == MAP_DOT;
+	fprintf(out, "  fabric use   %d of the chip's %d PCUs (%.1f%%) compute dot products; %d more "
+	        "add partial sums or run the epilogue\n", dots, pcus, 100.0 * dots / pcus,
+	        m->pcus - dots);
+}
+
 /* Prints the diagnostics, frees the context; 1 if there were errors, else rc. */
 int
 drv_finish(Ctx *c, int rc)
@@ -689,6 +702,7 @@ drv_compile(const Options *o)
 			printf("  mapping      hu=%d ru=%d rv=%d%s: ", u.map->hu, u.map->ru, u.map->rv,
 			       u.defaulted ? " (default schedule)" : "");
 			map_summary(u.map, stdout);
+			print_dot_share(u.map, stdout);
 		}
 		print_quant_error(&u, stdout);
 		if (u.report)
