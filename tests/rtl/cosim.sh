@@ -71,8 +71,8 @@ fresh_workdir cosim.sh "$work" .rtl-cosim specs || exit 2
 work=$(cd "$work" && pwd)
 
 if [ $# -eq 0 ]; then
-	# name | cell hidden input batch timesteps | schedule | synth
-	while IFS='|' read -r name sizes sched synth; do
+	# name | cell hidden input batch timesteps | schedule | synth | grid rows cols
+	while IFS='|' read -r name sizes sched synth grid; do
 		set -- $sizes
 		{
 			[ -n "$synth" ] && echo "# synth"
@@ -83,6 +83,7 @@ if [ $# -eq 0 ]; then
 			echo "batch: $4"
 			echo "timesteps: $5"
 			[ -n "$sched" ] && echo "schedule: {$sched}"
+			[ -n "$grid" ] && set -- $grid && echo "target: {grid: {rows: $1, cols: $2}}"
 		} >"$work/specs/$name.yaml"
 	done <<'EOF'
 lstm-h6-d5|lstm 6 5 2 3|hu: 2, ru: 2, rv: 4|
@@ -101,6 +102,13 @@ lstm-h8-split|lstm 8 60 1 2|hu: 1, ru: 1, rv: 64, folded: false|
 rnn-h12-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false|
 rnn-h4-rv1|rnn 4 12 1 3|hu: 4, ru: 3, rv: 1|
 gru-h5-rv2|gru 5 6 2 2|hu: 1, ru: 1, rv: 2, folded: false|
+rnn-h13-hu5|rnn 13 9 1 2|hu: 5, ru: 2, rv: 8||
+lstm-h17-hu5|lstm 17 6 2 2|hu: 5, ru: 1, rv: 16||
+gru-h24-hu8|gru 24 10 1 2|hu: 8, ru: 1, rv: 16||24 24
+lstm-h16-hu8|lstm 16 5 2 2|hu: 8, ru: 1, rv: 16, folded: false||24 24
+rnn-h40-hu12|rnn 40 8 2 2|hu: 12, ru: 2, rv: 16||24 24
+gru-h26-hu12|gru 26 4 1 2|hu: 12, ru: 1, rv: 16||24 24
+rnn-h33-hu16|rnn 33 7 1 2|hu: 16, ru: 1, rv: 16||24 24
 EOF
 	set -- "$work"/specs/*.yaml
 fi
