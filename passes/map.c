@@ -868,8 +868,10 @@ build_hdist(Build *b)
 			                         : ir_sprintf(&b->c->arena, "hbuf.g%d", i);
 			MapUnit *h;
 
-			/* level 0 next to the middle copy's h, a forwarding hbuf next to its first input */
-			k = new_unit(b, MAP_PMU, MAP_HBUF, name, cur[level ? a : (a + e - 1) / 2]);
+			/* level 0 next to the middle copy's h (its inputs are the group's scalar links);
+			 * a forwarding level next to the first xh copy, which its vectors go to: placed
+			 * after everything else, next to its first input it lands beyond the used sites */
+			k = new_unit(b, MAP_PMU, MAP_HBUF, name, level ? xh_unit(m, 0) : cur[(a + e - 1) / 2]);
 			h = &m->unit[k];
 			h->seg = level;
 			h->part = i;
