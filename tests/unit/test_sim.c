@@ -181,15 +181,21 @@ test_values_hdist(void)
 	}
 }
 
+/* LSTM H = 24, hu = 8 on PMUs of `si` scalar inputs. */
+static void
+hdist_spec(char *text, size_t n, int si)
+{
+	snprintf(text, n, "name: d\ncell: lstm\nhidden: 24\ninput: 8\ntimesteps: 3\n"
+	         "target: {grid: {rows: 24, cols: 24}, pmu: {scalar_inputs: %d}}\n"
+	         "schedule: {hu: 8, ru: 1, rv: 16}\n", si);
+}
+
 /* The distribution's latency shows in the cycles: the same design with a PMU of 16 scalar
  * inputs (direct h) takes more cycles with 4 (through the hbufs), and the hbufs send the
  * vectors the mapping counts. */
 static void
 test_hdist_latency(void)
 {
-	static const char *const fmt = "name: d\ncell: lstm\nhidden: 24\ninput: 8\ntimesteps: 3\n"
-	                               "target: {grid: {rows: 24, cols: 24}, pmu: {scalar_inputs: %d}}\n"
-	                               "schedule: {hu: 8, ru: 1, rv: 16}\n";
 	char text[512];
 	Design a, b;
 	Report *ra, *rb;
@@ -197,9 +203,9 @@ test_hdist_latency(void)
 	int i, hbufs = 0;
 	int64_t vectors = 0;
 
-	snprintf(text, sizeof text, fmt, 16);
+	hdist_spec(text, sizeof text, 16);
 	CU_ASSERT_FATAL(design(&a, text) == 0);
-	snprintf(text, sizeof text, fmt, 4);
+	hdist_spec(text, sizeof text, 4);
 	CU_ASSERT_FATAL(design(&b, text) == 0);
 	CU_ASSERT_EQUAL(a.m->nhbuf, 0);
 	CU_ASSERT_EQUAL(b.m->nhbuf, 2);
