@@ -868,10 +868,12 @@ build_hdist(Build *b)
 			                         : ir_sprintf(&b->c->arena, "hbuf.g%d", i);
 			MapUnit *h;
 
-			/* level 0 next to the middle copy's h (its inputs are the group's scalar links);
-			 * a forwarding level next to the first xh copy, which its vectors go to: placed
-			 * after everything else, next to its first input it lands beyond the used sites */
-			k = new_unit(b, MAP_PMU, MAP_HBUF, name, level ? xh_unit(m, 0) : cur[(a + e - 1) / 2]);
+			/* level 0 next to the middle copy's h (its inputs are the group's
+			 * scalar links); a forwarding level next to the first xh copy, which its
+			 * vectors go to: placed after everything else, next to its first input it
+			 * lands beyond the used sites */
+			k = new_unit(b, MAP_PMU, MAP_HBUF, name,
+			             level ? xh_unit(m, 0) : cur[(a + e - 1) / 2]);
 			h = &m->unit[k];
 			h->seg = level;
 			h->part = i;
@@ -892,8 +894,8 @@ build_hdist(Build *b)
 				h->vsteps += (int64_t)m->B * ceil_div(rows, m->hvec);
 			}
 			for (j = a; j < e; j++) {
-				add_link(b, cur[j], k, level > 0, level ? m->hvec * hbits : hbits, level ? 0 : -1,
-				         level ? MAP_L_HVEC : MAP_L_H);
+				add_link(b, cur[j], k, level > 0, level ? m->hvec * hbits : hbits,
+				         level ? 0 : -1, level ? MAP_L_HVEC : MAP_L_H);
 				if (level)
 					m->unit[cur[j]].used.vector_out = 1;
 			}
@@ -923,10 +925,11 @@ check_ports(Build *b)
 		const MapUnit *u = &m->unit[i];
 		const UnitPorts *have = u->kind == MAP_PCU ? &b->t->pcu.ports : &b->t->pmu.ports;
 		const char *kind = u->kind == MAP_PCU ? "pcu" : "pmu";
-		const char *hint = u->role == MAP_XH || u->role == MAP_HBUF ? "lower hu (h_t reaches "
-		                   "every xh copy, through hbufs when hu > pmu.scalar_inputs)" :
-		                   u->role == MAP_COMBINE ||
-		                   u->role == MAP_DOT ? "lower ru" : "a target with more ports";
+		const char *hint = u->role == MAP_XH || u->role == MAP_HBUF ?
+		                   "lower hu (h_t reaches every xh copy, through hbufs when hu > "
+		                   "pmu.scalar_inputs)" :
+		                   u->role == MAP_COMBINE || u->role == MAP_DOT ? "lower ru" :
+		                   "a target with more ports";
 		static const char *const what[4] = {"vector input", "vector output", "scalar input",
 		                                    "scalar output"};
 		static const char *const key[4] = {"vector_inputs", "vector_outputs", "scalar_inputs",
