@@ -18,15 +18,16 @@ typedef struct Build {
 	int capunit, caplink;
 	int failed;
 	MapFail why;          /* the first reason it does not map */
+	int *hsrc;      /* distributing h (m->hvec > 0): per copy, the segment that stores h */
 } Build;
 
 static const char *const role_names[NMAPROLE] = {
-	"dot", "combine", "epilogue", "weight", "xh", "lut", "state",
+	"dot", "combine", "epilogue", "weight", "xh", "lut", "state", "hbuf",
 };
 
 static const char *const link_names[NMAPLINK] = {
 	"xh", "weights", "lanes", "partial", "sum", "values", "lut index", "params", "state", "h",
-	"chain",
+	"chain", "h vector",
 };
 
 const char *
@@ -638,7 +639,9 @@ build_epilogue(Build *b, int u, const int *sum)
 			continue;
 		from = seg_unit[val[n->i.arg[0]].seg < 0 ? nseg - 1 : val[n->i.arg[0]].seg];
 		tn = n->i.acc.tensor;
-		if (tn == m->xh) {
+		if (tn == m->xh && b->hsrc) {
+			b->hsrc[u] = from;  /* through the hbufs, made after every copy */
+		} else if (tn == m->xh) {
 			for (r = 0; r < m->ru; r++) {
 				int x;
 
@@ -862,6 +865,105 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 	build_epilogue(b, u, sum);
 }
 
+/* ---- the distribution of h_t ------------------------------------------------------------ */
+
+/* The xh copy of tile r. */
+static int
+xh_unit(const Mapping *m, int r)
+{
+	int x;
+
+	for (x = 0; x < m->nunit && !(m->unit[x].role == MAP_XH && m->unit[x].tile == r); x++)
+		;
+	return x;
+}
+
+/* The hbuf tree (docs/mapping.md), when hu copies writing h into every xh copy would need
+ * more scalar inputs than a PMU has. Level 0: the copies in ceil(hu / pmu.scalar_inputs)
+ * balanced groups of consecutive copies, each writing its h (one value a row, as before) into
+ * its group's hbuf; an hbuf sends each run of up to hvec contiguous rows of one copy as one
+ * vector once the run is complete. While more than pmu.vector_inputs hbufs are left, a level
+ * more forwards the vectors of up to pmu.vector_inputs of them. The last level multicasts on
+ * one vector port to every xh copy. Groups are balanced (as the combine trees) so that no
+ * hbuf waits for more copies than another. */
+static void
+build_hdist(Build *b)
+{
+	Mapping *m = b->m;
+	const Target *t = b->t;
+	int sfan = t->pmu.ports.scalar_in, vfan = t->pmu.ports.vector_in;
+	int hbits = type_bits(m->f->tensors[m->xh].ty), n = m->hu, level = 0, i, j, r;
+	int *cur = ir_alloc_array(&b->c->arena, (size_t)m->hu, sizeof *cur);
+	int *lo = ir_alloc_array(&b->c->arena, (size_t)m->hu, sizeof *lo);
+	int *hi = ir_alloc_array(&b->c->arena, (size_t)m->hu, sizeof *hi);
+
+	if (sfan < 1 || vfan < 2) {
+		/* a tree of fan-in 1 merges nothing */
+		ir_error(b->c, m->f->loc, "ports: hu = %d copies write h_t into every xh copy, more "
+		         "than the %d scalar inputs of a PMU (pmu.scalar_inputs), and the hbuf PMUs "
+		         "that would gather it need %s but a PMU has %d (pmu.%s); lower hu to at "
+		         "most %d", m->hu, sfan, sfan < 1 ? "a scalar input" : "2 vector inputs",
+		         sfan < 1 ? sfan : vfan, sfan < 1 ? "scalar_inputs" : "vector_inputs",
+		         sfan > 0 ? sfan : 0);
+		fail(b, MAP_FAIL_PORTS, -1, sfan < 1 ? 1 : 2, sfan < 1 ? sfan : vfan);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		cur[i] = b->hsrc[i], lo[i] = hi[i] = i;
+	while (level == 0 || n > vfan) {
+		int fan = level ? vfan : sfan, groups = ceil_div(n, fan);
+
+		for (i = 0; i < groups; i++) {
+			int a = i * n / groups, e = (i + 1) * n / groups, k;
+			const char *name = level ? ir_sprintf(&b->c->arena, "hbuf.l%d.g%d", level, i)
+			                         : ir_sprintf(&b->c->arena, "hbuf.g%d", i);
+			MapUnit *h;
+
+			/* level 0 next to the middle copy's h (its inputs are the group's
+			 * scalar links); a forwarding level next to the first xh copy, which its
+			 * vectors go to: placed after everything else, next to its first input it
+			 * lands beyond the used sites */
+			k = new_unit(b, MAP_PMU, MAP_HBUF, name,
+			             level ? xh_unit(m, 0) : cur[(a + e - 1) / 2]);
+			h = &m->unit[k];
+			h->seg = level;
+			h->part = i;
+			h->copy = -1;
+			h->nslice = 1;
+			rows_slice(m, &h->slice[0], m->xh, 0, 0, m->D + m->copy[lo[a]].lo,
+			           m->D + m->copy[hi[e - 1]].hi);
+			h->slice[0].lo[0] = 0, h->slice[0].hi[0] = 1;  /* one step: h_t on its way */
+			h->slice[0].elems /= 2;
+			h->slice[0].bytes /= 2;
+			h->bytes = h->slice[0].bytes;
+			h->reads = 1;
+			h->banks = pmu_banks(t, (int64_t)m->hvec * hbits);
+			for (j = lo[a]; j <= hi[e - 1]; j++) {
+				int64_t rows = m->copy[j].hi - m->copy[j].lo;
+
+				h->rows += (int64_t)m->B * rows;
+				h->vsteps += (int64_t)m->B * ceil_div(rows, m->hvec);
+			}
+			for (j = a; j < e; j++) {
+				add_link(b, cur[j], k, level > 0, level ? m->hvec * hbits : hbits,
+				         level ? 0 : -1, level ? MAP_L_HVEC : MAP_L_H);
+				if (level)
+					m->unit[cur[j]].used.vector_out = 1;
+			}
+			lo[i] = lo[a], hi[i] = hi[e - 1], cur[i] = k;
+			m->nhbuf++;
+		}
+		n = groups;
+		level++;
+	}
+	m->hlevels = level;
+	for (i = 0; i < n; i++) {
+		for (r = 0; r < m->ru; r++)
+			add_link(b, cur[i], xh_unit(m, r), 1, m->hvec * hbits, 0, MAP_L_HVEC);
+		m->unit[cur[i]].used.vector_out = 1;
+	}
+}
+
 /* ---- constraints ------------------------------------------------------------------------- */
 
 static void
@@ -874,9 +976,11 @@ check_ports(Build *b)
 		const MapUnit *u = &m->unit[i];
 		const UnitPorts *have = u->kind == MAP_PCU ? &b->t->pcu.ports : &b->t->pmu.ports;
 		const char *kind = u->kind == MAP_PCU ? "pcu" : "pmu";
-		const char *hint = u->role == MAP_XH ? "lower hu (each copy writes h into every xh "
-		                   "copy)" : u->role == MAP_COMBINE || u->role == MAP_DOT ? "lower ru"
-		                   : "a target with more ports";
+		const char *hint = u->role == MAP_XH || u->role == MAP_HBUF ?
+		                   "lower hu (h_t reaches every xh copy, through hbufs when hu > "
+		                   "pmu.scalar_inputs)" :
+		                   u->role == MAP_COMBINE || u->role == MAP_DOT ? "lower ru" :
+		                   "a target with more ports";
 		static const char *const what[4] = {"vector input", "vector output", "scalar input",
 		                                    "scalar output"};
 		static const char *const key[4] = {"vector_inputs", "vector_outputs", "scalar_inputs",
@@ -925,7 +1029,7 @@ check_counts(Build *b)
 		}
 	}
 	pcus = n[MAP_DOT] + n[MAP_COMBINE] + n[MAP_EPI];
-	pmus = n[MAP_WEIGHT] + n[MAP_XH] + n[MAP_LUT] + n[MAP_CELL];
+	pmus = n[MAP_WEIGHT] + n[MAP_XH] + n[MAP_LUT] + n[MAP_CELL] + n[MAP_HBUF];
 	if (pcus > ir_target_pcus(t)) {
 		ir_error(b->c, m->f->loc, "units: the design needs %d PCUs (%d dot-product, %d "
 		         "combine, %d epilogue) but the target has %d (%d x %d %s); lower hu (%d) or "
@@ -935,8 +1039,9 @@ check_counts(Build *b)
 	}
 	if (pmus > ir_target_pmus(t)) {
 		ir_error(b->c, m->f->loc, "units: the design needs %d PMUs (%d weight, %d xh, %d lut, "
-		         "%d state) but the target has %d (%d x %d %s); lower hu (%d) or ru (%d), or "
+		         "%d state%s) but the target has %d (%d x %d %s); lower hu (%d) or ru (%d), or "
 		         "use a larger grid", pmus, n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT], n[MAP_CELL],
+		         n[MAP_HBUF] ? ir_sprintf(&b->c->arena, ", %d hbuf", n[MAP_HBUF]) : "",
 		         ir_target_pmus(t), t->rows, t->cols, ir_layout_name(t->layout), m->hu, m->ru);
 		fail(b, MAP_FAIL_PMUS, -1, pmus, ir_target_pmus(t));
 	}
@@ -961,7 +1066,7 @@ static Mapping *
 build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail *why)
 {
 	Mapping *m = ir_alloc(&c->arena, sizeof *m);
-	Build b = {c, m, s, t, 0, 0, 0, {MAP_OK, NULL, -1, 0, 0}};
+	Build b = {c, m, s, t, 0, 0, 0, {MAP_OK, NULL, -1, 0, 0}, NULL};
 	MapStage chain[64 + 16];
 	int nchain, u, r, lanes_need;
 	int64_t onchip = ir_target_onchip_bytes(t), dots;
@@ -1060,8 +1165,17 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		for (kt = 0; kt < m->nt; kt++)
 			m->tile[r].vsteps += ((int64_t)kt * m->ru + r) * m->rv < m->N;
 	}
+	if (m->hu > t->pmu.ports.scalar_in) {
+		/* direct h writes would overflow the xh copies' scalar inputs: distribute */
+		m->hvec = t->net.vector_bits / (t->pmu.word_bits > 0 ? t->pmu.word_bits : 32);
+		if (m->hvec < 1)
+			m->hvec = 1;
+		b.hsrc = ir_alloc_array(&c->arena, (size_t)m->hu, sizeof *b.hsrc);
+	}
 	for (u = 0; u < m->hu && !b.failed; u++)
 		build_copy(&b, u, chain, nchain, t->pcu.ports.vector_in - 1);
+	if (b.hsrc && !b.failed)
+		build_hdist(&b);
 	if (!b.failed)
 		check_counts(&b);
 	if (!b.failed)

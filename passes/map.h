@@ -37,6 +37,11 @@
  *               pcu.stages stages.
  *     LUT       PMU per epilogue segment that reads parameters: its LUT tables and biases.
  *     CELL      PMU (LSTM): the copy's rows of the cell state.
+ *   HBUF        PMUs, after all copies, only when hu > pmu.scalar_inputs: groups of at most
+ *               pmu.scalar_inputs copies store their h in one (level 0), which sends vectors of
+ *               up to hvec contiguous h values on one multicast vector port to every xh copy,
+ *               or, when more than pmu.vector_inputs of them would feed an xh copy, to a
+ *               level-1 hbuf that forwards the vectors of up to pmu.vector_inputs, and so on.
  *
  * Not units: x_t arrives from DRAM into the XH PMUs and h_t leaves to DRAM from the epilogue
  * (the simulator models that traffic); the weights are loaded once before the first step. */
@@ -57,6 +62,7 @@ typedef enum {
 	MAP_XH,        /* PMU: [x_t ; h_{t-1}], double-buffered, one copy per tile */
 	MAP_LUT,       /* PMU: LUT tables and biases read by one epilogue segment */
 	MAP_CELL,      /* PMU: the cell state rows of one copy */
+	MAP_HBUF,      /* PMU: stages the h_t of a group of copies and sends it on as vectors */
 	NMAPROLE
 } MapRole;
 
@@ -136,8 +142,9 @@ typedef enum {
 	MAP_L_LUT_INDEX,  /* side: table indices to a lut PMU */
 	MAP_L_PARAMS,     /* side: tables and biases from it */
 	MAP_L_STATE,      /* side: state read from, or written back to, a state PMU */
-	MAP_L_H,          /* h_t from the epilogue into the xh copies */
+	MAP_L_H,          /* h_t from the epilogue into the xh copies (or its hbuf), a value a row */
 	MAP_L_CHAIN,      /* combine: chain: tile r's partial sum into tile r + 1's last segment */
+	MAP_L_HVEC,       /* h_t as vectors of contiguous values, from an hbuf on */
 	NMAPLINK
 } MapLinkKind;
 
@@ -218,6 +225,13 @@ typedef struct Mapping {
 	int64_t stream_bytes_per_step;
 
 	MapCombineForm combine;       /* schedule.combine */
+
+	/* The distribution of h_t (docs/mapping.md), used when hu copies writing every xh copy
+	 * directly would need more than pmu.scalar_inputs: 0 then, else the values per h vector
+	 * (net.vector_bits / pmu.word_bits, one value a word) and the hbuf PMUs made, in levels
+	 * of `hlevels`. */
+	int hvec;
+	int nhbuf, hlevels;
 } Mapping;
 
 /* Why a design does not map, as data (the message goes to the Ctx beside it): the resource

@@ -154,8 +154,12 @@ print_unit(const Mapping *m, int i, FILE *out)
 		}
 		fputc('\n', out);
 	} else {
-		fprintf(out, "    bytes %lld banks %d reads %d\n", (long long)u->bytes, u->banks,
+		fprintf(out, "    bytes %lld banks %d reads %d", (long long)u->bytes, u->banks,
 		        u->reads);
+		if (u->role == MAP_HBUF)
+			fprintf(out, " level %d h values %lld vectors %lld", u->seg, (long long)u->rows,
+			        (long long)u->vsteps);
+		fputc('\n', out);
 		for (k = 0; k < u->nslice; k++) {
 			fprintf(out, "    slice ");
 			print_slice(m, &u->slice[k], out);
@@ -188,6 +192,9 @@ map_print(const Mapping *m, FILE *out)
 		        m->prod[i].k_lo, m->prod[i].k_hi, m->f->tensors[m->prod[i].weight].name);
 	for (i = 0; i < m->hu; i++)
 		fprintf(out, "copy u%d rows %d:%d\n", i, m->copy[i].lo, m->copy[i].hi);
+	if (m->hvec)
+		fprintf(out, "h distribution %d hbuf in %d level%s, vectors of %d values\n", m->nhbuf,
+		        m->hlevels, m->hlevels == 1 ? "" : "s", m->hvec);
 	for (i = 0; i < m->ru; i++)
 		fprintf(out, "tile r%d elems %lld vsteps %d\n", i, (long long)m->tile[i].elems,
 		        m->tile[i].vsteps);
@@ -213,14 +220,17 @@ void
 map_summary(const Mapping *m, FILE *out)
 {
 	int n[NMAPROLE] = {0}, i;
+	char hbufs[32];
 
 	for (i = 0; i < m->nunit; i++)
 		n[m->unit[i].role]++;
+	/* only designs that distribute h name their hbufs: the others print as before */
+	snprintf(hbufs, sizeof hbufs, ", %d hbuf", n[MAP_HBUF]);
 	fprintf(out, "%d of %d PCU (%d dot, %d combine, %d epilogue), %d of %d PMU (%d weight, "
-	        "%d xh, %d lut, %d state), grid rows %d-%d cols %d-%d, %d links, %lld hops "
+	        "%d xh, %d lut, %d state%s), grid rows %d-%d cols %d-%d, %d links, %lld hops "
 	        "(%lld vector, %lld scalar), %lld MAC per step\n", m->pcus, ir_target_pcus(m->t),
 	        n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI], m->pmus, ir_target_pmus(m->t),
-	        n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT], n[MAP_CELL], m->row_lo, m->row_hi, m->col_lo,
+	        n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT], n[MAP_CELL], n[MAP_HBUF] ? hbufs : "", m->row_lo, m->row_hi, m->col_lo,
 	        m->col_hi, m->nlink, (long long)m->hops, (long long)m->vector_hops,
 	        (long long)m->scalar_hops, (long long)m->macs);
 }

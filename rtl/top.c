@@ -7,7 +7,7 @@
  * consumer's). A unit's n_ov is "a token leaves", n_ordy "every link it sends to has room".
  * Link data, most significant first: xh {b, j, last, vector}, weights {vector}, sums {b, j,
  * sum (64)}, dot segments {b, j, last, partial values}, epilogue values {b, j, values}, h
- * {b, j, h}. */
+ * {b, j, h}, h vectors from an hbuf {b, row, count, values}. */
 #include <math.h>
 #include <string.h>
 
@@ -65,6 +65,26 @@ bundle_bits(const Rtl *x, int s)
 	return bits;
 }
 
+/* The h distribution's vectors (rnnc_hbuf): {b, the row of the first value, the values used,
+ * hvec values}, most significant first. */
+static int
+hrow_bits(const Rtl *x)
+{
+	return rtl_clog2(x->m->H);
+}
+
+static int
+hcnt_bits(const Rtl *x)
+{
+	return rtl_clog2((int64_t)x->m->hvec + 1);
+}
+
+static int
+hvec_width(const Rtl *x)
+{
+	return x->bw + hrow_bits(x) + hcnt_bits(x) + x->m->hvec * x->ab;
+}
+
 static int
 link_width(const Rtl *x, int l)
 {
@@ -87,6 +107,8 @@ link_width(const Rtl *x, int l)
 		return tag + 64;
 	case SIM_EPI:
 		return tag + (d->role == SIM_EPI ? bundle_bits(x, s->seg) : x->ab);
+	case SIM_HBUF:
+		return hvec_width(x);
 	default:
 		IR_BUG("rtl: a link from a %s unit", sim_role_name((SimRole)s->role));
 		return 0;
@@ -456,6 +478,96 @@ put_epi(const Top *t, int u)
 
 /* ---- the other units --------------------------------------------------------------------- */
 
+/* The write ports of xh copy u for the vectors of hbuf link l: value i of a vector is the h of
+ * row `row + i`, at k = kc + row + i, written where this tile holds that k (as the scalar
+ * ports do for one value), when i < count. The link's ports follow those of the h links
+ * before it (hvec for a vector link, one for a scalar one). */
+static void
+put_xh_hvec(const Top *t, int u, int l, int aw, int64_t kc)
+{
+	const Rtl *x = t->x;
+	const Mapping *m = x->m;
+	const char *n = un(t, u);
+	FILE *out = t->out;
+	int vb = m->hvec * x->ab, cb = hcnt_bits(x), rb = hrow_bits(x), i, k, base = 0;
+
+	/* the ports before this link's: the earlier h links' */
+	for (k = 0; in_link(t, u, k) != l; k++)
+		base += x->d->link[in_link(t, u, k)].vector ? m->hvec : 1;
+	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire [31:0] %s_h%d_row = {%d'd0, l%d_od[%d:%d]};\n", n, l, 32 - rb, l,
+	        vb + cb + rb - 1, vb + cb);
+	fprintf(out, "    wire [31:0] %s_h%d_n = {%d'd0, l%d_od[%d:%d]};\n", n, l, 32 - cb, l,
+	        vb + cb - 1, vb);
+	fprintf(out, "    wire [31:0] %s_h%d_b = {%d'd0, l%d_od[%d:%d]};\n", n, l, 32 - x->bw, l,
+	        vb + cb + rb + x->bw - 1, vb + cb + rb);
+	for (i = 0; i < m->hvec; i++) {
+		int p = base + i;
+
+		fprintf(out, "    wire [31:0] %s_k%d = 32'd%lld + %s_h%d_row + 32'd%d;\n", n, p,
+		        (long long)kc, n, l, i);
+		fprintf(out, "    wire [31:0] %s_g%d = %s_k%d / 32'd%d;\n", n, p, n, p, m->rv);
+		fprintf(out, "    wire [31:0] %s_a%d = xh_wbase + %s_h%d_b * 32'd%d\n        + %s_g%d / "
+		        "32'd%d * 32'd%d + %s_k%d %% 32'd%d;\n", n, p, n, l, m->nt * m->rv, n, p, m->ru,
+		        m->rv, n, p, m->rv);
+		fprintf(out, "    assign %s_wen[%d] = l%d_ov && %s_h%d_n > 32'd%d && %s_g%d %% 32'd%d == "
+		        "32'd%d;\n", n, p, l, n, l, i, n, p, m->ru, x->d->unit[u].tile);
+		fprintf(out, "    assign %s_wa[%d:%d] = %s_a%d[%d:0];\n", n, (p + 1) * aw - 1, p * aw,
+		        n, p, aw - 1);
+		fprintf(out, "    assign %s_wd[%d:%d] = l%d_od[%d:%d];\n", n, (p + 1) * x->ab - 1,
+		        p * x->ab, l, (i + 1) * x->ab - 1, i * x->ab);
+	}
+	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	fprintf(out, "    assign l%d_or = 1'b1;\n", l);
+}
+
+/* An hbuf (rnnc_hbuf): the h of its copies' epilogues, or the vectors of the hbufs below, in
+ * link order; the vectors on to its links. The queue holds every vector of a step. */
+static void
+put_hbuf(const Top *t, int u)
+{
+	const Rtl *x = t->x;
+	const Mapping *m = x->m;
+	const char *n = un(t, u);
+	FILE *out = t->out;
+	int nin = n_in(t, u), vin = x->d->link[in_link(t, u, 0)].vector, k;
+	int rb = hrow_bits(x), iw = vin ? hvec_width(x) : x->bw + rb + x->ab;
+	int qaw = rtl_clog2((m->unit[u].vsteps > nin ? m->unit[u].vsteps : nin) + 1);
+
+	if (qaw < 2)
+		qaw = 2;
+	fprintf(out, "    wire [%d:0] %s_iv, %s_ie;\n    wire [%d:0] %s_id;\n    wire [%d:0] %s_vd;\n",
+	        nin - 1, n, n, nin * iw - 1, n, hvec_width(x) - 1, n);
+	for (k = 0; k < nin; k++) {
+		int l = in_link(t, u, k);
+		const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
+
+		fprintf(out, "    assign %s_iv[%d] = l%d_ov;\n    assign l%d_or = 1'b1;\n", n, k, l, l);
+		if (vin) {
+			fprintf(out, "    assign %s_id[%d:%d] = l%d_od;\n    assign %s_ie[%d] = 1'b0;\n", n,
+			        (k + 1) * iw - 1, k * iw, l, n, k);
+			continue;
+		}
+		/* {b, j, h} of the copy's epilogue: the row is the copy's first plus j; a run ends
+		 * at a multiple of hvec rows into the copy or at its last row */
+		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+		fprintf(out, "    wire [31:0] %s_j%d = {%d'd0, l%d_od[%d:%d]};\n", n, k, 32 - x->jw, l,
+		        x->ab + x->jw - 1, x->ab);
+		fprintf(out, "    wire [31:0] %s_r%d = 32'd%d + %s_j%d;\n", n, k, src->lo, n, k);
+		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+		fprintf(out, "    assign %s_id[%d:%d] = {l%d_od[%d:%d], %s_r%d[%d:0], l%d_od[%d:0]};\n", n,
+		        (k + 1) * iw - 1, k * iw, l, x->ab + x->jw + x->bw - 1, x->ab + x->jw, n, k,
+		        rb - 1, l, x->ab - 1);
+		fprintf(out, "    assign %s_ie[%d] = (%s_j%d + 32'd1) %% 32'd%d == 32'd0 || %s_j%d + 32'd1 == "
+		        "32'd%d;\n", n, k, n, k, m->hvec, n, k, src->hi - src->lo);
+	}
+	fprintf(out, "    rnnc_hbuf #(.N(%d), .VIN(%d), .VB(%d), .W(%d), .BW(%d), .RW(%d), .QAW(%d)) "
+	        "%s (\n        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_data(%s_id), "
+	        ".in_end(%s_ie),\n        .out_valid(%s_ov), .out_ready(%s_ordy), .out_data(%s_vd)"
+	        "\n    );\n", nin, vin, x->ab, m->hvec, x->bw, rb, qaw, n, n, n, n, n, n, n);
+	put_outs(t, u, ir_sprintf(&x->c->arena, "%s_vd", n));
+}
+
 static void
 put_pmu(const Top *t, int u)
 {
@@ -467,9 +579,13 @@ put_pmu(const Top *t, int u)
 	int xh = du->role == SIM_XH, rows = xh ? x->d->maxrows : du->hi - du->lo;
 	int bits = xh ? x->ab : x->wb;
 	int64_t words = xh ? 2 * (int64_t)x->half : (int64_t)rows * m->nt * m->rv;
-	int nh = xh ? n_in(t, u) : 0, wp = xh ? nh + m->rv : 1, aw, pw, k;
+	int nh = xh ? n_in(t, u) : 0, nhp = 0, wp, aw, pw, k;
 	int big = x->d->maxrows > m->B ? x->d->maxrows : m->B;
 
+	/* a write port per h link, or per value of the vectors of an hbuf's link */
+	for (k = 0; k < nh; k++)
+		nhp += x->d->link[in_link(t, u, k)].vector ? m->hvec : 1;
+	wp = xh ? nhp + m->rv : 1;
 	if (words < 2)
 		words = 2;
 	aw = rtl_clog2(words);
@@ -511,6 +627,10 @@ put_pmu(const Top *t, int u)
 			int l = in_link(t, u, k);
 			const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
 
+			if (x->d->link[l].vector) {
+				put_xh_hvec(t, u, l, aw, kc);
+				continue;
+			}
 			fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
 			fprintf(out, "    wire [31:0] %s_k%d = 32'd%lld + {{%d{1'b0}}, l%d_od[%d:%d]};\n", n,
 			        k, (long long)(kc + src->lo), 32 - x->jw, l, x->ab + x->jw - 1, x->ab);
@@ -531,7 +651,7 @@ put_pmu(const Top *t, int u)
 	}
 	/* x_t from DRAM (the testbench): a vector of words per cycle, masked */
 	for (k = 0; k < m->rv; k++) {
-		int p = nh + k;
+		int p = nhp + k;
 
 		fprintf(out, "    assign %s_wen[%d] = xw_r%d_en && xw_r%d_mask[%d];\n", n, p, du->tile,
 		        du->tile, k);
@@ -542,8 +662,15 @@ put_pmu(const Top *t, int u)
 	}
 	/* the h values received this step */
 	fprintf(out, "    reg [31:0] %s_recv;\n    wire [31:0] %s_inc = 32'd0", n, n);
-	for (k = 0; k < nh; k++)
-		fprintf(out, " + {31'd0, l%d_ov}", in_link(t, u, k));
+	for (k = 0; k < nh; k++) {
+		int l = in_link(t, u, k);
+
+		if (x->d->link[l].vector)
+			fprintf(out, " + (l%d_ov ? {%d'd0, l%d_od[%d:%d]} : 32'd0)", l, 32 - hcnt_bits(x), l,
+			        m->hvec * x->ab + hcnt_bits(x) - 1, m->hvec * x->ab);
+		else
+			fprintf(out, " + {31'd0, l%d_ov}", l);
+	}
 	fprintf(out, ";\n    wire %s_full = %s_recv + %s_inc == 32'd%d;\n", n, n, n, m->B * m->H);
 	fprintf(out, "    always @(posedge clk)\n        if (rst || go)\n            %s_recv <= 32'd0;\n"
 	        "        else\n            %s_recv <= %s_recv + %s_inc;\n", n, n, n, n);
@@ -896,7 +1023,7 @@ rtl_top(const Rtl *x, FILE *out)
 	for (i = 0; i < d->nunit; i++) {
 		if (d->unit[i].role == SIM_EPI || d->unit[i].role == SIM_DOT ||
 		    d->unit[i].role == SIM_COMBINE || d->unit[i].role == SIM_XH ||
-		    d->unit[i].role == SIM_WEIGHT)
+		    d->unit[i].role == SIM_WEIGHT || d->unit[i].role == SIM_HBUF)
 			fprintf(out, "    wire %s_ov, %s_ordy;\n", t.uname[i], t.uname[i]);
 	}
 	for (i = 0; i < d->nlink; i++) {
@@ -929,6 +1056,9 @@ rtl_top(const Rtl *x, FILE *out)
 			break;
 		case SIM_EPI:
 			put_epi(&t, i);
+			break;
+		case SIM_HBUF:
+			put_hbuf(&t, i);
 			break;
 		default:
 			break;

@@ -59,6 +59,9 @@ typedef struct SUnit {
 	int naux;
 	int64_t last_act;    /* the last cycle counted active */
 	int64_t fetched;     /* streamed weights: the walk position whose row has arrived */
+	int32_t *run;        /* hbuf: per scalar input, the values of the run being gathered */
+	int32_t *hq;         /* hbuf: the values of each complete vector waiting to leave */
+	int hq_head, hq_n, hq_cap;
 } SUnit;
 
 typedef struct Sim {
@@ -74,6 +77,7 @@ typedef struct Sim {
 	int started;
 	int64_t dram_at;     /* x_t (and h_0) arrive */
 	int64_t pipe_tokens, chan_tokens;
+	int64_t held;        /* h values in hbufs, received and not yet sent on */
 	int issued_xh, stall_bank, stall_bp, busy;
 	Report *r;
 	int64_t flits_v, flits_s;
@@ -405,8 +409,9 @@ xh_recv(Sim *s, SUnit *u)
 
 	for (k = 0; k < u->nin; k++) {
 		if (peek(u->in[k], s->now)) {
-			pop(s, u->in[k]);
-			u->recv++;
+			Tok t = pop(s, u->in[k]);
+
+			u->recv += u->in[k]->l->vector ? t.v : 1;
 			got = 1;
 		}
 	}
@@ -414,6 +419,63 @@ xh_recv(Sim *s, SUnit *u)
 		u->last_act = s->now;
 		stat_of(s, u)->active++;
 	}
+}
+
+/* An hbuf: first the oldest complete vector leaves, on every output at once (so a vector
+ * completed in a cycle leaves the next one at the earliest: the PMU's write, then its read);
+ * then it takes one token from each input FIFO. A scalar input carries one copy's h in row
+ * order, so a run of values ends at a multiple of hvec rows or at the copy's last row, and is
+ * then a vector to send; a vector from an hbuf of the level below is sent on as it is. */
+static void
+hbuf_cycle(Sim *s, SUnit *u)
+{
+	SimUnitStat *st = stat_of(s, u);
+	int k, act = 0;
+
+	if (u->hq_n) {
+		s->busy = 1;
+		if (outs_ready(s, u)) {
+			Tok t;
+
+			memset(&t, 0, sizeof t);
+			t.v = u->hq[u->hq_head];
+			push_outs(s, u, t);
+			s->held -= t.v;
+			u->hq_head = (u->hq_head + 1) % u->hq_cap;
+			u->hq_n--;
+			st->issue++;
+			act = 1;
+		} else {
+			st->stall++;
+		}
+	}
+	for (k = 0; k < u->nin; k++) {
+		const SimUnitDesc *src = &s->d->unit[u->in[k]->l->src];
+		int32_t done = 0;
+		Tok t;
+
+		if (!peek(u->in[k], s->now))
+			continue;
+		t = pop(s, u->in[k]);
+		act = 1;
+		if (u->in[k]->l->vector) {
+			done = (int32_t)t.v;
+			s->held += t.v;
+		} else {
+			u->run[k]++;
+			s->held++;
+			if ((t.j + 1) % s->d->hvec == 0 || t.j + 1 == src->hi - src->lo) {
+				done = u->run[k];
+				u->run[k] = 0;
+			}
+		}
+		if (done) {
+			u->hq[(u->hq_head + u->hq_n) % u->hq_cap] = done;
+			u->hq_n++;
+		}
+	}
+	if (act)
+		st->active++;
 }
 
 /* ---- setup ------------------------------------------------------------------------------- */
@@ -501,6 +563,16 @@ build(Sim *s, int fifo_depth)
 			dst->in[dst->nin++] = c;
 		}
 	}
+	for (i = 0; i < d->nunit && !s->oom; i++) {
+		SUnit *u = &s->u[i];
+
+		if (u->du->role != SIM_HBUF)
+			continue;
+		/* at most every vector of the step waits at once */
+		u->hq_cap = d->B * d->hu * ((d->maxrows + d->hvec - 1) / (d->hvec > 0 ? d->hvec : 1)) + 1;
+		u->run = zalloc(s, (size_t)u->nin, sizeof *u->run);
+		u->hq = zalloc(s, (size_t)u->hq_cap, sizeof *u->hq);
+	}
 done:
 	free(nin);
 	free(nout);
@@ -516,6 +588,8 @@ free_sim(Sim *s)
 	for (i = 0; s->u && i < s->d->nunit; i++) {
 		free(s->u[i].pipe);
 		free(s->u[i].full);
+		free(s->u[i].run);
+		free(s->u[i].hq);
 	}
 	for (i = 0; s->ch && i < s->nch; i++) {
 		free(s->ch[i].q);
@@ -593,7 +667,7 @@ classify(const Sim *s)
 		return SIM_BACKPRESSURE;
 	if (s->pipe_tokens)
 		return SIM_FILL;
-	if (s->chan_tokens)
+	if (s->chan_tokens || s->held)
 		return SIM_NETWORK;
 	return SIM_BARRIER;
 }
@@ -731,6 +805,8 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 				pcu_cycle(&s, u);
 			else if (u->du->role == SIM_XH || u->du->role == SIM_WEIGHT)
 				stream_cycle(&s, u);
+			else if (u->du->role == SIM_HBUF)
+				hbuf_cycle(&s, u);
 			if (u->du->role == SIM_XH)
 				xh_recv(&s, u);
 		}

@@ -16,12 +16,12 @@
 
 /* The roles of units, in the order of MapRole (passes/map.h). */
 typedef enum {
-	SIM_DOT, SIM_COMBINE, SIM_EPI, SIM_WEIGHT, SIM_XH, SIM_LUT, SIM_CELL, NSIMROLE
+	SIM_DOT, SIM_COMBINE, SIM_EPI, SIM_WEIGHT, SIM_XH, SIM_LUT, SIM_CELL, SIM_HBUF, NSIMROLE
 } SimRole;
 
 typedef enum {
 	SIM_LINK_XH,        /* an xh PMU to the first segment of a dot product */
-	SIM_LINK_DATA,      /* every other token stream: weights, lanes, sums, h */
+	SIM_LINK_DATA,      /* every other token stream: weights, lanes, sums, h, h vectors */
 	SIM_LINK_SIDE,      /* an epilogue's reads of its table or state PMU, per row */
 	SIM_LINK_CHAIN      /* combine: chain: a tile's row sums into the next tile's last dot
 	                     * segment, which waits for the row's sum to send acc + it on */
@@ -71,6 +71,8 @@ typedef struct SimDesign {
 	                           * (row, batch, vector step), and a weight PMU starts a row when
 	                           * its bytes have arrived */
 	int64_t wbuf_bytes;       /* ... into row buffers of this many bytes in all */
+	int hvec;                 /* h goes through hbuf PMUs in vectors of up to this many
+	                           * values (a run of contiguous rows of one copy); 0: direct */
 
 	int nunit;
 	const SimUnitDesc *unit;

@@ -116,6 +116,8 @@ sim_emit(const SimDesign *d, int T, const SimOptions *o, FILE *out)
 	        d->D, d->B, d->nt, d->maxrows, d->abytes);
 	fprintf(out, "\t.macs = %lld, .pcus = %d, .pmus = %d, .stream = %d, .wbuf_bytes = %lld,\n",
 	        (long long)d->macs, d->pcus, d->pmus, d->stream, (long long)d->wbuf_bytes);
+	if (d->hvec)
+		fprintf(out, "\t.hvec = %d,\n", d->hvec);
 	fprintf(out, "\t.nunit = %d, .unit = design_units, .nlink = %d, .link = design_links,\n};\n",
 	        d->nunit, d->nlink);
 	fprintf(out, "\nstatic const int design_steps = %d;\n", T);

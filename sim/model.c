@@ -55,6 +55,7 @@ typedef struct MUnit {
 	int64_t ntok;          /* tokens taken per step */
 	int nin;               /* token links into it */
 	int64_t active;        /* active cycles per step */
+	int64_t *hout;         /* hbuf: the cycle each of its ntok vectors leaves, in order */
 } MUnit;
 
 typedef struct Model {
@@ -243,6 +244,8 @@ tokens(const Model *s, int k)
 		return B * (src->slice[0].hi[1] - src->slice[0].lo[1]) * nt;
 	if (l->what == MAP_L_LANES)
 		return B * rows_of(m, src->copy) * nt;
+	if (l->what == MAP_L_HVEC)
+		return src->vsteps;
 	return B * rows_of(m, src->copy);
 }
 
@@ -331,7 +334,7 @@ backward(Model *s)
 		                l->what == MAP_L_LANES;
 		int64_t g = per_vstep ? s->iix : (int64_t)m->nt * s->iix, need, e0, e1;
 
-		if (map_link_side(l->what) || l->what == MAP_L_H ||
+		if (map_link_side(l->what) || l->what == MAP_L_H || l->what == MAP_L_HVEC ||
 		    tokens(s, k) <= MODEL_FIFO_DEPTH + s->lat[k])
 			continue;
 		/* a chain link's tokens are taken as the consumer's rows leave */
@@ -353,6 +356,115 @@ backward(Model *s)
 		}
 	}
 	return moved;
+}
+
+/* When each h of the copy behind h link k arrives at its consumer, row by row in the order the
+ * epilogue sends them (b, j): back from the last row's arrival, rows nt vector steps apart in
+ * the xh stream, or ii apart where the epilogue issues slower. */
+static void
+h_arrivals(const Model *s, int k, int64_t *at)
+{
+	const Mapping *m = s->m;
+	int src = m->link[k].src;
+	int64_t B = m->B, rows = rows_of(m, m->unit[src].copy), last = xh_pos(s, B - 1, rows - 1);
+	int64_t end = s->u[src].out1 + s->lat[k], n;
+
+	for (n = 0; n < B * rows; n++) {
+		int64_t b = B - 1 - n / rows, j = rows - 1 - n % rows;
+
+		at[B * rows - 1 - n] = end - max64((last - xh_pos(s, b, j)) * s->iix,
+		                                   n * s->u[src].ii);
+	}
+}
+
+typedef struct HEvent {
+	int64_t at;            /* the cycle a vector is complete in the hbuf */
+	int64_t order;         /* ties: input by input, as the simulator takes them */
+} HEvent;
+
+static int
+int64_cmp(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+static int
+hevent_cmp(const void *a, const void *b)
+{
+	const HEvent *x = a, *y = b;
+
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The hbufs, in creation order (a level after the one it reads): a run of hvec rows of a copy
+ * is complete when its last h has arrived, a vector from the level below when it arrives; the
+ * complete vectors leave one a cycle in that order, the cycle after they are complete at the
+ * earliest (the simulator's hbuf_cycle; nothing downstream holds them back). pred becomes the
+ * input of the last vector. */
+static void
+hbuf_timing(Model *s)
+{
+	const Mapping *m = s->m;
+	int i, j;
+
+	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *mu = &m->unit[i];
+		MUnit *u = &s->u[i];
+		HEvent *ev;
+		int64_t nev = 0, n, *at = NULL, cap = 0;
+		int *from;
+
+		if (mu->role != MAP_HBUF)
+			continue;
+		u->ntok = mu->vsteps;
+		u->hout = zalloc((size_t)u->ntok, sizeof *u->hout);
+		ev = zalloc((size_t)u->ntok, sizeof *ev);
+		from = zalloc((size_t)u->ntok, sizeof *from);
+		for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+			int k = s->in[j], src = m->link[k].src;
+
+			if (m->link[k].what == MAP_L_HVEC) {
+				for (n = 0; n < s->u[src].ntok; n++) {
+					IR_ASSERT(nev < u->ntok);
+					ev[nev].at = s->u[src].hout[n] + s->lat[k];
+					ev[nev].order = nev;
+					from[nev++] = k;
+				}
+				continue;
+			}
+			{
+				int64_t rows = rows_of(m, m->unit[src].copy), B = m->B;
+
+				if (B * rows > cap) {
+					free(at);
+					cap = B * rows;
+					at = zalloc((size_t)cap, sizeof *at);
+				}
+				h_arrivals(s, k, at);
+				for (n = 0; n < B * rows; n++) {
+					if ((n % rows + 1) % m->hvec && n % rows + 1 != rows)
+						continue;
+					IR_ASSERT(nev < u->ntok);
+					ev[nev].at = at[n];
+					ev[nev].order = nev;
+					from[nev++] = k;
+				}
+			}
+		}
+		IR_ASSERT(nev == u->ntok);
+		qsort(ev, (size_t)nev, sizeof *ev, hevent_cmp);
+		for (n = 0; n < nev; n++)
+			u->hout[n] = max64(n ? u->hout[n - 1] + 1 : 0, ev[n].at + 1);
+		u->pred = nev ? from[ev[nev - 1].order] : -1;
+		u->out1 = nev ? u->hout[nev - 1] : 0;
+		free(at);
+		free(ev);
+		free(from);
+	}
 }
 
 static void
@@ -377,6 +489,42 @@ timing(Model *s)
 			s->u[i].floor1 = s->u[i].shift = 0;
 		forward(s);
 	}
+	hbuf_timing(s);
+}
+
+/* An hbuf is active in the cycles it takes an h value or a vector, or sends one. */
+static int64_t
+hbuf_active(const Model *s, int i)
+{
+	const Mapping *m = s->m;
+	int64_t *c, n = 0, k, busy_cycles = 0, cap = s->u[i].ntok;
+	int j;
+
+	for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+		int l = s->in[j];
+
+		cap += m->link[l].what == MAP_L_HVEC ? s->u[m->link[l].src].ntok :
+		       (int64_t)m->B * rows_of(m, m->unit[m->link[l].src].copy);
+	}
+	c = zalloc((size_t)cap, sizeof *c);
+	for (k = 0; k < s->u[i].ntok; k++)
+		c[n++] = s->u[i].hout[k];
+	for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+		int l = s->in[j], src = m->link[l].src;
+
+		if (m->link[l].what == MAP_L_HVEC) {
+			for (k = 0; k < s->u[src].ntok; k++)
+				c[n++] = s->u[src].hout[k] + s->lat[l];
+		} else {
+			h_arrivals(s, l, c + n);
+			n += (int64_t)m->B * rows_of(m, m->unit[src].copy);
+		}
+	}
+	qsort(c, (size_t)n, sizeof *c, int64_cmp);
+	for (k = 0; k < n; k++)
+		busy_cycles += !k || c[k] != c[k - 1];
+	free(c);
+	return busy_cycles;
 }
 
 /* Active cycles per step of every unit; flit-hops per step. */
@@ -439,6 +587,9 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		case MAP_WEIGHT:
 			u->active += B * (mu->slice[0].hi[1] - mu->slice[0].lo[1]) * nt;
 			break;
+		case MAP_HBUF:
+			u->active += hbuf_active(s, i);
+			break;
 		default:
 			break;
 		}
@@ -474,6 +625,17 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 			int h = s->in[k], src = m->link[h].src;
 			int64_t rows = rows_of(m, m->unit[src].copy), last = xh_pos(s, B - 1, rows - 1);
 			int64_t at = s->u[src].out1 + s->lat[h], n;
+
+			if (m->link[h].what == MAP_L_HVEC) {
+				/* vectors from an hbuf: each arrives lat after it leaves */
+				for (n = 0; n < s->u[src].ntok; n++) {
+					int64_t a = s->u[src].hout[n] + s->lat[h];
+
+					if (a > last_issue && a - last_issue - 1 < win)
+						mark[a - last_issue - 1] = 1;
+				}
+				continue;
+			}
 
 			for (n = 0; n < B * rows; n++) {
 				int64_t b = B - 1 - n / rows, j = rows - 1 - n % rows;
@@ -513,7 +675,8 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	for (k = 0; k < m->nlink; k++) {
 		const MapLink *l = &m->link[k];
 
-		if (l->what == MAP_L_H && s.u[l->src].out1 + s.lat[k] > E) {
+		if (m->unit[l->dst].role == MAP_XH && (l->what == MAP_L_H || l->what == MAP_L_HVEC) &&
+		    s.u[l->src].out1 + s.lat[k] > E) {
 			E = s.u[l->src].out1 + s.lat[k];
 			hl = k;
 		}
@@ -531,6 +694,11 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 			e->path_links += s.lat[k];
 			e->path_hops += m->link[k].hops;
 			i = m->link[k].src;
+			if (m->unit[i].role == MAP_HBUF) {
+				/* an hbuf holds the last vector at least the cycle it completes */
+				e->path_depth += 1;
+				continue;
+			}
 			if (m->unit[i].kind != MAP_PCU) {
 				stream_times(&s, k, &e0, &e1);
 				e->stall = s.u[i].shift;
@@ -595,6 +763,8 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	e->tflops = e->latency_us > 0 ? 2.0 * (double)(m->macs * T) / (e->latency_us * 1e-6) / 1e12
 	                              : 0;
 	free(active);
+	for (i = 0; i < m->nunit; i++)
+		free(s.u[i].hout);
 	free(s.u);
 	free(s.lat);
 	free(s.in0);

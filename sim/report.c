@@ -13,7 +13,7 @@ static const char *const cause_keys[NSIMCAUSE] = {
 };
 
 static const char *const role_names[NSIMROLE] = {
-	"dot", "combine", "epilogue", "weight", "xh", "lut", "state",
+	"dot", "combine", "epilogue", "weight", "xh", "lut", "state", "hbuf",
 };
 
 const char *

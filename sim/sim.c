@@ -35,7 +35,7 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 	IR_ASSERT((int)MAP_DOT == SIM_DOT && (int)MAP_COMBINE == SIM_COMBINE &&
 	          (int)MAP_EPI == SIM_EPI && (int)MAP_WEIGHT == SIM_WEIGHT &&
 	          (int)MAP_XH == SIM_XH && (int)MAP_LUT == SIM_LUT && (int)MAP_CELL == SIM_CELL &&
-	          (int)NMAPROLE == NSIMROLE);
+	          (int)MAP_HBUF == SIM_HBUF && (int)NMAPROLE == NSIMROLE);
 	d->name = m->name;
 	d->target = t->name;
 	d->rows = t->rows;
@@ -73,6 +73,7 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 	d->pcus = m->pcus;
 	d->pmus = m->pmus;
 	d->stream = m->weights == MAP_WEIGHTS_STREAM;
+	d->hvec = m->hvec;
 	for (i = 0; i < m->nunit; i++) {
 		const MapUnit *mu = &m->unit[i];
 		SimUnitDesc *u = &ud[i];
@@ -93,6 +94,10 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 				u->depth += mu->stage[k].cycles > 0 ? mu->stage[k].cycles : 1;
 			if (u->depth < 1)
 				u->depth = 1;
+		} else if (mu->role == MAP_HBUF) {
+			/* the rows of its copies, within the h half of xh */
+			u->lo = mu->slice[0].lo[2] - m->D;
+			u->hi = mu->slice[0].hi[2] - m->D;
 		} else if (mu->role == MAP_WEIGHT) {
 			u->lo = mu->slice[0].lo[1];
 			u->hi = mu->slice[0].hi[1];

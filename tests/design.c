@@ -51,17 +51,19 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 	}
 	cell = cells[v[0] % 3];
 	H = 1 + v[1] % 40, D = 1 + v[2] % 40, B = 1 + v[3] % 4, T = 1 + v[4] % 3;
-	hu = 1 + v[5] % 6 < H ? 1 + v[5] % 6 : H;
+	hu = 1 + v[5] % 12 < H ? 1 + v[5] % 12 : H;  /* beyond 4: h through hbufs */
 	rv = rvs[v[7] % 10] < D + H ? rvs[v[7] % 10] : D + H;
 	tiles = (D + H + rv - 1) / rv;
 	ru = 1 + v[6] % 8 < tiles ? 1 + v[6] % 8 : tiles;
 	weights = stream && v[9] % 4 == 0 ? "stream" : "onchip";
-	/* the combine form from other bits of the same draw, so the sizes stay as they were */
+	/* the combine form from other bits of the same draw, so the sizes stay as they were;
+	 * hu beyond 4 sends h through hbufs: a 24 x 24 grid (the paper's) has the PCUs for it */
 	combine = ru > 1 && v[9] / 4 % 2 ? "chain" : "tree";
 	snprintf(text, ntext, "name: r%d\ncell: %s\nhidden: %d\ninput: %d\nbatch: %d\n"
-	         "timesteps: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, weights: %s, "
-	         "combine: %s}\n", n, cell, H, D, B, T, hu, ru, rv, v[8] % 2 ? "true" : "false",
-	         weights, combine);
+	         "timesteps: %d\n%sschedule: {hu: %d, ru: %d, rv: %d, folded: %s, weights: %s, "
+	         "combine: %s}\n", n, cell, H, D, B, T,
+	         hu > 4 ? "target: {grid: {rows: 24, cols: 24}}\n" : "", hu, ru, rv,
+	         v[8] % 2 ? "true" : "false", weights, combine);
 	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s%s", cell, H, D, B, T, hu, ru,
 	         rv, v[8] % 2 ? "" : " unfolded", *weights == 's' ? " stream" : "",
 	         *combine == 'c' ? " chain" : "");

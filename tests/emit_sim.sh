@@ -14,9 +14,13 @@ fail() {
 	fails=$((fails + 1))
 }
 
+# a design whose h goes through hbufs (two levels: hu 16), with the design field hvec
+printf 'name: hdist\ncell: lstm\nhidden: 256\ninput: 256\ntimesteps: 20\n%s\n%s\n' \
+	'target: {grid: {rows: 24, cols: 24}}' 'schedule: {hu: 16, ru: 1, rv: 64}' > "$work/hdist.yaml"
 for spec in "$examples"/lstm.yaml "$examples"/gru.yaml "$examples"/rnn.yaml "$examples"/lstm-stream.yaml \
             "$examples"/lstm-chain.yaml \
-            deepbench:gru-512-t1-b4 deepbench:device/rnn-32-t672 deepbench:lstm-1024-t25-b2; do
+            deepbench:gru-512-t1-b4 deepbench:device/rnn-32-t672 deepbench:lstm-1024-t25-b2 \
+            "$work/hdist.yaml"; do
 	n=$((n + 1))
 	name=$(basename "${spec#deepbench:}" .yaml)
 	out=$work/$name

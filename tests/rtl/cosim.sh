@@ -72,8 +72,9 @@ fresh_workdir cosim.sh "$work" .rtl-cosim specs || exit 2
 work=$(cd "$work" && pwd)
 
 if [ $# -eq 0 ]; then
-	# name | cell hidden input batch timesteps | schedule | synth | target (built-in name)
-	while IFS='|' read -r name sizes sched synth target; do
+	# name | cell hidden input batch timesteps | schedule | synth | target (built-in name) |
+	# grid rows cols
+	while IFS='|' read -r name sizes sched synth target grid; do
 		set -- $sizes
 		{
 			[ -n "$synth" ] && echo "# synth"
@@ -84,7 +85,12 @@ if [ $# -eq 0 ]; then
 			echo "batch: $4"
 			echo "timesteps: $5"
 			[ -n "$sched" ] && echo "schedule: {$sched}"
-			[ -n "$target" ] && echo "target: $target"
+			if [ -n "$grid" ]; then
+				set -- $grid
+				echo "target: {${target:+base: $target, }grid: {rows: $1, cols: $2}}"
+			elif [ -n "$target" ]; then
+				echo "target: $target"
+			fi
 		} >"$work/specs/$name.yaml"
 	done <<'EOF'
 lstm-h6-d5|lstm 6 5 2 3|hu: 2, ru: 2, rv: 4|
@@ -111,6 +117,13 @@ rnn-h10-chain64|rnn 10 180 1 2|hu: 1, ru: 3, rv: 64, combine: chain|
 lstm-h7-chain64|lstm 7 121 1 2|hu: 2, ru: 2, rv: 64, combine: chain|
 rnn-h12-chain-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false, combine: chain|
 gru-h5-chain5|gru 5 12 2 2|hu: 2, ru: 5, rv: 3, combine: chain|
+rnn-h13-hu5|rnn 13 9 1 2|hu: 5, ru: 2, rv: 8||
+lstm-h17-hu5|lstm 17 6 2 2|hu: 5, ru: 1, rv: 16||
+gru-h24-hu8|gru 24 10 1 2|hu: 8, ru: 1, rv: 16|||24 24
+lstm-h16-hu8|lstm 16 5 2 2|hu: 8, ru: 1, rv: 16, folded: false|||24 24
+rnn-h40-hu12|rnn 40 8 2 2|hu: 12, ru: 2, rv: 16|||24 24
+gru-h26-hu12|gru 26 4 1 2|hu: 12, ru: 1, rv: 16|||24 24
+rnn-h33-hu16|rnn 33 7 1 2|hu: 16, ru: 1, rv: 16|||24 24
 EOF
 	set -- "$work"/specs/*.yaml
 fi

@@ -261,10 +261,14 @@ test_constraints(void)
 	expect_fail("name: t\ncell: lstm\nhidden: 2048\ntimesteps: 1\nschedule:\n  hu: 1\n",
 	            "PMU capacity: the weights need 32.00 MiB but the 64 PMUs of plasticine hold "
 	            "16.00 MiB; use a larger grid", MAP_FAIL_CHIP, 32 << 20, 16 << 20);
-	/* five copies write h into the one xh copy, which has four scalar inputs */
+	/* five copies are more than the xh copy's four scalar inputs, and hbufs of one vector
+	 * input cannot gather them */
 	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  hu: 5\n  ru: 1\n"
-	            "  rv: 64\n", "ports: unit 'xh.r0' needs 5 scalar inputs but a PMU has 4 "
-	            "(pmu.scalar_inputs); lower hu", MAP_FAIL_PORTS, 5, 4);
+	            "  rv: 64\ntarget:\n  pmu:\n    vector_inputs: 1\n", "ports: hu = 5 copies "
+	            "write h_t into every xh copy, more than the 4 scalar inputs of a PMU "
+	            "(pmu.scalar_inputs), and the hbuf PMUs that would gather it need 2 vector "
+	            "inputs but a PMU has 1 (pmu.vector_inputs); lower hu to at most 4",
+	            MAP_FAIL_PORTS, 2, 1);
 	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  folded: true\n"
 	            "target:\n  pcu:\n    folded_reduce: false\n",
 	            "folded reduce-accumulate: schedule.folded is true but target 'plasticine' has "
@@ -277,6 +281,58 @@ test_constraints(void)
 	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  hv: 2\n",
 	            "hv = 2 (lanes across hidden units) is not supported by the mapping yet",
 	            MAP_FAIL_HV, 2, 1);
+}
+
+/* hu beyond pmu.scalar_inputs: h goes through hbufs. Five copies in groups of 2 and 3 (two
+ * hbufs), their vectors into the xh copies on two vector inputs; 16 copies make 4 hbufs, more
+ * than the 3 vector inputs of an xh copy, so a second level of 2 forwards them. */
+static void
+test_hdist(void)
+{
+	Design d;
+	int i, lvl[2] = {0, 0};
+
+	CU_ASSERT_FATAL(design(&d, "name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n"
+	                           "  hu: 5\n  ru: 2\n  rv: 16\n") == 0);
+	CU_ASSERT_EQUAL(d.m->hvec, 16);
+	CU_ASSERT_EQUAL(d.m->nhbuf, 2);
+	CU_ASSERT_EQUAL(d.m->hlevels, 1);
+	for (i = 0; i < d.m->nunit; i++) {
+		const MapUnit *u = &d.m->unit[i];
+
+		if (u->role == MAP_XH) {
+			CU_ASSERT_EQUAL(u->used.scalar_in, 0);
+			CU_ASSERT_EQUAL(u->used.vector_in, 2);
+		}
+		if (u->role == MAP_HBUF) {
+			CU_ASSERT_EQUAL(u->used.scalar_in, u->part ? 3 : 2);
+			CU_ASSERT_EQUAL(u->used.vector_out, 1);
+			/* copies of 13 and 12 rows: one vector of at most 16 each */
+			CU_ASSERT_EQUAL(u->vsteps, u->part ? 3 : 2);
+			CU_ASSERT_EQUAL(u->rows, u->part ? 13 + 13 + 12 : 13 + 13);
+		}
+	}
+	CU_ASSERT_STRING_EQUAL(d.m->unit[d.m->nunit - 1].name, "hbuf.g1");
+	ir_ctx_free(&d.c);
+	CU_ASSERT_FATAL(design(&d, "name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\n"
+	                           "target: {grid: {rows: 24, cols: 24}}\nschedule:\n"
+	                           "  hu: 16\n  ru: 1\n  rv: 16\n") == 0);
+	CU_ASSERT_EQUAL(d.m->nhbuf, 6);
+	CU_ASSERT_EQUAL(d.m->hlevels, 2);
+	for (i = 0; i < d.m->nunit; i++) {
+		const MapUnit *u = &d.m->unit[i];
+
+		if (u->role == MAP_HBUF)
+			lvl[u->seg]++;
+		if (u->role == MAP_XH)
+			CU_ASSERT_EQUAL(u->used.vector_in, 2);
+		if (u->role == MAP_HBUF && u->seg == 1)
+			CU_ASSERT_EQUAL(u->used.vector_in, 2);
+	}
+	CU_ASSERT_EQUAL(lvl[0], 4);
+	CU_ASSERT_EQUAL(lvl[1], 2);
+	CU_ASSERT_STRING_EQUAL(d.m->unit[d.m->nunit - 1].name, "hbuf.l1.g1");
+	ir_ctx_free(&d.c);
 }
 
 /* Without the folded stage a 16-lane dot product needs mul, 2 in-lane, 4 tree and accumulate
@@ -522,6 +578,7 @@ static CU_TestInfo map_tests[] = {
 	{"chained combine", test_chain},
 	{"constraints", test_constraints},
 	{"stage split", test_stage_split},
+	{"h through hbufs", test_hdist},
 	{"determinism", test_determinism},
 	{"MAC accounting", test_macs},
 	{"default schedule", test_defaults},

@@ -185,6 +185,39 @@ test_medium(void)
 	check(&err);
 }
 
+/* h through hbufs (hu > pmu.scalar_inputs, one level up to hu 12, two beyond): LSTM, GRU and
+ * vanilla cells, hu 5, 6, 8, 12, 16, 24, H 13 to 256 (D = H / 2 + 3), B 1 or 2, ru 1 or 2,
+ * rv 16 or 64, on a 24 x 24 grid, which has the PCUs for them; LSTM 256 (DeepBench) among them. */
+static void
+test_hdist(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int hus[] = {5, 6, 8, 12, 16, 24}, Hs[] = {13, 40, 64, 256};
+	Errors err;
+	int c, a, h, z, n = 0;
+	char text[512], label[96];
+
+	memset(&err, 0, sizeof err);
+	for (c = 0; c < 3; c++)
+	for (a = 0; a < 6; a++)
+	for (h = 0; h < 4; h++)
+	for (z = 0; z < 2; z++) {
+		int k = n++, H = Hs[h] < hus[a] ? hus[a] : Hs[h], B = 1 + (k / 2) % 2;
+		int ru = 1 + (k / 3) % 2, rv = z ? 64 : 16;
+
+		snprintf(text, sizeof text, "name: hd%d\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: 2\nbatch: %d\ntarget: {grid: {rows: 24, cols: 24}}\n"
+		         "schedule: {hu: %d, ru: %d, rv: %d}\n", k, cells[c], H, H / 2 + 3, B, hus[a],
+		         ru, rv);
+		snprintf(label, sizeof label, "%s H%d D%d B%d T2 hu%d ru%d rv%d hbuf", cells[c], H,
+		         H / 2 + 3, B, hus[a], ru, rv);
+		compare(&err, text, label);
+	}
+	summary(&err, "h through hbufs");
+	CU_ASSERT(err.n >= 80 || getenv("MODEL_TEST_ONLY"));
+	check(&err);
+}
+
 /* DeepBench sizes that simulate in well under a second: the device set at its default knobs,
  * a server GRU at its default schedule, and an LSTM with a combine tree. */
 static void
@@ -404,6 +437,7 @@ static CU_TestInfo model_tests[] = {
 	{"small designs against the simulator", test_matrix},
 	{"medium sizes against the simulator", test_medium},
 	{"random designs against the simulator", test_random},
+	{"h through hbufs against the simulator", test_hdist},
 	{"streamed weights against the simulator", test_stream},
 	{"chained combine against the simulator", test_chain},
 	{"DeepBench sizes against the simulator", test_deepbench},

@@ -202,6 +202,85 @@ test_values_random(void)
 		fprintf(stderr, "\n%d of 200 random designs map\n", mapped);
 }
 
+/* hu beyond pmu.scalar_inputs (4): h_t goes through hbuf PMUs (one level up to hu 12, two
+ * beyond), on LSTM, GRU and vanilla cells, H 13 to 40, batch 1 and 2, ru 1 and 2; on the
+ * paper's 24 x 24 grid, which has the PCUs for them. Every design must map and use the hbufs. */
+static void
+test_values_hdist(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int hus[] = {5, 8, 12, 16}, Hs[] = {13, 24, 40, 17};
+	int c, a, b, n = 0;
+	char text[512];
+
+	for (c = 0; c < 3; c++)
+	for (a = 0; a < 4; a++)
+	for (b = 0; b < 2; b++) {
+		int H = Hs[(n + a) % 4] < hus[a] ? hus[a] + 1 : Hs[(n + a) % 4];
+		Design d;
+
+		snprintf(text, sizeof text, "name: h%d\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: 2\nbatch: %d\ntarget: {grid: {rows: 24, cols: 24}}\n"
+		         "schedule: {hu: %d, ru: %d, rv: %d, folded: %s}\n", n, cells[c], H,
+		         5 + n % 11, 1 + b, hus[a], 1 + n % 2, n % 3 ? 16 : 8, n % 4 ? "true" : "false");
+		n++;
+		CU_ASSERT_FATAL(design(&d, text) == 0);
+		CU_ASSERT(d.m->nhbuf >= 2);
+		CU_ASSERT_EQUAL(d.m->hlevels, hus[a] > 12 ? 2 : 1);
+		ir_ctx_free(&d.c);
+		CU_ASSERT(check_values(text) == 0);
+	}
+}
+
+/* LSTM H = 24, hu = 8 on PMUs of `si` scalar inputs. */
+static void
+hdist_spec(char *text, size_t n, int si)
+{
+	snprintf(text, n, "name: d\ncell: lstm\nhidden: 24\ninput: 8\ntimesteps: 3\n"
+	         "target: {grid: {rows: 24, cols: 24}, pmu: {scalar_inputs: %d}}\n"
+	         "schedule: {hu: 8, ru: 1, rv: 16}\n", si);
+}
+
+/* The distribution's latency shows in the cycles: the same design with a PMU of 16 scalar
+ * inputs (direct h) takes more cycles with 4 (through the hbufs), and the hbufs send the
+ * vectors the mapping counts. */
+static void
+test_hdist_latency(void)
+{
+	char text[512];
+	Design a, b;
+	Report *ra, *rb;
+	SimOptions o = {0};
+	int i, hbufs = 0;
+	int64_t vectors = 0;
+
+	hdist_spec(text, sizeof text, 16);
+	CU_ASSERT_FATAL(design(&a, text) == 0);
+	hdist_spec(text, sizeof text, 4);
+	CU_ASSERT_FATAL(design(&b, text) == 0);
+	CU_ASSERT_EQUAL(a.m->nhbuf, 0);
+	CU_ASSERT_EQUAL(b.m->nhbuf, 2);
+	o.max_steps = 3;
+	ra = sim_run(&a.c, a.m, 3, &o, NULL);
+	rb = sim_run(&b.c, b.m, 3, &o, NULL);
+	CU_ASSERT(rb->cycles > ra->cycles);
+	for (i = 0; i < b.m->nunit; i++) {
+		if (b.m->unit[i].role != MAP_HBUF)
+			continue;
+		hbufs++;
+		vectors += rb->unit[i].issue;
+		CU_ASSERT_EQUAL(rb->unit[i].issue, 3 * b.m->unit[i].vsteps);
+	}
+	/* 8 copies of 3 rows: one vector each per step */
+	CU_ASSERT_EQUAL(hbufs, 2);
+	CU_ASSERT_EQUAL(vectors, 3 * 8);
+	if (getenv("SIM_TEST_VERBOSE"))
+		fprintf(stderr, "\ndirect %lld cycles, hbufs %lld\n", (long long)ra->cycles,
+		        (long long)rb->cycles);
+	ir_ctx_free(&a.c);
+	ir_ctx_free(&b.c);
+}
+
 /* One dot-product PCU and its PMUs: a vanilla RNN, H = D = 2, hu = ru = 1, rv = 4, T = 2.
  *
  * The mapping (--dump-after=map): dot (0,0) with stages mul, inlane, inlane, folded(5): depth
@@ -450,6 +529,8 @@ test_repeat_exact(void)
 		"schedule: {hu: 2, ru: 2, rv: 16, weights: stream}\n",
 		"name: g\ncell: lstm\nhidden: 24\ninput: 40\nbatch: 2\ntimesteps: 7\n"
 		"schedule: {hu: 2, ru: 3, rv: 16, combine: chain}\n",
+		"name: h\ncell: lstm\nhidden: 40\ninput: 24\nbatch: 2\ntimesteps: 8\n"
+		"target: {grid: {rows: 24, cols: 24}}\nschedule: {hu: 16, ru: 2, rv: 16}\n",
 	};
 	size_t i;
 	int repeats = 0;
@@ -538,6 +619,8 @@ static CU_TestInfo sim_tests[] = {
 	{"values, narrow and non-divisor vectors", test_values_narrow},
 	{"values, random designs", test_values_random},
 	{"values, chained combine", test_values_chain},
+	{"values, h through hbufs", test_values_hdist},
+	{"the hbufs' latency shows in the cycles", test_hdist_latency},
 	{"hand-derived cycles", test_hand_derived},
 	{"hand-derived cycles, streamed weights", test_hand_derived_stream},
 	{"hand-derived cycles, chained combine", test_hand_derived_chain},
