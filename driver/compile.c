@@ -424,7 +424,7 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 		        "stream)\n",
 		        mib(wbytes), (double)wbytes / (double)chip, mib(chip));
 	if (k->hu || k->ru || k->rv || k->hv || k->folded >= 0 || k->hoist_input >= 0 ||
-	    k->weights == WEIGHTS_STREAM) {
+	    k->weights == WEIGHTS_STREAM || k->epilogue == EPILOGUE_PACKED) {
 		fprintf(out, "  schedule     pinned:");
 		if (k->hu) fprintf(out, " hu=%d", k->hu);
 		if (k->ru) fprintf(out, " ru=%d", k->ru);
@@ -435,6 +435,8 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 			fprintf(out, " hoist_input=%s", k->hoist_input ? "true" : "false");
 		if (k->weights == WEIGHTS_STREAM)
 			fprintf(out, " weights=stream");
+		if (k->epilogue == EPILOGUE_PACKED)
+			fprintf(out, " epilogue=packed");
 		fputc('\n', out);
 	}
 }

@@ -9,6 +9,7 @@ static const char *const cell_names[] = {"lstm", "gru", "rnn", NULL};
 static const char *const prec_names[] = {"fixed", "fp32", NULL};
 static const char *const act_names[] = {"lut", "exact", NULL};
 static const char *const weights_names[] = {"onchip", "stream", NULL};
+static const char *const epilogue_names[] = {"serial", "packed", NULL};
 static const int word_choices[] = {8, 16, 32, 0};
 static const int accum_choices[] = {16, 32, 64, 0};
 
@@ -55,6 +56,10 @@ static const Field schedule_fields[] = {
 	 .flags = F_DEFAULT0,
 	 .help = "onchip (in PMUs; a larger fabric when they do not fit) or stream (from DRAM "
 	         "every step)"},
+	{.key = "epilogue", .kind = FK_ENUM, .off = O(knobs.epilogue), .names = epilogue_names,
+	 .flags = F_DEFAULT0,
+	 .help = "serial (one op per stage) or packed (the ops of a dependence level share a "
+	         "stage)"},
 	{0},
 };
 

@@ -39,9 +39,13 @@ typedef struct Knobs {
 	int folded;       /* folded reduce-accumulate stage: -1 unset, 0, 1 */
 	int hoist_input;  /* hoist W.x_t out of the recurrent chain: -1 unset, 0, 1 */
 	int weights;      /* where the weights live: WEIGHTS_ONCHIP (default), WEIGHTS_STREAM */
+	int epilogue;     /* the epilogue's stages: EPILOGUE_SERIAL (default), EPILOGUE_PACKED */
 } Knobs;
 
 enum { WEIGHTS_ONCHIP, WEIGHTS_STREAM };
+/* serial: one op per stage in program order; packed: the ops of one dependence level share a
+ * stage on separate lanes (docs/mapping.md) */
+enum { EPILOGUE_SERIAL, EPILOGUE_PACKED };
 
 struct YNode;
 

@@ -32,8 +32,8 @@
  *     COMBINE   PCUs (ru > 1): per product, a tree adding the ru partial sums, fan-in at most
  *               pcu.scalar_inputs.
  *     EPI       PCU(s): the epilogue ops of the IR (bias, LUT activation, cell update, the
- *               casts of h) one op per stage in program order, split into segments of at most
- *               pcu.stages stages.
+ *               casts of h) one op per stage in program order, or packed by dependence level
+ *               (schedule.epilogue), split into segments of at most pcu.stages stages.
  *     LUT       PMU per epilogue segment that reads parameters: its LUT tables and biases.
  *     CELL      PMU (LSTM): the copy's rows of the cell state.
  *
@@ -78,6 +78,11 @@ typedef struct MapStage {
 	int cycles;      /* latency: ir_ops[op].cycles (at least 1), the folded stage
 	                  * ir_target_reduce_latency */
 	int lanes;       /* lanes active in this stage */
+	/* MAP_ST_OP: the instructions the stage executes, refs[0] == ref: one in the serial
+	 * epilogue; in the packed one every op of one dependence level (up to pcu.lanes), each on
+	 * a lane of its own, in program order, `cycles` the largest of their latencies */
+	int nref;
+	const Ref *refs;
 } MapStage;
 
 enum { MAP_MAXSLICE = 6 };
@@ -170,6 +175,11 @@ typedef struct MapTile {
  * dse_fabric_for), or streamed from DRAM every step. */
 typedef enum { MAP_WEIGHTS_ONCHIP, MAP_WEIGHTS_STREAM } MapWeights;
 
+/* How the epilogue fills its stages (schedule.epilogue): one op per stage in program order, or
+ * packed by dependence level (an op in the stage after its last operand's, the ops of a level
+ * side by side on the lanes). */
+typedef enum { MAP_EPI_SERIAL, MAP_EPI_PACKED } MapEpilogue;
+
 typedef struct Mapping {
 	const Func *f;
 	const Target *t;
@@ -209,6 +219,8 @@ typedef struct Mapping {
 	MapWeights weights;
 	int64_t stream_bytes_per_step;
 	int64_t stream_cycles_per_step;
+
+	MapEpilogue epilogue;
 } Mapping;
 
 /* Why a design does not map, as data (the message goes to the Ctx beside it): the resource
