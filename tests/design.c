@@ -43,7 +43,7 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 	static const char *const cells[] = {"lstm", "gru", "rnn"};
 	static const int rvs[] = {1, 2, 3, 4, 5, 7, 8, 16, 32, 64};
 	int v[10], k, H, D, B, T, hu, ru, rv, tiles;
-	const char *cell, *weights;
+	const char *cell, *weights, *epilogue;
 
 	for (k = 0; k < 10; k++) {
 		*r = *r * 1664525u + 1013904223u;  /* Numerical Recipes' LCG */
@@ -56,9 +56,13 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 	tiles = (D + H + rv - 1) / rv;
 	ru = 1 + v[6] % 8 < tiles ? 1 + v[6] % 8 : tiles;
 	weights = stream && v[9] % 4 == 0 ? "stream" : "onchip";
+	/* from bits that the other draws leave alone, so that the designs stay the same draws */
+	epilogue = (v[9] / 4) % 2 ? "packed" : "serial";
 	snprintf(text, ntext, "name: r%d\ncell: %s\nhidden: %d\ninput: %d\nbatch: %d\n"
-	         "timesteps: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, weights: %s}\n", n,
-	         cell, H, D, B, T, hu, ru, rv, v[8] % 2 ? "true" : "false", weights);
-	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s", cell, H, D, B, T, hu, ru,
-	         rv, v[8] % 2 ? "" : " unfolded", *weights == 's' ? " stream" : "");
+	         "timesteps: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, weights: %s, "
+	         "epilogue: %s}\n", n, cell, H, D, B, T, hu, ru, rv, v[8] % 2 ? "true" : "false",
+	         weights, epilogue);
+	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s%s", cell, H, D, B, T, hu, ru,
+	         rv, v[8] % 2 ? "" : " unfolded", *weights == 's' ? " stream" : "",
+	         *epilogue == 'p' ? " packed" : "");
 }

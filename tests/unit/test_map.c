@@ -407,6 +407,110 @@ test_pmu2_layout(void)
 	ir_ctx_free(&d.c);
 }
 
+/* Where op r is computed: segment x pcu.stages + stage, or -1. */
+static int
+epi_stage_of(const Mapping *m, Ref r)
+{
+	int i, k, j;
+
+	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *u = &m->unit[i];
+
+		if (u->role != MAP_EPI || u->copy != 0)
+			continue;
+		for (k = 0; k < u->nstage; k++) {
+			for (j = 0; j < u->stage[k].nref; j++) {
+				if (u->stage[k].refs[j] == r)
+					return u->seg * m->t->pcu.stages + k;
+			}
+		}
+	}
+	return -1;
+}
+
+/* The packed epilogue (schedule.epilogue: packed), measured against the serial one: the
+ * epilogue PCUs of a copy (docs/mapping.md), every op in exactly one stage and after the
+ * stages of the ops it reads, a stage's lanes one per op, and the first LSTM segment's table
+ * PMU reading the four gates' biases and tables in one cycle (12 values, 12 banks). */
+static void
+test_packed_epilogue(void)
+{
+	static const struct {
+		const char *cell;
+		int stages, serial, packed, path;
+	} cases[] = {
+		{"lstm", 4, 5, 3, 9}, {"lstm", 6, 4, 2, 9}, {"gru", 4, 5, 3, 10}, {"gru", 6, 3, 2, 10},
+		{"rnn", 4, 2, 1, 4}, {"rnn", 6, 1, 1, 4},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int form;
+
+		for (form = 0; form < 2; form++) {
+			char text[256];
+			Design d;
+			const Block *b;
+			int nst = 0, k, j, u;
+
+			snprintf(text, sizeof text, "name: p\ncell: %s\nhidden: 64\ntimesteps: 1\n"
+			         "schedule: {hu: 2, ru: 1, rv: 64, epilogue: %s}\n"
+			         "target: {pcu: {stages: %d}}\n", cases[i].cell,
+			         form ? "packed" : "serial", cases[i].stages);
+			CU_ASSERT_FATAL(design(&d, text) == 0);
+			CU_ASSERT_EQUAL(d.m->epilogue, form ? MAP_EPI_PACKED : MAP_EPI_SERIAL);
+			CU_ASSERT_EQUAL(count(d.m, MAP_EPI), 2 * (form ? cases[i].packed
+			                                             : cases[i].serial));
+			b = &ir_node(d.f, d.m->hidden_loop)->l.body;
+			for (k = 0; k < b->len; k++) {
+				const Node *n = ir_node(d.f, b->n[k]);
+				int at = epi_stage_of(d.m, b->n[k]);
+
+				if (n->kind != N_INSTR || n->i.op == OP_CONST || n->i.op == OP_LOAD ||
+				    n->i.op == OP_STORE || n->i.op == OP_RESULT)
+					continue;
+				CU_ASSERT(at >= 0);
+				if (at + 1 > nst)
+					nst = at + 1;
+				for (j = 0; j < ir_ops[n->i.op].nargs; j++) {
+					int a = epi_stage_of(d.m, n->i.arg[j]);
+
+					CU_ASSERT(a < at);
+				}
+			}
+			/* the packed chain is the critical path; the serial one an op per stage */
+			if (form)
+				CU_ASSERT_EQUAL(nst, cases[i].path);
+			for (u = 0; u < d.m->nunit; u++) {
+				const MapUnit *e = &d.m->unit[u];
+				int lanes = 0;
+
+				if (e->role != MAP_EPI)
+					continue;
+				for (k = 0; k < e->nstage; k++) {
+					CU_ASSERT_EQUAL(e->stage[k].lanes, e->stage[k].nref);
+					CU_ASSERT(form || e->stage[k].nref == 1);
+					CU_ASSERT_EQUAL(e->stage[k].ref, e->stage[k].refs[0]);
+					if (e->stage[k].lanes > lanes)
+						lanes = e->stage[k].lanes;
+				}
+				CU_ASSERT_EQUAL(e->lanes, lanes);
+			}
+			if (form && !strcmp(cases[i].cell, "lstm")) {
+				for (u = 0; u < d.m->nunit; u++) {
+					if (!strcmp(d.m->unit[u].name, "lut.u0.s0")) {
+						CU_ASSERT_EQUAL(d.m->unit[u].reads, 12);
+						CU_ASSERT_EQUAL(d.m->unit[u].banks, 12);
+					}
+				}
+				CU_ASSERT_PTR_NOT_NULL(link_of(d.m, "lut.u0.s0", "epi.u0.s0"));
+				CU_ASSERT_EQUAL(link_of(d.m, "lut.u0.s0", "epi.u0.s0")->bits, 8 * 32 + 4 * 16);
+			}
+			ir_ctx_free(&d.c);
+		}
+	}
+}
+
 static CU_TestInfo map_tests[] = {
 	{"tiny designs", test_tiny},
 	{"non-divisor knobs", test_non_divisor},
@@ -416,6 +520,7 @@ static CU_TestInfo map_tests[] = {
 	{"MAC accounting", test_macs},
 	{"default schedule", test_defaults},
 	{"pmu2 layout", test_pmu2_layout},
+	{"packed epilogue", test_packed_epilogue},
 	CU_TEST_INFO_NULL,
 };
 
