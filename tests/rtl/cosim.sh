@@ -1,7 +1,7 @@
 #!/bin/bash
 # Cosimulation of emitted designs (docs/rtl.md): for every spec of a matrix of small designs
 # (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches; one
-# on the 2 : 1 pmu2 layout of plasticine-rnn),
+# on the 2 : 1 pmu2 layout of plasticine-rnn; packed epilogues on 4- and 6-stage PCUs),
 #   1. rnnc SPEC --emit=verilog,report writes the design;
 #   2. `make lint` (verilator --lint-only -Wall on the top and the library): zero warnings;
 #   3. `make` (Verilator --binary) runs the testbench: PASS, i.e. every h_t bit-exact and the
@@ -104,6 +104,13 @@ rnn-h12-split|rnn 12 30 2 2|hu: 2, ru: 2, rv: 32, folded: false|
 rnn-h4-rv1|rnn 4 12 1 3|hu: 4, ru: 3, rv: 1|
 gru-h5-rv2|gru 5 6 2 2|hu: 1, ru: 1, rv: 2, folded: false|
 lstm-h8-pmu2|lstm 8 7 2 2|hu: 2, ru: 2, rv: 4||plasticine-rnn
+lstm-h6-packed4|lstm 6 5 2 3|hu: 2, ru: 2, rv: 4, epilogue: packed||{pcu: {stages: 4}}
+lstm-h7-packed6|lstm 7 3 2 2|hu: 3, ru: 1, rv: 4, epilogue: packed|
+gru-h6-packed4|gru 6 5 2 3|hu: 2, ru: 1, rv: 4, folded: false, epilogue: packed||{pcu: {stages: 4}}
+gru-h8-packed6|gru 8 8 2 2|hu: 1, ru: 3, rv: 4, epilogue: packed|
+rnn-h5-packed4|rnn 5 7 2 3|hu: 3, ru: 2, rv: 3, epilogue: packed||{pcu: {stages: 4}}
+rnn-h13-packed6|rnn 13 9 2 2|hu: 1, ru: 1, rv: 8, epilogue: packed|
+lstm-h8-packed-pmu2|lstm 8 7 2 2|hu: 2, ru: 2, rv: 4, epilogue: packed||plasticine-rnn
 EOF
 	set -- "$work"/specs/*.yaml
 fi
