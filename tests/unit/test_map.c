@@ -509,6 +509,28 @@ test_packed_epilogue(void)
 			ir_ctx_free(&d.c);
 		}
 	}
+	/* a level wider than the lanes takes several stages: with 2 lanes the LSTM's three levels
+	 * of four ops take two each, 9 + 3 = 12 stages in 3 segments of 4 */
+	{
+		Design d;
+		int u, k;
+
+		CU_ASSERT_FATAL(design(&d, "name: p\ncell: lstm\nhidden: 8\ntimesteps: 1\n"
+		                           "schedule: {hu: 1, ru: 1, rv: 8, epilogue: packed}\n"
+		                           "target: {pcu: {stages: 4, lanes: 2}}\n") == 0);
+		CU_ASSERT_EQUAL(count(d.m, MAP_EPI), 3);
+		for (u = 0; u < d.m->nunit; u++) {
+			const MapUnit *e = &d.m->unit[u];
+
+			if (e->role != MAP_EPI)
+				continue;
+			CU_ASSERT_EQUAL(e->lanes, 2);
+			CU_ASSERT_EQUAL(e->nstage, 4);
+			for (k = 0; k < e->nstage; k++)
+				CU_ASSERT(e->stage[k].nref <= 2);
+		}
+		ir_ctx_free(&d.c);
+	}
 }
 
 static CU_TestInfo map_tests[] = {
