@@ -423,7 +423,7 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 		        "stream)\n",
 		        mib(wbytes), (double)wbytes / (double)chip, mib(chip));
 	if (k->hu || k->ru || k->rv || k->hv || k->folded >= 0 || k->hoist_input >= 0 ||
-	    k->weights == WEIGHTS_STREAM || k->combine >= 0) {
+	    k->weights == WEIGHTS_STREAM || k->combine >= 0 || k->epilogue >= 0) {
 		fprintf(out, "  schedule     pinned:");
 		if (k->hu) fprintf(out, " hu=%d", k->hu);
 		if (k->ru) fprintf(out, " ru=%d", k->ru);
@@ -436,6 +436,8 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 			fprintf(out, " weights=stream");
 		if (k->combine >= 0)
 			fprintf(out, " combine=%s", k->combine == COMBINE_CHAIN ? "chain" : "tree");
+		if (k->epilogue >= 0)
+			fprintf(out, " epilogue=%s", k->epilogue == EPILOGUE_PACKED ? "packed" : "serial");
 		fputc('\n', out);
 	}
 }

@@ -66,18 +66,21 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 			if (total % ru || (hu0 && hu != hu0) || (ru0 && ru != ru0) || hu > s->hidden ||
 			    ru > ntiles)
 				continue;
-			/* both ways of adding the partial sums, unless the spec pinned one */
-			for (form = 0; form < 2; form++) {
+			/* both ways of adding the partial sums and of filling the epilogue's stages,
+			 * unless the spec pinned them */
+			for (form = 0; form < 4; form++) {
 				DseDesign d;
 				ModelEstimate e;
 
+				if ((base.combine >= 0 && form & 1) || (base.epilogue >= 0 && form & 2))
+					continue;
 				q.knobs = base;
 				q.knobs.hu = hu;
 				q.knobs.ru = ru;
 				if (base.combine < 0)
-					q.knobs.combine = form ? COMBINE_CHAIN : COMBINE_TREE;
-				else if (form)
-					break;
+					q.knobs.combine = form & 1 ? COMBINE_CHAIN : COMBINE_TREE;
+				if (base.epilogue < 0)
+					q.knobs.epilogue = form & 2 ? EPILOGUE_PACKED : EPILOGUE_SERIAL;
 				ir_ctx_reset(&scratch);
 				if (dse_lower(&scratch, &q, &d) == 0) {
 					dots_past = 0;

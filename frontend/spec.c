@@ -10,6 +10,7 @@ static const char *const prec_names[] = {"fixed", "fp32", NULL};
 static const char *const act_names[] = {"lut", "exact", NULL};
 static const char *const weights_names[] = {"onchip", "stream", NULL};
 static const char *const combine_names[] = {"tree", "chain", NULL};
+static const char *const epilogue_names[] = {"serial", "packed", NULL};
 static const int word_choices[] = {8, 16, 32, 0};
 static const int accum_choices[] = {16, 32, 64, 0};
 
@@ -59,6 +60,9 @@ static const Field schedule_fields[] = {
 	{.key = "combine", .kind = FK_ENUM, .off = O(knobs.combine), .names = combine_names,
 	 .help = "tree (combine PCUs add the ru partial sums) or chain (each tile's dot product "
 	         "adds the previous tile's sum)"},
+	{.key = "epilogue", .kind = FK_ENUM, .off = O(knobs.epilogue), .names = epilogue_names,
+	 .help = "serial (one op per stage) or packed (the ops of a dependence level share a "
+	         "stage)"},
 	{0},
 };
 
@@ -95,6 +99,7 @@ set_defaults(CellSpec *s)
 	s->knobs.folded = -1;
 	s->knobs.hoist_input = -1;
 	s->knobs.combine = -1;
+	s->knobs.epilogue = -1;
 }
 
 /* The default name: the file name without directories and extension, made a valid name. */

@@ -41,11 +41,16 @@ typedef struct Knobs {
 	int weights;      /* where the weights live: WEIGHTS_ONCHIP (default), WEIGHTS_STREAM */
 	int combine;      /* how the ru partial sums are added: -1 unset (the mapping's default is
 	                   * the tree; the default schedule chooses), COMBINE_TREE, COMBINE_CHAIN */
+	int epilogue;     /* the epilogue's stages: -1 unset (serial for the mapping; the default
+	                   * schedule chooses), EPILOGUE_SERIAL, EPILOGUE_PACKED */
 } Knobs;
 
 enum { WEIGHTS_ONCHIP, WEIGHTS_STREAM };
 /* COMBINE_TREE: adder trees of combine PCUs; COMBINE_CHAIN: along the tiles' dot products. */
 enum { COMBINE_TREE, COMBINE_CHAIN };
+/* serial: one op per stage in program order; packed: the ops of one dependence level share a
+ * stage on separate lanes (docs/mapping.md) */
+enum { EPILOGUE_SERIAL, EPILOGUE_PACKED };
 
 struct YNode;
 

@@ -346,7 +346,7 @@ stages(Build *b, int n)
 static MapStage
 stage(MapStageKind kind, Op op, int cycles, int lanes)
 {
-	MapStage s = {kind, op, 0, cycles < 1 ? 1 : cycles, lanes};
+	MapStage s = {kind, op, 0, cycles < 1 ? 1 : cycles, lanes, 0, NULL};
 
 	return s;
 }
@@ -474,6 +474,121 @@ typedef struct EpiVal {
 	int last;       /* the last segment that uses it */
 } EpiVal;
 
+/* An instruction of the hidden loop's body that takes a stage of the epilogue. */
+static int
+epi_op(const Node *n)
+{
+	return n->kind == N_INSTR && n->i.op != OP_CONST && n->i.op != OP_LOAD &&
+	       n->i.op != OP_STORE;
+}
+
+/* The stage of each epilogue op (at[r], -1 for the others); returns the number of stages.
+ * Serial: one op per stage in program order. Packed: an op's level is one more than the
+ * highest level among the ops it reads (loads, constants and sums are there from the first
+ * stage, where they arrive), and each level takes ceil(ops / lanes) stages of its own, its ops
+ * filling them in program order; an op therefore always comes in a stage after those of its
+ * operands, and the chain is about the epilogue's critical path long rather than its length. */
+static int
+epi_schedule(Build *b, const Block *body, int *at)
+{
+	const Func *f = b->m->f;
+	int *level = ir_alloc_array(&b->c->arena, (size_t)f->nnodes, sizeof *level);
+	int *count, *base, nlev = 0, lanes = b->t->pcu.lanes / b->m->hv, i, j, k, n = 0;
+
+	for (i = 0; i < f->nnodes; i++)
+		at[i] = level[i] = -1;
+	for (i = 0; i < body->len; i++) {
+		Ref r = body->n[i];
+		const Node *nd = ir_node(f, r);
+
+		if (!epi_op(nd))
+			continue;
+		if (b->m->epilogue == MAP_EPI_SERIAL) {
+			at[r] = n++;
+			continue;
+		}
+		level[r] = 0;
+		for (j = 0; j < ir_ops[nd->i.op].nargs; j++) {
+			if (level[nd->i.arg[j]] >= level[r])
+				level[r] = level[nd->i.arg[j]] + 1;
+		}
+		if (level[r] + 1 > nlev)
+			nlev = level[r] + 1;
+	}
+	if (b->m->epilogue == MAP_EPI_SERIAL)
+		return n;
+	if (lanes < 1)
+		lanes = 1;
+	count = ir_alloc_array(&b->c->arena, (size_t)(nlev + 1), sizeof *count);
+	base = ir_alloc_array(&b->c->arena, (size_t)(nlev + 1), sizeof *base);
+	for (i = 0; i < f->nnodes; i++) {
+		if (level[i] >= 0)
+			count[level[i]]++;
+	}
+	for (k = 0; k < nlev; k++) {
+		base[k + 1] = base[k] + ceil_div(count[k], lanes);
+		count[k] = 0;
+	}
+	for (i = 0; i < body->len; i++) {
+		Ref r = body->n[i];
+
+		if (level[r] >= 0)
+			at[r] = base[level[r]] + count[level[r]]++ / lanes;
+	}
+	return base[nlev];
+}
+
+/* Puts the ops into the stages of the segments: op r in stage at[r], a segment every
+ * pcu.stages stages, the ops of a stage in program order; a stage's latency is its slowest
+ * op's and its lanes one per op. Records where each op is computed in val. */
+static void
+epi_fill(Build *b, const Block *body, const int *at, int nst, const int *seg_unit, EpiVal *val)
+{
+	Mapping *m = b->m;
+	const Func *f = m->f;
+	int per = b->t->pcu.stages, *count, i, k;
+	Ref **refs;
+
+	count = ir_alloc_array(&b->c->arena, (size_t)(nst ? nst : 1), sizeof *count);
+	refs = ir_alloc_array(&b->c->arena, (size_t)(nst ? nst : 1), sizeof *refs);
+	for (i = 0; i < body->len; i++) {
+		if (at[body->n[i]] >= 0)
+			count[at[body->n[i]]]++;
+	}
+	for (k = 0; k < nst; k++) {
+		MapUnit *e = &m->unit[seg_unit[k / per]];
+		MapStage *st = &e->stage[k % per];
+
+		IR_ASSERT(count[k] > 0 && k % per == e->nstage);
+		refs[k] = ir_alloc_array(&b->c->arena, (size_t)count[k], sizeof *refs[k]);
+		*st = stage(MAP_ST_OP, OP_CONST, 0, count[k] * m->hv);
+		st->refs = refs[k];
+		e->nstage++;
+		if (st->lanes > e->lanes)
+			e->lanes = st->lanes;
+	}
+	for (i = 0; i < body->len; i++) {
+		Ref r = body->n[i];
+		const Node *n = ir_node(f, r);
+		MapStage *st;
+		int c;
+
+		if (at[r] < 0)
+			continue;
+		st = &m->unit[seg_unit[at[r] / per]].stage[at[r] % per];
+		c = ir_ops[n->i.op].cycles < 1 ? 1 : ir_ops[n->i.op].cycles;
+		if (st->nref == 0) {
+			st->op = n->i.op;
+			st->ref = r;
+			st->cycles = c;
+		} else if (c > st->cycles) {
+			st->cycles = c;
+		}
+		refs[at[r]][st->nref++] = r;
+		val[r].seg = val[r].last = at[r] / per;
+	}
+}
+
 /* The epilogue of copy u: its op chain in segments, the PMUs it reads, and its links. `sum`
  * gives, per product, the unit that delivers the full sum. Returns the first segment. */
 static int
@@ -485,19 +600,14 @@ build_epilogue(Build *b, int u, const int *sum)
 	const Block *body = &ir_node(f, m->hidden_loop)->l.body;
 	const MapCopy *cp = &m->copy[u];
 	EpiVal *val = ir_alloc_array(&b->c->arena, (size_t)f->nnodes, sizeof *val);
-	int nops = 0, nseg, s, i, j, k, first, state = -1, h_port = -1;
+	int *opst = ir_alloc_array(&b->c->arena, (size_t)f->nnodes, sizeof *opst);
+	int nops, nseg, s, i, j, first, state = -1, h_port = -1;
 	int *seg_unit, *lut_unit;
 	MapStage **st;
 
 	for (i = 0; i < f->nnodes; i++)
 		val[i].seg = val[i].last = -1;
-	for (i = 0; i < body->len; i++) {
-		const Node *n = ir_node(f, body->n[i]);
-
-		if (n->kind == N_INSTR && n->i.op != OP_CONST && n->i.op != OP_LOAD &&
-		    n->i.op != OP_STORE)
-			nops++;
-	}
+	nops = epi_schedule(b, body, opst);  /* the stages the ops take */
 	nseg = nops ? ceil_div(nops, t->pcu.stages) : 1;
 	seg_unit = ir_alloc_array(&b->c->arena, (size_t)nseg, sizeof *seg_unit);
 	lut_unit = ir_alloc_array(&b->c->arena, (size_t)nseg, sizeof *lut_unit);
@@ -516,23 +626,9 @@ build_epilogue(Build *b, int u, const int *sum)
 		st[s] = e->stage = stages(b, t->pcu.stages);
 		lut_unit[s] = -1;
 	}
-	/* one op per stage, in program order */
-	for (i = 0, k = 0; i < body->len; i++) {
-		Ref r = body->n[i];
-		const Node *n = ir_node(f, r);
-		MapUnit *e;
-
-		if (n->kind != N_INSTR || n->i.op == OP_CONST || n->i.op == OP_LOAD ||
-		    n->i.op == OP_STORE)
-			continue;
-		s = k / t->pcu.stages;
-		e = &m->unit[seg_unit[s]];
-		e->stage[e->nstage] = stage(MAP_ST_OP, n->i.op, ir_ops[n->i.op].cycles, m->hv);
-		e->stage[e->nstage++].ref = r;
-		val[r].seg = val[r].last = s;
-		k++;
-	}
-	/* where values are used; loads are read by the segment of their first user */
+	epi_fill(b, body, opst, nops, seg_unit, val);
+	/* where values are used; loads are read by the segment of their first user (the earliest
+	 * segment that uses them: in the packed form program order does not follow the segments) */
 	for (i = 0; i < body->len; i++) {
 		Ref r = body->n[i];
 		const Node *n = ir_node(f, r);
@@ -546,7 +642,7 @@ build_epilogue(Build *b, int u, const int *sum)
 		for (j = 0; j < ir_ops[n->i.op].nargs; j++) {
 			Ref a = n->i.arg[j];
 
-			if (val[a].seg < 0)
+			if (val[a].seg < 0 || (opst[a] < 0 && us < val[a].seg))
 				val[a].seg = us;  /* a sum or a load arrives where it is first used */
 			if (us > val[a].last)
 				val[a].last = us;
@@ -1080,6 +1176,7 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 	m->D = s->input;
 	m->N = s->input + s->hidden;
 	m->weights = s->knobs.weights == WEIGHTS_STREAM ? MAP_WEIGHTS_STREAM : MAP_WEIGHTS_ONCHIP;
+	m->epilogue = s->knobs.epilogue == EPILOGUE_PACKED ? MAP_EPI_PACKED : MAP_EPI_SERIAL;
 	m->weight_bytes = ir_spec_weight_bytes(s);
 	m->combine = s->knobs.combine == COMBINE_CHAIN ? MAP_COMBINE_CHAIN : MAP_COMBINE_TREE;
 	if (read_nest(&b) < 0)

@@ -33,8 +33,8 @@
  *               fan-in at most pcu.scalar_inputs. With combine: chain there are none: the
  *               tiles' last dot segments pass the sums along (MAP_L_CHAIN links).
  *     EPI       PCU(s): the epilogue ops of the IR (bias, LUT activation, cell update, the
- *               casts of h) one op per stage in program order, split into segments of at most
- *               pcu.stages stages.
+ *               casts of h) one op per stage in program order, or packed by dependence level
+ *               (schedule.epilogue), split into segments of at most pcu.stages stages.
  *     LUT       PMU per epilogue segment that reads parameters: its LUT tables and biases.
  *     CELL      PMU (LSTM): the copy's rows of the cell state.
  *   HBUF        PMUs, after all copies, only when hu > pmu.scalar_inputs: groups of at most
@@ -85,6 +85,11 @@ typedef struct MapStage {
 	int cycles;      /* latency: ir_ops[op].cycles (at least 1), the folded stage
 	                  * ir_target_reduce_latency */
 	int lanes;       /* lanes active in this stage */
+	/* MAP_ST_OP: the instructions the stage executes, refs[0] == ref: one in the serial
+	 * epilogue; in the packed one every op of one dependence level (up to pcu.lanes), each on
+	 * a lane of its own, in program order, `cycles` the largest of their latencies */
+	int nref;
+	const Ref *refs;
 } MapStage;
 
 enum { MAP_MAXSLICE = 6 };
@@ -185,6 +190,11 @@ typedef enum { MAP_WEIGHTS_ONCHIP, MAP_WEIGHTS_STREAM } MapWeights;
  * ru - 1 sends the full sum to the epilogue. With ru = 1 both are the same design. */
 typedef enum { MAP_COMBINE_TREE, MAP_COMBINE_CHAIN } MapCombineForm;
 
+/* How the epilogue fills its stages (schedule.epilogue): one op per stage in program order, or
+ * packed by dependence level (an op in the stage after its last operand's, the ops of a level
+ * side by side on the lanes). */
+typedef enum { MAP_EPI_SERIAL, MAP_EPI_PACKED } MapEpilogue;
+
 typedef struct Mapping {
 	const Func *f;
 	const Target *t;
@@ -232,6 +242,7 @@ typedef struct Mapping {
 	 * of `hlevels`. */
 	int hvec;
 	int nhbuf, hlevels;
+	MapEpilogue epilogue;         /* schedule.epilogue */
 } Mapping;
 
 /* Why a design does not map, as data (the message goes to the Ctx beside it): the resource

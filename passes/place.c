@@ -139,16 +139,22 @@ print_unit(const Mapping *m, int i, FILE *out)
 		for (k = 0; k < u->nstage; k++) {
 			const MapStage *s = &u->stage[k];
 
-			fprintf(out, " %s", s->kind == MAP_ST_OP ? ir_ops[s->op].name
-			                                          : stage_names[s->kind]);
 			if (s->kind == MAP_ST_OP) {
-				/* name the instruction by its position in the hidden loop's body */
+				/* name each instruction by its position in the hidden loop's body; the
+				 * ops of a packed stage joined by '+' */
 				const Block *b = &ir_node(m->f, m->hidden_loop)->l.body;
-				int j;
+				int j, r;
 
-				for (j = 0; j < b->len && b->n[j] != s->ref; j++)
-					;
-				fprintf(out, "@%d", j);
+				for (r = 0; r < (s->nref ? s->nref : 1); r++) {
+					Ref ref = s->nref ? s->refs[r] : s->ref;
+
+					for (j = 0; j < b->len && b->n[j] != ref; j++)
+						;
+					fprintf(out, "%s%s@%d", r ? "+" : " ", ir_ops[ir_node(m->f, ref)->i.op].name,
+					        j);
+				}
+			} else {
+				fprintf(out, " %s", stage_names[s->kind]);
 			}
 			fprintf(out, "(%d,%dl)", s->cycles, s->lanes);
 		}
@@ -175,8 +181,9 @@ map_print(const Mapping *m, FILE *out)
 	int i;
 
 	fprintf(out, "mapping %s on %s (%d x %d)\n", m->name, t->name, t->rows, t->cols);
-	fprintf(out, "schedule hu %d ru %d rv %d hv %d folded %d pack %d inlane %d\n", m->hu, m->ru,
-	        m->rv, m->hv, m->folded, m->pack, m->inlane);
+	fprintf(out, "schedule hu %d ru %d rv %d hv %d folded %d pack %d inlane %d%s\n", m->hu,
+	        m->ru, m->rv, m->hv, m->folded, m->pack, m->inlane,
+	        m->epilogue == MAP_EPI_PACKED ? " epilogue packed" : "");
 	fprintf(out, "sizes H %d D %d N %d B %d nt %d\n", m->H, m->D, m->N, m->B, m->nt);
 	if (m->weights == MAP_WEIGHTS_ONCHIP)
 		fprintf(out, "weights on-chip %lld bytes\n", (long long)m->weight_bytes);

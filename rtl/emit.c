@@ -140,8 +140,12 @@ analyse(Rtl *x)
 			continue;
 		if (u->seg + 1 > x->nseg)
 			x->nseg = u->seg + 1;
-		for (k = 0; k < u->nstage; k++)
-			x->opseg[u->stage[k].ref] = x->seg[u->stage[k].ref] = u->seg;
+		for (k = 0; k < u->nstage; k++) {
+			int j;
+
+			for (j = 0; j < u->stage[k].nref; j++)
+				x->opseg[u->stage[k].refs[j]] = x->seg[u->stage[k].refs[j]] = u->seg;
+		}
 	}
 	/* the sums arrive where their links end */
 	for (i = 0; i < m->nlink; i++) {

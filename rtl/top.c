@@ -436,9 +436,11 @@ put_epi(const Top *t, int u)
 		        abits(x, nd->i.acc.tensor) - 1, nd->i.ty.bits, r,
 		        f->tensors[nd->i.acc.tensor].name);
 	}
-	/* the stages' instructions, in order */
-	for (k = 0; k < mu->nstage; k++)
-		put_op(t, u, mu->stage[k].ref);
+	/* the stages' instructions, in order: a packed stage's ops side by side, one unit each */
+	for (k = 0; k < mu->nstage; k++) {
+		for (i = 0; i < mu->stage[k].nref; i++)
+			put_op(t, u, mu->stage[k].refs[i]);
+	}
 	/* the stores' addresses (the writes are in the arrays' blocks) */
 	for (i = 0; i < body->len; i++) {
 		Ref r = body->n[i];

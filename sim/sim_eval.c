@@ -169,8 +169,12 @@ seg_of(const Mapping *m, Ref r)
 		if (u->role != MAP_EPI || u->copy != 0)
 			continue;
 		for (s = 0; s < u->nstage; s++) {
-			if (u->stage[s].ref == r)
-				return u->seg;
+			int k;
+
+			for (k = 0; k < u->stage[s].nref; k++) {
+				if (u->stage[s].refs[k] == r)
+					return u->seg;
+			}
 		}
 	}
 	return -1;
@@ -416,16 +420,23 @@ sim_val_epi(SimVal *v, const MapUnit *u, int t, int b, int i)
 	set_row(v, t, b, i);
 	row = v->row + ((int64_t)b * v->m->H + i) * f->nnodes;
 	stamp = v->stamp + ((int64_t)b * v->m->H + i) * f->nnodes;
+	/* stage by stage, and the ops of a stage (one dependence level, packed) in program order:
+	 * every operand was computed in an earlier stage, or an earlier segment */
 	for (k = 0; k < u->nstage; k++) {
-		Ref r = u->stage[k].ref;
-		const Instr *in = &ir_node(f, r)->i;
-		int64_t a = 0, c = 0;
+		const MapStage *st = &u->stage[k];
+		int j;
 
-		if (ir_ops[in->op].nargs > 0)
-			a = operand(v, row, stamp, t + 1, in->arg[0]);
-		if (ir_ops[in->op].nargs > 1)
-			c = operand(v, row, stamp, t + 1, in->arg[1]);
-		row[r] = compute(v, r, a, c);
+		for (j = 0; j < st->nref; j++) {
+			Ref r = st->refs[j];
+			const Instr *in = &ir_node(f, r)->i;
+			int64_t a = 0, c = 0;
+
+			if (ir_ops[in->op].nargs > 0)
+				a = operand(v, row, stamp, t + 1, in->arg[0]);
+			if (ir_ops[in->op].nargs > 1)
+				c = operand(v, row, stamp, t + 1, in->arg[1]);
+			row[r] = compute(v, r, a, c);
+		}
 	}
 	body = &ir_node(f, v->li)->l.body;
 	for (k = 0; k < body->len; k++) {

@@ -43,7 +43,7 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 	static const char *const cells[] = {"lstm", "gru", "rnn"};
 	static const int rvs[] = {1, 2, 3, 4, 5, 7, 8, 16, 32, 64};
 	int v[10], k, H, D, B, T, hu, ru, rv, tiles;
-	const char *cell, *weights, *combine;
+	const char *cell, *weights, *combine, *epilogue;
 
 	for (k = 0; k < 10; k++) {
 		*r = *r * 1664525u + 1013904223u;  /* Numerical Recipes' LCG */
@@ -56,15 +56,17 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 	tiles = (D + H + rv - 1) / rv;
 	ru = 1 + v[6] % 8 < tiles ? 1 + v[6] % 8 : tiles;
 	weights = stream && v[9] % 4 == 0 ? "stream" : "onchip";
-	/* the combine form from other bits of the same draw, so the sizes stay as they were;
-	 * hu beyond 4 sends h through hbufs: a 24 x 24 grid (the paper's) has the PCUs for it */
+	/* the combine and epilogue forms from other bits of the same draw, so the sizes stay as
+	 * they were; hu beyond 4 sends h through hbufs: a 24 x 24 grid (the paper's) has the PCUs
+	 * for it */
 	combine = ru > 1 && v[9] / 4 % 2 ? "chain" : "tree";
+	epilogue = v[9] / 8 % 2 ? "packed" : "serial";
 	snprintf(text, ntext, "name: r%d\ncell: %s\nhidden: %d\ninput: %d\nbatch: %d\n"
 	         "timesteps: %d\n%sschedule: {hu: %d, ru: %d, rv: %d, folded: %s, weights: %s, "
-	         "combine: %s}\n", n, cell, H, D, B, T,
+	         "combine: %s, epilogue: %s}\n", n, cell, H, D, B, T,
 	         hu > 4 ? "target: {grid: {rows: 24, cols: 24}}\n" : "", hu, ru, rv,
-	         v[8] % 2 ? "true" : "false", weights, combine);
-	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s%s", cell, H, D, B, T, hu, ru,
-	         rv, v[8] % 2 ? "" : " unfolded", *weights == 's' ? " stream" : "",
-	         *combine == 'c' ? " chain" : "");
+	         v[8] % 2 ? "true" : "false", weights, combine, epilogue);
+	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s%s%s", cell, H, D, B, T, hu,
+	         ru, rv, v[8] % 2 ? "" : " unfolded", *weights == 's' ? " stream" : "",
+	         *combine == 'c' ? " chain" : "", *epilogue == 'p' ? " packed" : "");
 }

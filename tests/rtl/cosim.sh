@@ -1,7 +1,8 @@
 #!/bin/bash
 # Cosimulation of emitted designs (docs/rtl.md): for every spec of a matrix of small designs
 # (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches; one
-# on the 2 : 1 pmu2 layout of plasticine-rnn; the chained combine),
+# on the 2 : 1 pmu2 layout of plasticine-rnn; the chained combine; packed epilogues on 4- and
+# 6-stage PCUs),
 #   1. rnnc SPEC --emit=verilog,report writes the design;
 #   2. `make lint` (verilator --lint-only -Wall on the top and the library): zero warnings;
 #   3. `make` (Verilator --binary) runs the testbench: PASS, i.e. every h_t bit-exact and the
@@ -124,6 +125,13 @@ lstm-h16-hu8|lstm 16 5 2 2|hu: 8, ru: 1, rv: 16, folded: false|||24 24
 rnn-h40-hu12|rnn 40 8 2 2|hu: 12, ru: 2, rv: 16|||24 24
 gru-h26-hu12|gru 26 4 1 2|hu: 12, ru: 1, rv: 16|||24 24
 rnn-h33-hu16|rnn 33 7 1 2|hu: 16, ru: 1, rv: 16|||24 24
+lstm-h6-packed4|lstm 6 5 2 3|hu: 2, ru: 2, rv: 4, epilogue: packed||{pcu: {stages: 4}}
+lstm-h7-packed6|lstm 7 3 2 2|hu: 3, ru: 1, rv: 4, epilogue: packed|
+gru-h6-packed4|gru 6 5 2 3|hu: 2, ru: 1, rv: 4, folded: false, epilogue: packed||{pcu: {stages: 4}}
+gru-h8-packed6|gru 8 8 2 2|hu: 1, ru: 3, rv: 4, epilogue: packed|
+rnn-h5-packed4|rnn 5 7 2 3|hu: 3, ru: 2, rv: 3, epilogue: packed||{pcu: {stages: 4}}
+rnn-h13-packed6|rnn 13 9 2 2|hu: 1, ru: 1, rv: 8, epilogue: packed|
+lstm-h8-packed-pmu2|lstm 8 7 2 2|hu: 2, ru: 2, rv: 4, epilogue: packed||plasticine-rnn
 EOF
 	set -- "$work"/specs/*.yaml
 fi

@@ -337,6 +337,37 @@ test_spec_roundtrip(void)
 		check_roundtrip(db_spec(i)->path, (const char *)db_spec(i)->data, db_spec(i)->len);
 }
 
+/* schedule.epilogue: unset (the default schedule chooses) is not printed; packed is printed and
+ * read back. */
+static void
+test_spec_epilogue(void)
+{
+	static const char *const text[2] = {
+		"cell: lstm\nhidden: 8\ntimesteps: 1\n",
+		"cell: lstm\nhidden: 8\ntimesteps: 1\nschedule: {epilogue: packed}\n",
+	};
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		Ctx c;
+		CellSpec s, s2;
+		char *p;
+
+		ir_ctx_init(&c);
+		CU_ASSERT_EQUAL_FATAL(fe_parse_spec(&c, "t.yaml", text[i], strlen(text[i]), &s), 0);
+		CU_ASSERT_EQUAL(s.knobs.epilogue, i ? EPILOGUE_PACKED : -1);
+		p = print_spec(&s);
+		CU_ASSERT_EQUAL(strstr(p, "epilogue: packed") != NULL, i);
+		CU_ASSERT_PTR_NULL(strstr(p, "epilogue: serial"));
+		CU_ASSERT_EQUAL(fe_parse_spec(&c, "t.yaml", p, strlen(p), &s2), 0);
+		CU_ASSERT_EQUAL(s2.knobs.epilogue, s.knobs.epilogue);
+		free(p);
+		ir_ctx_free(&c);
+	}
+	check_roundtrip("t.yaml", text[1], strlen(text[1]));
+	free(parse_bad("cell: lstm\nhidden: 8\ntimesteps: 1\nschedule: {epilogue: 1}\n"));
+}
+
 /* Several independent errors in one file are all reported, and nothing exits. */
 static void
 test_spec_collects_errors(void)
@@ -816,6 +847,7 @@ static CU_TestInfo spec_tests[] = {
 	{"defaults", test_spec_defaults},
 	{"full", test_spec_full},
 	{"roundtrip", test_spec_roundtrip},
+	{"epilogue", test_spec_epilogue},
 	{"collects_errors", test_spec_collects_errors},
 	{"messages", test_spec_messages},
 	CU_TEST_INFO_NULL,

@@ -435,7 +435,8 @@ model_cycles(const DsePoint *p, const Knobs *k)
 	return cycles;
 }
 
-/* The fewest model cycles over every hu x ru up to the PCUs, both combine forms, at rv. */
+/* The fewest model cycles over every hu x ru up to the PCUs, both combine and both epilogue
+ * forms, at rv. */
 static int64_t
 brute_force_best(const DsePoint *p, int rv)
 {
@@ -444,14 +445,15 @@ brute_force_best(const DsePoint *p, int rv)
 
 	for (hu = 1; hu <= pcus && hu <= p->spec->hidden; hu++) {
 		for (ru = 1; hu * ru <= pcus; ru++) {
-			for (form = 0; form < 2; form++) {
+			for (form = 0; form < 4; form++) {
 				Knobs k = p->knobs;
 				int64_t c;
 
 				k.hu = hu;
 				k.ru = ru;
 				k.rv = rv;
-				k.combine = form ? COMBINE_CHAIN : COMBINE_TREE;
+				k.combine = form & 1 ? COMBINE_CHAIN : COMBINE_TREE;
+				k.epilogue = form & 2 ? EPILOGUE_PACKED : EPILOGUE_SERIAL;
 				c = model_cycles(p, &k);
 				if (c >= 0 && (best < 0 || c < best))
 					best = c;
@@ -636,6 +638,132 @@ test_paper_fill(void)
 	}
 }
 
+/* Where op r is computed: segment x pcu.stages + stage, or -1. */
+static int
+epi_stage_of(const Mapping *m, Ref r)
+{
+	int i, k, j;
+
+	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *u = &m->unit[i];
+
+		if (u->role != MAP_EPI || u->copy != 0)
+			continue;
+		for (k = 0; k < u->nstage; k++) {
+			for (j = 0; j < u->stage[k].nref; j++) {
+				if (u->stage[k].refs[j] == r)
+					return u->seg * m->t->pcu.stages + k;
+			}
+		}
+	}
+	return -1;
+}
+
+/* The packed epilogue (schedule.epilogue: packed), measured against the serial one: the
+ * epilogue PCUs of a copy (docs/mapping.md), every op in exactly one stage and after the
+ * stages of the ops it reads, a stage's lanes one per op, and the first LSTM segment's table
+ * PMU reading the four gates' biases and tables in one cycle (12 values, 12 banks). */
+static void
+test_packed_epilogue(void)
+{
+	static const struct {
+		const char *cell;
+		int stages, serial, packed, path;
+	} cases[] = {
+		{"lstm", 4, 5, 3, 9}, {"lstm", 6, 4, 2, 9}, {"gru", 4, 5, 3, 10}, {"gru", 6, 3, 2, 10},
+		{"rnn", 4, 2, 1, 4}, {"rnn", 6, 1, 1, 4},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int form;
+
+		for (form = 0; form < 2; form++) {
+			char text[256];
+			Design d;
+			const Block *b;
+			int nst = 0, k, j, u;
+
+			snprintf(text, sizeof text, "name: p\ncell: %s\nhidden: 64\ntimesteps: 1\n"
+			         "schedule: {hu: 2, ru: 1, rv: 64, epilogue: %s}\n"
+			         "target: {pcu: {stages: %d}}\n", cases[i].cell,
+			         form ? "packed" : "serial", cases[i].stages);
+			CU_ASSERT_FATAL(design(&d, text) == 0);
+			CU_ASSERT_EQUAL(d.m->epilogue, form ? MAP_EPI_PACKED : MAP_EPI_SERIAL);
+			CU_ASSERT_EQUAL(count(d.m, MAP_EPI), 2 * (form ? cases[i].packed
+			                                             : cases[i].serial));
+			b = &ir_node(d.f, d.m->hidden_loop)->l.body;
+			for (k = 0; k < b->len; k++) {
+				const Node *n = ir_node(d.f, b->n[k]);
+				int at = epi_stage_of(d.m, b->n[k]);
+
+				if (n->kind != N_INSTR || n->i.op == OP_CONST || n->i.op == OP_LOAD ||
+				    n->i.op == OP_STORE || n->i.op == OP_RESULT)
+					continue;
+				CU_ASSERT(at >= 0);
+				if (at + 1 > nst)
+					nst = at + 1;
+				for (j = 0; j < ir_ops[n->i.op].nargs; j++) {
+					int a = epi_stage_of(d.m, n->i.arg[j]);
+
+					CU_ASSERT(a < at);
+				}
+			}
+			/* the packed chain is the critical path; the serial one an op per stage */
+			if (form)
+				CU_ASSERT_EQUAL(nst, cases[i].path);
+			for (u = 0; u < d.m->nunit; u++) {
+				const MapUnit *e = &d.m->unit[u];
+				int lanes = 0;
+
+				if (e->role != MAP_EPI)
+					continue;
+				for (k = 0; k < e->nstage; k++) {
+					CU_ASSERT_EQUAL(e->stage[k].lanes, e->stage[k].nref);
+					CU_ASSERT(form || e->stage[k].nref == 1);
+					CU_ASSERT_EQUAL(e->stage[k].ref, e->stage[k].refs[0]);
+					if (e->stage[k].lanes > lanes)
+						lanes = e->stage[k].lanes;
+				}
+				CU_ASSERT_EQUAL(e->lanes, lanes);
+			}
+			if (form && !strcmp(cases[i].cell, "lstm")) {
+				for (u = 0; u < d.m->nunit; u++) {
+					if (!strcmp(d.m->unit[u].name, "lut.u0.s0")) {
+						CU_ASSERT_EQUAL(d.m->unit[u].reads, 12);
+						CU_ASSERT_EQUAL(d.m->unit[u].banks, 12);
+					}
+				}
+				CU_ASSERT_PTR_NOT_NULL(link_of(d.m, "lut.u0.s0", "epi.u0.s0"));
+				CU_ASSERT_EQUAL(link_of(d.m, "lut.u0.s0", "epi.u0.s0")->bits, 8 * 32 + 4 * 16);
+			}
+			ir_ctx_free(&d.c);
+		}
+	}
+	/* a level wider than the lanes takes several stages: with 2 lanes the LSTM's three levels
+	 * of four ops take two each, 9 + 3 = 12 stages in 3 segments of 4 */
+	{
+		Design d;
+		int u, k;
+
+		CU_ASSERT_FATAL(design(&d, "name: p\ncell: lstm\nhidden: 8\ntimesteps: 1\n"
+		                           "schedule: {hu: 1, ru: 1, rv: 8, epilogue: packed}\n"
+		                           "target: {pcu: {stages: 4, lanes: 2}}\n") == 0);
+		CU_ASSERT_EQUAL(count(d.m, MAP_EPI), 3);
+		for (u = 0; u < d.m->nunit; u++) {
+			const MapUnit *e = &d.m->unit[u];
+
+			if (e->role != MAP_EPI)
+				continue;
+			CU_ASSERT_EQUAL(e->lanes, 2);
+			CU_ASSERT_EQUAL(e->nstage, 4);
+			for (k = 0; k < e->nstage; k++)
+				CU_ASSERT(e->stage[k].nref <= 2);
+		}
+		ir_ctx_free(&d.c);
+	}
+}
+
 static CU_TestInfo map_tests[] = {
 	{"the paper's problems fill plasticine-rnn", test_paper_fill},
 	{"tiny designs", test_tiny},
@@ -648,6 +776,7 @@ static CU_TestInfo map_tests[] = {
 	{"MAC accounting", test_macs},
 	{"default schedule", test_defaults},
 	{"pmu2 layout", test_pmu2_layout},
+	{"packed epilogue", test_packed_epilogue},
 	CU_TEST_INFO_NULL,
 };
 

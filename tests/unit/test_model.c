@@ -329,6 +329,48 @@ test_chain(void)
 	check(&err);
 }
 
+/* The epilogue packed by dependence level (schedule.epilogue: packed): LSTM, GRU and vanilla
+ * cells, hu 1/2/3, ru 1/2/3, rv 4/16/64, folded on and off, on 4- and 6-stage PCUs, small and
+ * medium sizes in turn; and the paper's LSTM 1024 (hu 4, ru 8, rv 64) on plasticine-rnn, where
+ * only the packed form fits the 192 PCUs. */
+static void
+test_packed(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int hus[] = {1, 2, 3}, rus[] = {1, 2, 3}, rvs[] = {4, 16, 64};
+	static const int Hs[] = {5, 16, 33, 128, 7, 200}, stages[] = {4, 6};
+	Errors err;
+	int c, a, b, v, fo, st, n = 0;
+	char text[512], label[96];
+
+	memset(&err, 0, sizeof err);
+	for (c = 0; c < 3; c++)
+	for (a = 0; a < 3; a++)
+	for (b = 0; b < 3; b++)
+	for (v = 0; v < 3; v++)
+	for (fo = 0; fo < 2; fo++)
+	for (st = 0; st < 2; st++) {
+		int k = n++, H = Hs[k % 6], D = H / 2 + 3 + k % 5, B = k % 4 ? 1 : 2;
+		int T = (k / 3) % 2 ? 3 : 1;
+
+		snprintf(text, sizeof text, "name: pk%d\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, "
+		         "epilogue: packed}\ntarget: {pcu: {stages: %d}}\n", k, cells[c], H, D, T, B,
+		         hus[a], rus[b], rvs[v], fo ? "true" : "false", stages[st]);
+		snprintf(label, sizeof label, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s packed %d-stage",
+		         cells[c], H, D, B, T, hus[a], rus[b], rvs[v], fo ? "" : " unfolded",
+		         stages[st]);
+		compare(&err, text, label);
+	}
+	CU_ASSERT(compare(&err, "name: pkdb\ncell: lstm\nhidden: 1024\ntimesteps: 2\n"
+	                  "schedule: {hu: 4, ru: 8, rv: 64, epilogue: packed}\n"
+	                  "target: plasticine-rnn\n", "lstm-1024 hu4 ru8 rv64 packed plasticine-rnn")
+	          == 0 || getenv("MODEL_TEST_ONLY"));
+	summary(&err, "packed epilogues");
+	CU_ASSERT(err.n >= 200 || getenv("MODEL_TEST_ONLY"));
+	check(&err);
+}
+
 /* Weights streamed from DRAM (schedule.weights: stream), bound by the bandwidth or not. */
 static void
 test_stream(void)
@@ -440,6 +482,7 @@ static CU_TestInfo model_tests[] = {
 	{"h through hbufs against the simulator", test_hdist},
 	{"streamed weights against the simulator", test_stream},
 	{"chained combine against the simulator", test_chain},
+	{"packed epilogues against the simulator", test_packed},
 	{"DeepBench sizes against the simulator", test_deepbench},
 	{"deterministic text", test_deterministic},
 	CU_TEST_INFO_NULL,

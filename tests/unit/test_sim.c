@@ -180,8 +180,52 @@ test_values_chain(void)
 		fprintf(stderr, "\n%d of %d chain designs map\n", mapped, n);
 }
 
+/* The epilogue packed by dependence level (schedule.epilogue: packed): LSTM, GRU and vanilla
+ * cells, hu 1/2/3, ru 1/2, folded on and off, on 4- and 6-stage PCUs, batch 1 and 2; and an LSTM
+ * on the paper's fabric. Each must also take no more epilogue PCUs than the serial form and
+ * fewer for the LSTM and GRU, so that a packing that fell back to one op per stage fails. */
+static void
+test_values_packed(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int hus[] = {1, 2, 3}, rus[] = {1, 2}, stages[] = {4, 6};
+	int c, a, b, fo, st, n = 0, mapped = 0;
+	char text[512], serial[512];
+
+	for (c = 0; c < 3; c++)
+	for (a = 0; a < 3; a++)
+	for (b = 0; b < 2; b++)
+	for (fo = 0; fo < 2; fo++)
+	for (st = 0; st < 2; st++) {
+		int rc, H = 5 + n % 9, D = 3 + n % 11, epi[2], k;
+		Design d[2];
+
+		for (k = 0; k < 2; k++) {
+			snprintf(k ? text : serial, sizeof text, "name: p%d\ncell: %s\nhidden: %d\n"
+			         "input: %d\ntimesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: 4, "
+			         "folded: %s, epilogue: %s}\ntarget: {pcu: {stages: %d}}\n", n, cells[c], H,
+			         D, 1 + n % 3, 1 + n % 2, hus[a], rus[b], fo ? "true" : "false",
+			         k ? "packed" : "serial", stages[st]);
+			CU_ASSERT_FATAL(design(&d[k], k ? text : serial) == 0);
+			for (epi[k] = 0, rc = 0; rc < d[k].m->nunit; rc++)
+				epi[k] += d[k].m->unit[rc].role == MAP_EPI;
+			ir_ctx_free(&d[k].c);
+		}
+		CU_ASSERT(epi[1] <= epi[0]);
+		CU_ASSERT(c == 2 || epi[1] < epi[0]);
+		n++;
+		rc = check_values(text);
+		CU_ASSERT(rc == 0);
+		mapped += rc == 0;
+	}
+	CU_ASSERT_EQUAL(mapped, n);
+	CU_ASSERT_EQUAL(check_values("name: pr\ncell: lstm\nhidden: 24\ninput: 120\ntimesteps: 2\n"
+	                             "batch: 2\nschedule: {hu: 3, ru: 2, rv: 64, epilogue: packed}\n"
+	                             "target: plasticine-rnn\n"), 0);
+}
+
 /* Seeded random designs over a wider space than the matrices (design.c: random_design), the
- * weights streamed in one in four. */
+ * weights streamed in one in four, the epilogue packed in one in two. */
 static void
 test_values_random(void)
 {
@@ -617,6 +661,7 @@ static CU_TestInfo sim_tests[] = {
 	{"bounded steps", test_bounded_steps},
 	{"values equal the interpreter's", test_values_matrix},
 	{"values, narrow and non-divisor vectors", test_values_narrow},
+	{"values, packed epilogue", test_values_packed},
 	{"values, random designs", test_values_random},
 	{"values, chained combine", test_values_chain},
 	{"values, h through hbufs", test_values_hdist},
