@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../sim/model.h"
+#include "../sim/sim.h"
 #include "dse.h"
 
 static int64_t
@@ -25,15 +26,41 @@ dse_fixed_fail(const MapFail *f)
 	       ((k == MAP_FAIL_CAPACITY || k == MAP_FAIL_BANKS) && f->role == MAP_XH);
 }
 
-/* Better than *best: fewer model cycles, then fewer PCUs, then fewer reduction tiles. */
+/* A candidate the model ranked: its knobs, the model's cycles, its PCUs. */
+typedef struct Finalist {
+	Knobs k;
+	int64_t cycles;
+	int pcus;
+} Finalist;
+
+/* a before b: fewer cycles, then fewer PCUs, then fewer reduction tiles */
 static int
-better(int64_t cycles, int pcus, int ru, int64_t best_cycles, int best_pcus, int best_ru)
+before(int64_t ca, int pa, int ra, int64_t cb, int pb, int rb)
 {
-	if (cycles != best_cycles)
-		return cycles < best_cycles;
-	if (pcus != best_pcus)
-		return pcus < best_pcus;
-	return ru < best_ru;
+	if (ca != cb)
+		return ca < cb;
+	if (pa != pb)
+		return pa < pb;
+	return ra < rb;
+}
+
+/* Keeps the DSE_FINALISTS best of the candidates seen, in order. */
+static void
+keep(Finalist *f, int *n, const Knobs *k, int64_t cycles, int pcus)
+{
+	int i = *n < DSE_FINALISTS ? (*n)++ : DSE_FINALISTS;
+
+	if (i == DSE_FINALISTS && !before(cycles, pcus, k->ru, f[i - 1].cycles, f[i - 1].pcus,
+	                                  f[i - 1].k.ru))
+		return;
+	if (i == DSE_FINALISTS)
+		i--;
+	for (; i > 0 && before(cycles, pcus, k->ru, f[i - 1].cycles, f[i - 1].pcus, f[i - 1].k.ru);
+	     i--)
+		f[i] = f[i - 1];
+	f[i].k = *k;
+	f[i].cycles = cycles;
+	f[i].pcus = pcus;
 }
 
 int
@@ -42,12 +69,13 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 	const CellSpec *s = p->spec;
 	const Target *t = p->target;
 	int n = s->input + s->hidden, full = t->pcu.lanes * map_pack(s, t);
-	int hu0 = p->knobs.hu, ru0 = p->knobs.ru, ntiles, total, ru, form, found = 0;
-	int best_pcus = 0, best_ru = 0;
-	int64_t best_cycles = 0;
+	int hu0 = p->knobs.hu, ru0 = p->knobs.ru, ntiles, total, ru, form, nfin = 0, i;
+	int max_total = ir_target_pcus(t);
+	int64_t best = -1;
 	Ctx scratch;
 	DsePoint q = *p;
 	MapFail first = {MAP_FAIL_OTHER, NULL, -1, 0, 0};
+	Finalist fin[DSE_FINALISTS];
 	Knobs base;
 
 	*k = p->knobs;
@@ -57,22 +85,30 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 	base = *k;
 	ntiles = (int)ceil_div64(n, k->rv);
 	ir_ctx_init(&scratch);
-	for (total = 1; total <= ir_target_pcus(t); total++) {
-		int dots_past = 1;  /* every split of this total has more dot products than PCUs */
-
-		for (ru = 1; ru <= total; ru++) {
-			int hu = total / ru;
+	/* from the largest hu x ru down: the fast designs come first, and then the stream bound
+	 * of a smaller one (below) rules it out before it is built */
+	for (total = ir_target_pcus(t); total >= 1; total--) {
+		for (ru = 1; ru <= total && total <= max_total; ru++) {
+			int hu = total / ru, hv = base.hv > 1 ? base.hv : 1;
+			/* an xh copy issues at most a vector a cycle: B x (row groups of the largest
+			 * copy) x vector steps a step, whatever else the design does */
+			int64_t bound = (int64_t)s->timesteps * s->batch *
+			                ceil_div64(ceil_div64(s->hidden, hu), hv) *
+			                ceil_div64(n, (int64_t)ru * k->rv);
 
 			if (total % ru || (hu0 && hu != hu0) || (ru0 && ru != ru0) || hu > s->hidden ||
 			    ru > ntiles)
 				continue;
+			if (nfin == DSE_FINALISTS && bound >= fin[nfin - 1].cycles)
+				continue;
 			/* both ways of adding the partial sums and of filling the epilogue's stages,
-			 * unless the spec pinned them */
+			 * unless the spec pinned them (with one tile both ways of adding are one) */
 			for (form = 0; form < 4; form++) {
 				DseDesign d;
 				ModelEstimate e;
 
-				if ((base.combine >= 0 && form & 1) || (base.epilogue >= 0 && form & 2))
+				if ((base.combine >= 0 && form & 1) || (base.epilogue >= 0 && form & 2) ||
+				    (ru == 1 && form & 1))
 					continue;
 				q.knobs = base;
 				q.knobs.hu = hu;
@@ -83,38 +119,51 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 					q.knobs.epilogue = form & 2 ? EPILOGUE_PACKED : EPILOGUE_SERIAL;
 				ir_ctx_reset(&scratch);
 				if (dse_lower(&scratch, &q, &d) == 0) {
-					dots_past = 0;
 					model_estimate(d.map, s->timesteps, &e);
-					if (!found || better(e.cycles, d.map->pcus, ru, best_cycles, best_pcus,
-					                     best_ru)) {
-						*k = q.knobs;
-						best_cycles = e.cycles;
-						best_pcus = d.map->pcus;
-						best_ru = ru;
-					}
-					found = 1;
+					keep(fin, &nfin, &q.knobs, e.cycles, d.map->pcus);
 					continue;
 				}
-				if (first.kind == MAP_FAIL_OTHER)
+				if (first.kind == MAP_FAIL_OTHER || total == 1)
 					first = d.why, first.unit = NULL;  /* the unit's name lives in scratch */
-				if (d.why.kind != MAP_FAIL_DOTS)
-					dots_past = 0;
+				if (d.why.kind == MAP_FAIL_DOTS && d.why.need > 0) {
+					/* dot products = hu x ru x (products x segments): no total above
+					 * the PCUs over the latter fits */
+					int64_t per = d.why.need / ((int64_t)hu * ru);
+
+					if (per > 0 && d.why.have / per < max_total)
+						max_total = (int)(d.why.have / per);
+				}
 				if (dse_fixed_fail(&d.why))
 					goto done;  /* no hu, ru or form changes these */
 			}
 		}
-		/* the dot products grow with hu x ru whatever the split: no larger total maps */
-		if (dots_past)
-			break;
 	}
 done:
+	/* the model's best few, simulated: the fastest simulated one is the choice */
+	for (i = 0; i < nfin; i++) {
+		DseDesign d;
+		SimOptions o = {0};
+		Report *r;
+
+		/* the first step and a steady one rank them; the rest repeat the latter */
+		o.max_steps = s->timesteps < 2 ? s->timesteps : 2;
+		q.knobs = fin[i].k;
+		ir_ctx_reset(&scratch);
+		if (dse_lower(&scratch, &q, &d) < 0)
+			IR_BUG("a finalist of the default schedule no longer maps");
+		r = sim_run(&scratch, d.map, s->timesteps, &o, NULL);
+		if (best < 0 || r->cycles < best) {
+			best = r->cycles;
+			*k = fin[i].k;
+		}
+	}
 	ir_ctx_free(&scratch);
-	if (!found) {
+	if (!nfin) {
 		*k = base;
 		if (why)
 			*why = first;
 	}
-	return found ? 0 : -1;
+	return nfin ? 0 : -1;
 }
 
 int

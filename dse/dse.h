@@ -44,10 +44,14 @@ int dse_map(Ctx *c, DseDesign *d);
 /* Schedules and maps the point in c; 0 when it maps, else -1 with d->why and c's messages. */
 int dse_lower(Ctx *c, const DsePoint *p, DseDesign *d);
 
-/* The default schedule for the unpinned knobs of p->knobs (0 for hu, ru, rv): rv the PCU's
- * lanes x values per lane (or D + H when shorter), then the smallest hu x ru (fewer reduction
- * tiles first) that maps on p->target. Fills *k; returns 0, or -1 when nothing maps (then *k
- * holds rv and hu = ru = 1, or the pinned values, and *why the reason of that point). */
+/* The default schedule for the unpinned knobs of p->knobs (0 for hu, ru, rv; -1 for the
+ * combine and epilogue forms): rv the PCU's lanes x values per lane (or D + H when shorter);
+ * over every hu x ru whose dot products fit the PCUs and each unpinned form, the analytic
+ * model's DSE_FINALISTS fastest are simulated (two steps: the first and a steady one) and the
+ * fastest simulated one is the choice.
+ * Fills *k; returns 0, or -1 when nothing maps (then *k holds rv and hu = ru = 1, or the
+ * pinned values, and *why the reason of that point). */
+enum { DSE_FINALISTS = 3 };
 int dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why);
 
 /* The smallest grid, grown from the target's in its aspect ratio by eighths, whose PMUs hold

@@ -5,6 +5,7 @@
  * Every check reports the constraint by name with its numbers and the knob to change, and
  * map_build returns NULL: an infeasible design is a user error (or a skipped search candidate),
  * never a crash. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "map.h"
@@ -20,6 +21,39 @@ typedef struct Build {
 	MapFail why;          /* the first reason it does not map */
 	int *hsrc;      /* distributing h (m->hvec > 0): per copy, the segment that stores h */
 } Build;
+
+/* A unit's name from a format of text and %d only: cheaper than ir_sprintf, which matters when
+ * a search builds thousands of candidates. */
+static const char *
+fmt_name(Build *b, const char *fmt, ...)
+{
+	char buf[96], *o = buf;
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (; *fmt && o < buf + sizeof buf - 12; fmt++) {
+		char digits[12];
+		int v, n = 0;
+
+		if (fmt[0] != '%' || fmt[1] != 'd') {
+			*o++ = *fmt;
+			continue;
+		}
+		fmt++;
+		v = va_arg(ap, int);
+		if (v < 0) {
+			*o++ = '-';
+			v = -v;
+		}
+		do
+			digits[n++] = (char)('0' + v % 10);
+		while ((v /= 10) > 0);
+		while (n > 0)
+			*o++ = digits[--n];
+	}
+	va_end(ap);
+	return ir_strndup(&b->c->arena, buf, (size_t)(o - buf));
+}
 
 static const char *const role_names[NMAPROLE] = {
 	"dot", "combine", "epilogue", "weight", "xh", "lut", "state", "hbuf",
@@ -616,7 +650,7 @@ build_epilogue(Build *b, int u, const int *sum)
 		int near = s ? seg_unit[s - 1] : sum[0];
 		MapUnit *e;
 
-		seg_unit[s] = new_unit(b, MAP_PCU, MAP_EPI, ir_sprintf(&b->c->arena, "epi.u%d.s%d", u,
+		seg_unit[s] = new_unit(b, MAP_PCU, MAP_EPI, fmt_name(b, "epi.u%d.s%d", u,
 		                       s), near);
 		e = &m->unit[seg_unit[s]];
 		e->copy = u;
@@ -687,7 +721,7 @@ build_epilogue(Build *b, int u, const int *sum)
 			lut = n->i.op == OP_LUT;
 			if (lut || tn->role == ROLE_PARAM) {
 				if (lut_unit[s] < 0) {
-					lut_unit[s] = new_unit(b, MAP_PMU, MAP_LUT, ir_sprintf(&b->c->arena,
+					lut_unit[s] = new_unit(b, MAP_PMU, MAP_LUT, fmt_name(b,
 					                       "lut.u%d.s%d", u, s), seg_unit[s]);
 					m->unit[lut_unit[s]].copy = u;
 					m->unit[lut_unit[s]].seg = s;
@@ -699,7 +733,7 @@ build_epilogue(Build *b, int u, const int *sum)
 				bits += type_bits(n->i.ty);
 			} else {
 				if (state < 0) {
-					state = new_unit(b, MAP_PMU, MAP_CELL, ir_sprintf(&b->c->arena,
+					state = new_unit(b, MAP_PMU, MAP_CELL, fmt_name(b,
 					                 "state.u%d", u), seg_unit[s]);
 					m->unit[state].copy = u;
 				}
@@ -779,8 +813,8 @@ build_combine(Build *b, int p, int u, const int *in, int nin)
 		for (i = 0; i < groups; i++) {
 			int lo = i * n / groups, hi = (i + 1) * n / groups, k, ns;
 			const char *name = groups == 1 && level == 0
-			                   ? ir_sprintf(&b->c->arena, "comb.p%d.u%d", p, u)
-			                   : ir_sprintf(&b->c->arena, "comb.p%d.u%d.l%d.i%d", p, u, level, i);
+			                   ? fmt_name(b, "comb.p%d.u%d", p, u)
+			                   : fmt_name(b, "comb.p%d.u%d.l%d.i%d", p, u, level, i);
 			MapUnit *c;
 
 			k = new_unit(b, MAP_PCU, MAP_COMBINE, name, cur[lo]);
@@ -852,8 +886,8 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				int near = prev >= 0 || r == 0 || m->combine != MAP_COMBINE_CHAIN ? prev :
 				           last[p * m->ru + r - 1];
 				int k = new_unit(b, MAP_PCU, MAP_DOT, nseg == 1
-				                 ? ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d", p, u, r)
-				                 : ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d.s%d", p, u, r, s),
+				                 ? fmt_name(b, "dot.p%d.u%d.r%d", p, u, r)
+				                 : fmt_name(b, "dot.p%d.u%d.r%d.s%d", p, u, r, s),
 				                 near);
 				MapUnit *d = &m->unit[k];
 				int lo = s * t->pcu.stages, hi = lo + t->pcu.stages;
@@ -897,7 +931,7 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 			if (xh == m->nunit) {
 				MapUnit *x;
 
-				xh = new_unit(b, MAP_PMU, MAP_XH, ir_sprintf(&b->c->arena, "xh.r%d", r), first);
+				xh = new_unit(b, MAP_PMU, MAP_XH, fmt_name(b, "xh.r%d", r), first);
 				x = &m->unit[xh];
 				x->tile = r;
 				x->nslice = 1;
@@ -931,7 +965,7 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				int32_t rows = cp->hi - cp->lo;
 				int32_t lo = cp->lo + (int32_t)((int64_t)i * rows / parts);
 				int32_t hi = cp->lo + (int32_t)((int64_t)(i + 1) * rows / parts);
-				int k = new_unit(b, MAP_PMU, MAP_WEIGHT, ir_sprintf(&b->c->arena,
+				int k = new_unit(b, MAP_PMU, MAP_WEIGHT, fmt_name(b,
 				                 "w.p%d.u%d.r%d.b%d", p, u, r, i), first);
 				MapUnit *w = &m->unit[k];
 
@@ -1011,8 +1045,8 @@ build_hdist(Build *b)
 
 		for (i = 0; i < groups; i++) {
 			int a = i * n / groups, e = (i + 1) * n / groups, k;
-			const char *name = level ? ir_sprintf(&b->c->arena, "hbuf.l%d.g%d", level, i)
-			                         : ir_sprintf(&b->c->arena, "hbuf.g%d", i);
+			const char *name = level ? fmt_name(b, "hbuf.l%d.g%d", level, i)
+			                         : fmt_name(b, "hbuf.g%d", i);
 			MapUnit *h;
 
 			/* level 0 next to the middle copy's h (its inputs are the group's
