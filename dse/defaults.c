@@ -36,6 +36,9 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 	MapFail first = {MAP_FAIL_OTHER, NULL, -1, 0, 0};
 
 	*k = p->knobs;
+	/* hv > 1 row groups share the lanes: each gets full / hv of them */
+	if (k->hv > 1)
+		full = full / k->hv > 1 ? full / k->hv : 1;
 	k->rv = k->rv ? k->rv : full < n ? full : n;
 	k->hu = hu0 ? hu0 : 1;
 	k->ru = ru0 ? ru0 : 1;

@@ -227,7 +227,7 @@ typedef struct Mapping {
 typedef enum {
 	MAP_OK,
 	MAP_FAIL_SHAPE,       /* the nest is not of the form the mapping knows */
-	MAP_FAIL_HV,          /* hv > 1 is not mapped */
+	MAP_FAIL_HV,          /* (no longer produced: hv > 1 maps; kept for the names' order) */
 	MAP_FAIL_FOLDED,      /* folded reduce-accumulate asked for, the target has none */
 	MAP_FAIL_LANES,       /* rv needs more lanes than a PCU has */
 	MAP_FAIL_NETWORK,     /* rv values exceed a vector link */
@@ -275,5 +275,8 @@ const char *map_role_name(MapRole r);
 const char *map_link_name(MapLinkKind k);
 /* The link is read once per row by an epilogue segment rather than a token stream. */
 int map_link_side(MapLinkKind k);
+/* Flits a token of the link takes, one a cycle: ceil(bits / the network's width), at least 1.
+ * Only the hv form's links of a row group's values take more than one. */
+int map_link_flits(const Mapping *m, const MapLink *l);
 
 #endif

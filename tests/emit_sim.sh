@@ -15,7 +15,7 @@ fail() {
 }
 
 for spec in "$examples"/lstm.yaml "$examples"/gru.yaml "$examples"/rnn.yaml "$examples"/lstm-stream.yaml \
-            "$examples"/lstm-chain.yaml \
+            "$examples"/lstm-chain.yaml "$examples"/lstm-hv.yaml \
             deepbench:gru-512-t1-b4 deepbench:device/rnn-32-t672 deepbench:lstm-1024-t25-b2; do
 	n=$((n + 1))
 	name=$(basename "${spec#deepbench:}" .yaml)
