@@ -74,7 +74,8 @@ map_link_flits(const Mapping *m, const MapLink *l)
 {
 	int w = l->vector ? m->t->net.vector_bits : m->t->net.scalar_bits;
 
-	return w > 0 && l->bits > w ? (l->bits + w - 1) / w : 1;
+	/* hv = 1 designs keep one flit a token whatever their widths, as before the hv form */
+	return m->hv > 1 && w > 0 && l->bits > w ? (l->bits + w - 1) / w : 1;
 }
 
 const char *
