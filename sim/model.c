@@ -242,15 +242,18 @@ stream_times(const Model *s, int k, int64_t *e0, int64_t *e1)
 	const MUnit *src = &s->u[l->src];
 	const MapCopy *cp = &m->copy[m->unit[l->dst].copy];
 
+	/* hv > 1: where backpressure comes from a consumer slower than the rows (a group's
+	 * flits), the stream slows down rather than starts later: its first vector still leaves
+	 * at once (with hv = 1 a held-back stream waits from the start, for a join's FIFO) */
 	if (l->what == MAP_L_XH) {
-		*e0 = src->shift;
+		*e0 = m->hv > 1 ? 0 : src->shift;
 		*e1 = xh_pos(s, m->B - 1, rows_of(m, m->unit[l->dst].copy) - 1) * src->ii + src->shift;
 	} else {
 		/* a part streams its own rows: the first part the first row, the last the last */
 		const MapSlice *sl = &m->unit[l->src].slice[0];
 		int64_t lo = sl->lo[1], hi = sl->hi[1];
 
-		*e0 = lo == cp->lo ? src->shift : -1;
+		*e0 = lo == cp->lo ? (m->hv > 1 ? 0 : src->shift) : -1;
 		*e1 = hi == cp->hi ? (m->B * groups_of(m, hi - lo) * m->nt - 1) * src->ii + src->shift
 		                   : -1;
 	}
@@ -362,6 +365,9 @@ backward(Model *s)
 		if (map_link_side(l->what) || l->what == MAP_L_H ||
 		    tokens(s, k) <= MODEL_FIFO_DEPTH + s->lat[k])
 			continue;
+		/* a consumer slower than the rows (hv > 1: a group's flits) takes them ii apart */
+		if (!per_vstep && l->what != MAP_L_CHAIN && s->u[l->dst].ii > g)
+			g = s->u[l->dst].ii;
 		/* a chain link's tokens are taken as the consumer's rows leave */
 		need = (l->what == MAP_L_CHAIN ? s->u[l->dst].out1 : s->u[l->dst].take1) -
 		       (MODEL_FIFO_DEPTH + s->lat[k]) * g + 1;

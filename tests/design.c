@@ -42,7 +42,9 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 {
 	static const char *const cells[] = {"lstm", "gru", "rnn"};
 	static const int rvs[] = {1, 2, 3, 4, 5, 7, 8, 16, 32, 64};
-	int v[10], k, H, D, B, T, hu, ru, rv, tiles;
+	static const int hvs[] = {1, 1, 1, 1, 2, 4, 8, 16};
+	int v[10], k, H, D, B, T, hu, ru, rv, tiles, hv;
+	char hvs_text[16];
 	const char *cell, *weights, *combine;
 
 	for (k = 0; k < 10; k++) {
@@ -58,11 +60,17 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 	weights = stream && v[9] % 4 == 0 ? "stream" : "onchip";
 	/* the combine form from other bits of the same draw, so the sizes stay as they were */
 	combine = ru > 1 && v[9] / 4 % 2 ? "chain" : "tree";
+	/* hv (lanes across hidden units) likewise, halved until its row groups fit the 16 lanes
+	 * (ceil(rv / 4) each at 8 bits) and H */
+	hv = hvs[v[9] / 8 % 8];
+	while (hv > 1 && (hv * ((rv + 3) / 4) > 16 || hv > H))
+		hv /= 2;
 	snprintf(text, ntext, "name: r%d\ncell: %s\nhidden: %d\ninput: %d\nbatch: %d\n"
-	         "timesteps: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, weights: %s, "
-	         "combine: %s}\n", n, cell, H, D, B, T, hu, ru, rv, v[8] % 2 ? "true" : "false",
-	         weights, combine);
-	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s%s", cell, H, D, B, T, hu, ru,
-	         rv, v[8] % 2 ? "" : " unfolded", *weights == 's' ? " stream" : "",
-	         *combine == 'c' ? " chain" : "");
+	         "timesteps: %d\nschedule: {hu: %d, ru: %d, rv: %d, hv: %d, folded: %s, "
+	         "weights: %s, combine: %s}\n", n, cell, H, D, B, T, hu, ru, rv, hv,
+	         v[8] % 2 ? "true" : "false", weights, combine);
+	snprintf(hvs_text, sizeof hvs_text, " hv%d", hv);
+	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s%s%s", cell, H, D, B, T, hu,
+	         ru, rv, v[8] % 2 ? "" : " unfolded", *weights == 's' ? " stream" : "",
+	         *combine == 'c' ? " chain" : "", hv > 1 ? hvs_text : "");
 }
