@@ -701,8 +701,10 @@ drv_compile(const Options *o)
 			                         "schedule beside the weights" : "to hold the weights");
 		print_fusion(&u, stdout);
 		if (u.map) {
-			printf("  mapping      hu=%d ru=%d rv=%d%s: ", u.map->hu, u.map->ru, u.map->rv,
-			       u.defaulted ? " (default schedule)" : "");
+			printf("  mapping      hu=%d ru=%d rv=%d", u.map->hu, u.map->ru, u.map->rv);
+			if (u.map->hv > 1)  /* row groups; hv = 1 lines stay as they were */
+				printf(" hv=%d", u.map->hv);
+			printf("%s: ", u.defaulted ? " (default schedule)" : "");
 			map_summary(u.map, stdout);
 			print_dot_share(u.map, stdout);
 		}

@@ -79,6 +79,9 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 	Knobs base;
 
 	*k = p->knobs;
+	/* hv > 1 row groups share the lanes: each gets full / hv of them */
+	if (k->hv > 1)
+		full = full / k->hv > 1 ? full / k->hv : 1;
 	k->rv = k->rv ? k->rv : full < n ? full : n;
 	k->hu = hu0 ? hu0 : 1;
 	k->ru = ru0 ? ru0 : 1;

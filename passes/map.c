@@ -104,6 +104,15 @@ map_link_side(MapLinkKind k)
 	return k == MAP_L_LUT_INDEX || k == MAP_L_PARAMS || k == MAP_L_STATE;
 }
 
+int
+map_link_flits(const Mapping *m, const MapLink *l)
+{
+	int w = l->vector ? m->t->net.vector_bits : m->t->net.scalar_bits;
+
+	/* hv = 1 designs keep one flit a token whatever their widths, as before the hv form */
+	return m->hv > 1 && w > 0 && l->bits > w ? (l->bits + w - 1) / w : 1;
+}
+
 const char *
 map_role_name(MapRole r)
 {
@@ -239,14 +248,8 @@ read_nest(Build *b)
 		return shape_error(b, f->loc, "no foreach loop over hidden units holds a reduction");
 	hid = ir_node(f, m->hidden_loop);
 	m->hu = hid->l.par;
-	m->hv = hid->l.vec;
+	m->hv = hid->l.vec > 1 ? hid->l.vec : 1;
 	m->B = (int)batch;
-	if (m->hv > 1) {
-		ir_error(b->c, hid->loc, "cannot map '%s': hv = %d (lanes across hidden units) is not "
-		         "supported by the mapping yet; leave schedule.hv unset", m->name, m->hv);
-		fail(b, MAP_FAIL_HV, -1, m->hv, 1);
-		return -1;
-	}
 	for (i = 0; i < hid->l.body.len; i++) {
 		const Node *n = ir_node(f, hid->l.body.n[i]);
 
@@ -408,23 +411,43 @@ tile_k(const Mapping *m, int r, int32_t lo, int32_t hi)
 }
 
 /* The stages of one dot product: multiply, in-lane reduce of the packed values, then the
- * folded reduce-accumulate, or a tree over the lanes and an accumulate. */
+ * folded reduce-accumulate, or a tree over the lanes and an accumulate. With hv > 1 the lanes
+ * hold hv row groups of ceil(rv / pack) lanes side by side; each group's tree spans its own
+ * lanes only (none when rv <= pack) and accumulates in its own accumulator, so the stages are
+ * those of one group on hv times the lanes. */
 static int
 dot_chain(const Mapping *m, const Target *t, MapStage *st)
 {
-	int lanes = ceil_div(m->rv, m->pack), n = 0, i, l;
+	int lanes = ceil_div(m->rv, m->pack), hv = m->hv, n = 0, i, l;
 
-	st[n++] = stage(MAP_ST_MUL, OP_MUL, ir_ops[OP_MUL].cycles, lanes);
+	st[n++] = stage(MAP_ST_MUL, OP_MUL, ir_ops[OP_MUL].cycles, hv * lanes);
 	for (i = 0; i < m->inlane; i++)
-		st[n++] = stage(MAP_ST_INLANE, OP_ADD, ir_ops[OP_ADD].cycles, lanes);
+		st[n++] = stage(MAP_ST_INLANE, OP_ADD, ir_ops[OP_ADD].cycles, hv * lanes);
 	if (m->folded) {
-		st[n++] = stage(MAP_ST_FOLDED, OP_ADD, ir_target_reduce_latency(t), lanes);
+		st[n++] = stage(MAP_ST_FOLDED, OP_ADD, ir_target_reduce_latency(t), hv * lanes);
 		return n;
 	}
 	for (l = lanes; l > 1; l = (l + 1) / 2)
-		st[n++] = stage(MAP_ST_TREE, OP_ADD, ir_ops[OP_ADD].cycles, (l + 1) / 2);
-	st[n++] = stage(MAP_ST_ACC, OP_ADD, ir_ops[OP_ADD].cycles, 1);
+		st[n++] = stage(MAP_ST_TREE, OP_ADD, ir_ops[OP_ADD].cycles, hv * ((l + 1) / 2));
+	st[n++] = stage(MAP_ST_ACC, OP_ADD, ir_ops[OP_ADD].cycles, hv);
 	return n;
+}
+
+/* Row groups (hv > 1): the rows of a copy visited hv at a time, a tail group masked. */
+static int64_t
+row_groups(const Mapping *m, int64_t rows)
+{
+	return (rows + m->hv - 1) / m->hv;
+}
+
+/* The first row of part i of `parts` of copy cp's weights: parts hold whole row groups, so a
+ * group's hv rows are read from one PMU (with hv = 1, rows split as evenly as they go). */
+static int32_t
+part_row(const Mapping *m, const MapCopy *cp, int i, int parts)
+{
+	int64_t rows = cp->hi - cp->lo, g = row_groups(m, rows) * i / parts * m->hv;
+
+	return cp->lo + (int32_t)(g < rows ? g : rows);
 }
 
 static int
@@ -905,11 +928,11 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				for (i = lo; i < hi; i++)
 					d->stage[d->nstage++] = chain[i];
 				d->rows = (int64_t)(cp->hi - cp->lo) * m->B;
-				d->vsteps = d->rows * m->nt;
+				d->vsteps = row_groups(m, cp->hi - cp->lo) * m->B * m->nt;
 				if (s == 0)
 					d->macs = d->rows * tile_k(m, r, pr->k_lo, pr->k_hi);
 				if (s == nseg - 1) {
-					d->accumulators = 1;
+					d->accumulators = m->hv;  /* one per row of a group */
 					d->acc_bits = 64;  /* partial sums are kept exact (schedule.c) */
 				}
 				if (prev >= 0) {
@@ -948,7 +971,7 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 			weight_slice(m, &whole, pr, r, cp->lo, cp->hi);
 			parts = whole.bytes > cap && m->weights == MAP_WEIGHTS_ONCHIP ?
 			        ceil_div(whole.bytes, cap) : 1;
-			if (parts > parts_max || parts > cp->hi - cp->lo) {
+			if (parts > parts_max || parts > row_groups(m, cp->hi - cp->lo)) {
 				ir_error(b->c, m->f->loc, "PMU capacity: the weights of one dot-product PCU "
 				         "(gate %d, %d rows x %lld values) are %lld KiB, %d PMUs of %d KiB, but "
 				         "a PCU reads at most %d weight PMU%s (pcu.vector_inputs %d, one for "
@@ -962,9 +985,7 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				return;
 			}
 			for (i = 0; i < parts; i++) {
-				int32_t rows = cp->hi - cp->lo;
-				int32_t lo = cp->lo + (int32_t)((int64_t)i * rows / parts);
-				int32_t hi = cp->lo + (int32_t)((int64_t)(i + 1) * rows / parts);
+				int32_t lo = part_row(m, cp, i, parts), hi = part_row(m, cp, i + 1, parts);
 				int k = new_unit(b, MAP_PMU, MAP_WEIGHT, fmt_name(b,
 				                 "w.p%d.u%d.r%d.b%d", p, u, r, i), first);
 				MapUnit *w = &m->unit[k];
@@ -978,13 +999,14 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				weight_slice(m, &w->slice[0], pr, r, lo, hi);
 				w->bytes = w->slice[0].bytes;
 				if (m->weights == MAP_WEIGHTS_STREAM) {
-					/* the slice passes through; the PMU holds two of its rows: the
-					 * one being read and the next one arriving from DRAM */
-					w->bytes = 2 * ((w->bytes + (hi - lo) - 1) / (hi - lo));
+					/* the slice passes through; the PMU holds two of its rows (row
+					 * groups): the one being read and the next one arriving from DRAM */
+					w->bytes = 2 * m->hv * ((w->bytes + (hi - lo) - 1) / (hi - lo));
 				}
 				w->reads = 1;
-				w->banks = pmu_banks(t, (int64_t)m->rv * wbits);
-				add_link(b, k, first, 1, m->rv * wbits, -1, MAP_L_WEIGHTS);
+				/* a vector step reads hv rows x rv k of the tile */
+				w->banks = pmu_banks(t, (int64_t)m->hv * m->rv * wbits);
+				add_link(b, k, first, 1, m->hv * m->rv * wbits, -1, MAP_L_WEIGHTS);
 			}
 		}
 	}
@@ -1094,6 +1116,64 @@ build_hdist(Build *b)
 	}
 }
 
+/* The widest weight of the products, in bits. */
+static int
+max_weight_bits(const Mapping *m)
+{
+	int bits = 0, p;
+
+	for (p = 0; p < m->nprod; p++) {
+		int w = type_bits(m->f->tensors[m->prod[p].weight].ty);
+
+		bits = w > bits ? w : bits;
+	}
+	return bits;
+}
+
+/* Whether a link carries one value (or one set of values) per row: with hv > 1 it carries the
+ * row group's hv of them, on the vector network. */
+static int
+per_row(MapLinkKind k)
+{
+	return k != MAP_L_XH && k != MAP_L_WEIGHTS && k != MAP_L_LANES;
+}
+
+/* The hv form's links (hv > 1): the links that carry a value per row (sums, partial and
+ * chained sums, values between epilogue segments, table indices, parameters, state, h) carry
+ * a row group's hv values in one token, on the network they use with hv = 1: a PCU's and a
+ * PMU's vector inputs are taken by the xh and weight streams (pcu.vector_inputs 3 on both
+ * built-in targets), and the scalar ones are free. A token wider than its link goes in
+ * ceil(bits / width) flits, one a cycle (map_link_flits; the simulator holds the link that
+ * long): 16 sums of 32 bits are 16 flits on a scalar link, well within the nt cycles that a
+ * group's vector steps take when rv is small. The units are built as for hv = 1 and this
+ * widens those links afterwards, so that the builders stay the same for both forms. A table
+ * PMU that the epilogue's hv lanes read serves each lane from its own bank: one bank per value
+ * and lane, the tables stored once per lane. */
+static void
+widen_hv(Build *b)
+{
+	Mapping *m = b->m;
+	int i, j;
+
+	for (i = 0; i < m->nlink; i++) {
+		MapLink *l = &m->link[i];
+
+		if (per_row(l->what))
+			l->bits *= m->hv;
+	}
+	for (i = 0; i < m->nunit; i++) {
+		MapUnit *u = &m->unit[i];
+
+		if (u->role != MAP_LUT)
+			continue;
+		u->banks *= m->hv;
+		for (j = 0; j < u->nslice; j++) {
+			if (m->f->tensors[u->slice[j].tensor].mem == MEM_LUT)
+				u->bytes += (int64_t)(m->hv - 1) * u->slice[j].bytes;
+		}
+	}
+}
+
 /* ---- constraints ------------------------------------------------------------------------- */
 
 static void
@@ -1151,10 +1231,13 @@ check_counts(Build *b)
 			         "; raise hu");
 			fail(b, MAP_FAIL_CAPACITY, i, u->bytes, cap);
 		}
-		if (u->kind == MAP_PMU && u->banks > t->pmu.banks && !b->failed) {
+		/* hv > 1: a table PMU's reads for a row group take ceil(banks / pmu.banks) cycles
+		 * (the epilogue issues at that rate), so they are a cost rather than a limit */
+		if (u->kind == MAP_PMU && u->banks > t->pmu.banks && !b->failed &&
+		    !(m->hv > 1 && u->role == MAP_LUT)) {
 			ir_error(b->c, m->f->loc, "PMU banks: unit '%s' reads %d words per cycle but a PMU "
-			         "has %d banks (pmu.banks); lower rv (%d)", u->name, u->banks, t->pmu.banks,
-			         m->rv);
+			         "has %d banks (pmu.banks); lower rv (%d)%s", u->name, u->banks, t->pmu.banks,
+			         m->rv, m->hv > 1 ? " or hv" : "");
 			fail(b, MAP_FAIL_BANKS, i, u->banks, t->pmu.banks);
 		}
 	}
@@ -1234,7 +1317,15 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 	}
 	m->pack = map_pack(s, t);
 	m->inlane = ceil_log2(m->rv < m->pack ? m->rv : m->pack);
-	lanes_need = ceil_div(m->rv, m->pack);
+	lanes_need = m->hv * ceil_div(m->rv, m->pack);
+	if (m->hv > 1 && lanes_need > t->pcu.lanes) {
+		ir_error(c, s->loc, "lanes: hv = %d row groups of rv = %d values need %d x %d = %d lanes "
+		         "at %d values per lane but a PCU has %d (pcu.lanes); lower hv or rv so that "
+		         "hv x ceil(rv / %d) <= %d", m->hv, m->rv, m->hv, ceil_div(m->rv, m->pack),
+		         lanes_need, m->pack, t->pcu.lanes, m->pack, t->pcu.lanes);
+		fail(&b, MAP_FAIL_LANES, -1, lanes_need, t->pcu.lanes);
+		goto out;
+	}
 	if (lanes_need > t->pcu.lanes) {
 		ir_error(c, s->loc, "lanes: rv = %d needs %d lanes at %d values per lane but a PCU has "
 		         "%d (pcu.lanes); lower rv to at most %d", m->rv, lanes_need, m->pack,
@@ -1247,6 +1338,14 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		         "(network.vector_bits); lower rv", m->rv, type_bits(f->tensors[m->xh].ty),
 		         t->net.vector_bits);
 		fail(&b, MAP_FAIL_NETWORK, -1, (int64_t)m->rv * type_bits(f->tensors[m->xh].ty),
+		     t->net.vector_bits);
+		goto out;
+	}
+	if (m->hv > 1 && (int64_t)m->hv * m->rv * max_weight_bits(m) > t->net.vector_bits) {
+		ir_error(c, s->loc, "network: a vector step's weights, hv x rv = %d x %d values of %d "
+		         "bits, exceed a %d-bit vector link (network.vector_bits); lower hv or rv",
+		         m->hv, m->rv, max_weight_bits(m), t->net.vector_bits);
+		fail(&b, MAP_FAIL_NETWORK, -1, (int64_t)m->hv * m->rv * max_weight_bits(m),
 		     t->net.vector_bits);
 		goto out;
 	}
@@ -1296,6 +1395,14 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		for (kt = 0; kt < m->nt; kt++)
 			m->tile[r].vsteps += ((int64_t)kt * m->ru + r) * m->rv < m->N;
 	}
+	if (m->hu > t->pmu.ports.scalar_in && m->hv > 1) {
+		ir_error(c, m->f->loc, "cannot map '%s': hv = %d with hu = %d copies, more than the %d "
+		         "scalar inputs of an xh PMU (pmu.scalar_inputs): row groups of h through hbuf "
+		         "PMUs are not mapped yet; lower hu to at most %d or leave hv unset", m->name,
+		         m->hv, m->hu, t->pmu.ports.scalar_in, t->pmu.ports.scalar_in);
+		fail(&b, MAP_FAIL_HV, -1, m->hu, t->pmu.ports.scalar_in);
+		goto out;
+	}
 	if (m->hu > t->pmu.ports.scalar_in) {
 		/* direct h writes would overflow the xh copies' scalar inputs: distribute */
 		m->hvec = t->net.vector_bits / (t->pmu.word_bits > 0 ? t->pmu.word_bits : 32);
@@ -1307,6 +1414,8 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		build_copy(&b, u, chain, nchain, t->pcu.ports.vector_in - 1);
 	if (b.hsrc && !b.failed)
 		build_hdist(&b);
+	if (!b.failed && m->hv > 1)
+		widen_hv(&b);
 	if (!b.failed)
 		check_counts(&b);
 	if (!b.failed)

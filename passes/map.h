@@ -16,6 +16,10 @@
  *             [lo, hi): the first H % hu copies get ceil(H / hu) rows, the others floor.
  *   tiles     the ru reduction tiles of rv lanes: tile r owns every k with (k / rv) % ru == r,
  *             k < N, visited in nt = ceil(N / (ru * rv)) vector steps (a tail is masked).
+ *   groups    with hv > 1 (lanes across hidden units) a copy's rows are visited hv at a time:
+ *             a dot product holds hv row groups of ceil(rv / pack) lanes, a group is one
+ *             token of the pipelines, and the links of per-row values carry a group's hv of
+ *             them (in map_link_flits flits); docs/mapping.md, "the hv form".
  *
  * Units, in creation order (which is also placement order):
  *   for each copy u:
@@ -252,10 +256,10 @@ typedef struct Mapping {
 typedef enum {
 	MAP_OK,
 	MAP_FAIL_SHAPE,       /* the nest is not of the form the mapping knows */
-	MAP_FAIL_HV,          /* hv > 1 is not mapped */
+	MAP_FAIL_HV,          /* (no longer produced: hv > 1 maps; kept for the names' order) */
 	MAP_FAIL_FOLDED,      /* folded reduce-accumulate asked for, the target has none */
-	MAP_FAIL_LANES,       /* rv needs more lanes than a PCU has */
-	MAP_FAIL_NETWORK,     /* rv values exceed a vector link */
+	MAP_FAIL_LANES,       /* rv (hv row groups of it) needs more lanes than a PCU has */
+	MAP_FAIL_NETWORK,     /* rv values (hv x rv weights) exceed a vector link */
 	MAP_FAIL_CHIP,        /* the weights exceed every PMU of the chip */
 	MAP_FAIL_CAPACITY,    /* one PMU's contents, or one dot product's weight PMUs */
 	MAP_FAIL_BANKS,       /* words read per cycle beyond a PMU's banks */
@@ -300,5 +304,8 @@ const char *map_role_name(MapRole r);
 const char *map_link_name(MapLinkKind k);
 /* The link is read once per row by an epilogue segment rather than a token stream. */
 int map_link_side(MapLinkKind k);
+/* Flits a token of the link takes, one a cycle: ceil(bits / the network's width), at least 1.
+ * Only the hv form's links of a row group's values take more than one. */
+int map_link_flits(const Mapping *m, const MapLink *l);
 
 #endif

@@ -217,6 +217,8 @@ map_print(const Mapping *m, FILE *out)
 		        l->hops, map_link_name(l->what));
 		if (l->what == MAP_L_SUM)
 			fprintf(out, " p%d", m->unit[l->src].prod);
+		if (map_link_flits(m, l) > 1)  /* hv > 1: a row group's values, one flit a cycle */
+			fprintf(out, " flits %d", map_link_flits(m, l));
 		fputc('\n', out);
 	}
 	fprintf(out, "total ");

@@ -98,6 +98,8 @@ rtl_unsupported(const Mapping *m, const CellSpec *s)
 	if (m->weights == MAP_WEIGHTS_STREAM)
 		return "weights streamed from DRAM (schedule.weights: stream) are simulated, not yet "
 		       "built in Verilog";
+	if (m->hv > 1)
+		return "hv > 1 is simulated, not yet built in Verilog";
 	for (i = 1; i < f->nnodes; i++) {
 		const Node *n = ir_node(f, i);
 

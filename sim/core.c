@@ -23,9 +23,11 @@
 #include "core.h"
 
 typedef struct Tok {
-	int32_t b, j, s;     /* batch, row within the copy, vector step */
+	int32_t b, j, s;     /* batch, row (with hv > 1: row group) within the copy, vector step */
 	int32_t last;        /* the row's last vector step */
 	int64_t v;           /* its value: a vector step's exact sum, a partial sum, a sum */
+	int32_t vi;          /* hv > 1 with values: the group's hv values, a vector of the pool
+	                      * (Sim.vpool); -1 for none */
 } Tok;
 
 typedef struct Chan {
@@ -36,6 +38,8 @@ typedef struct Chan {
 	int head, n;
 	int64_t pop_cycle;
 	int pop_n;
+	int flits;           /* flits of a token (a row group's values, hv > 1): its last one
+	                      * arrives flits - 1 cycles after the first */
 } Chan;
 
 typedef struct SUnit {
@@ -59,6 +63,7 @@ typedef struct SUnit {
 	int naux;
 	int64_t last_act;    /* the last cycle counted active */
 	int64_t fetched;     /* streamed weights: the walk position whose row has arrived */
+	int64_t *accv;       /* hv > 1 with values: the accumulators of the group's rows */
 	int32_t *run;        /* hbuf: per scalar input, the values of the run being gathered */
 	int32_t *hq;         /* hbuf: the values of each complete vector waiting to leave */
 	int hq_head, hq_n, hq_cap;
@@ -87,6 +92,12 @@ typedef struct Sim {
 	int64_t credit, credit_at, rate, cap;
 	int stall_dram;
 	int64_t wake;
+	/* hv > 1 with values: the row groups' values travel as vectors of hv int64s in a pool
+	 * sized for every token that can be in flight (pipeline slots and link entries), so it
+	 * never grows; the free vectors are a stack of indices */
+	int64_t *vpool, *accs;
+	int32_t *vfree;
+	int32_t nvfree;
 } Sim;
 
 static void *
@@ -97,6 +108,68 @@ zalloc(Sim *s, size_t n, size_t size)
 	if (!p)
 		s->oom = 1;
 	return p;
+}
+
+/* ---- row groups (hv > 1) ----------------------------------------------------------------- */
+
+static int
+hv_of(const SimDesign *d)
+{
+	return d->hv > 1 ? d->hv : 1;
+}
+
+/* Tokens of `rows` rows: its row groups (a tail group is masked). */
+static int64_t
+groups(const SimDesign *d, int64_t rows)
+{
+	return (rows + hv_of(d) - 1) / hv_of(d);
+}
+
+/* Rows of group j of a unit's rows [lo, hi): hv, or fewer in the tail group. */
+static int
+group_rows(const SimDesign *d, const SimUnitDesc *du, int64_t j)
+{
+	int64_t n = (int64_t)(du->hi - du->lo) - j * hv_of(d);
+
+	return n < hv_of(d) ? (int)n : hv_of(d);
+}
+
+static int64_t *
+vec_at(const Sim *s, int32_t k)
+{
+	return &s->vpool[(int64_t)k * hv_of(s->d)];
+}
+
+static int32_t
+vec_new(Sim *s)
+{
+	int32_t k;
+
+	if (!s->nvfree) {
+		s->oom = 1;  /* cannot happen: the pool holds every token that fits in flight */
+		return -1;
+	}
+	k = s->vfree[--s->nvfree];
+	memset(vec_at(s, k), 0, (size_t)hv_of(s->d) * sizeof *s->vpool);
+	return k;
+}
+
+static void
+vec_free(Sim *s, int32_t k)
+{
+	s->vfree[s->nvfree++] = k;
+}
+
+/* dst[] += vector k, which is freed. */
+static void
+vec_add_free(Sim *s, int64_t *dst, int32_t k)
+{
+	const int64_t *v = vec_at(s, k);
+	int i;
+
+	for (i = 0; i < hv_of(s->d); i++)
+		dst[i] += v[i];
+	vec_free(s, k);
 }
 
 /* ---- links ------------------------------------------------------------------------------- */
@@ -113,13 +186,15 @@ push(Sim *s, Chan *c, Tok t)
 	int k = (c->head + c->n) % c->cap;
 
 	c->q[k] = t;
-	c->at[k] = s->now + c->lat;
+	/* a token of several flits is seen when its last flit arrives; the unit at the link's
+	 * PCU end takes one every flits cycles (its SimUnitDesc.ii, set by sim.c) */
+	c->at[k] = s->now + c->lat + c->flits - 1;
 	c->n++;
 	s->chan_tokens++;
 	if (c->l->vector)
-		s->flits_v += c->l->hops;
+		s->flits_v += (int64_t)c->l->hops * c->flits;
 	else
-		s->flits_s += c->l->hops;
+		s->flits_s += (int64_t)c->l->hops * c->flits;
 	s->busy = 1;
 }
 
@@ -204,20 +279,41 @@ pcu_drain(Sim *s, SUnit *u, int *stalled)
 				return 0;
 			}
 			o.v = u->acc + t->v;
-			if (u->chain)
-				o.v += pop(s, u->chain).v;
+			if (u->chain) {
+				Tok c = pop(s, u->chain);
+
+				o.v += c.v;
+				if (c.vi >= 0)
+					vec_add_free(s, vec_at(s, o.vi), c.vi);
+			}
+			if (o.vi >= 0) {
+				int64_t *v = vec_at(s, o.vi);
+				int k;
+
+				for (k = 0; k < hv_of(s->d); k++) {
+					v[k] += u->accv[k];
+					u->accv[k] = 0;
+				}
+			}
 			u->acc = 0;
 			push_outs(s, u, o);
 		} else {
 			u->acc += t->v;
+			if (t->vi >= 0)
+				vec_add_free(s, u->accv, t->vi);
 		}
 	} else {
 		if (!outs_ready(s, u)) {
 			*stalled = 1;
 			return 0;
 		}
-		if (du->role == SIM_EPI && s->h)
-			s->h->epi(s->h->ctx, index_of(s, u), s->step, t->b, du->lo + t->j);
+		if (du->role == SIM_EPI && s->h) {
+			int n = group_rows(s->d, du, t->j), k;
+
+			for (k = 0; k < n; k++)
+				s->h->epi(s->h->ctx, index_of(s, u), s->step, t->b,
+				          du->lo + t->j * hv_of(s->d) + k);
+		}
 		push_outs(s, u, *t);
 	}
 	u->full[u->head] = 0;
@@ -241,22 +337,37 @@ pcu_take(Sim *s, SUnit *u, Tok *t)
 
 		if (!x)
 			return 0;
-		if (x->j >= du->hi - du->lo) {
+		if (x->j >= groups(s->d, du->hi - du->lo)) {
 			pop(s, u->in[0]);  /* a row of a longer copy: these lanes idle */
 			return 0;
 		}
 		for (k = 1; k < u->nin; k++) {
 			const SimUnitDesc *src = &s->d->unit[u->in[k]->l->src];
+			int64_t r0 = (int64_t)x->j * hv_of(s->d);  /* parts hold whole groups */
 
-			if (x->j >= src->row_off && x->j < src->row_off + (src->hi - src->lo))
+			if (r0 >= src->row_off && r0 < src->row_off + (src->hi - src->lo))
 				break;
 		}
 		if (k == u->nin || !(w = peek(u->in[k], s->now)))
 			return 0;
 		*t = pop(s, u->in[0]);
 		pop(s, u->in[k]);
-		t->v = s->h ? s->h->dot(s->h->ctx, index_of(s, u), s->step, t->b, du->lo + t->j, t->s)
-		            : 0;
+		if (s->h && hv_of(s->d) > 1) {
+			/* a row group: each row's products of the vector step on its own lanes */
+			int n = group_rows(s->d, du, t->j), l;
+			int64_t *v;
+
+			if ((t->vi = vec_new(s)) < 0)
+				return 0;
+			v = vec_at(s, t->vi);
+			for (l = 0; l < n; l++)
+				v[l] = s->h->dot(s->h->ctx, index_of(s, u), s->step, t->b,
+				                 du->lo + t->j * hv_of(s->d) + l, t->s);
+			t->v = 0;
+		} else {
+			t->v = s->h ? s->h->dot(s->h->ctx, index_of(s, u), s->step, t->b, du->lo + t->j,
+			                        t->s) : 0;
+		}
 		return 1;
 	}
 	for (k = 0; k < u->nin; k++) {
@@ -264,6 +375,7 @@ pcu_take(Sim *s, SUnit *u, Tok *t)
 			return 0;
 	}
 	memset(t, 0, sizeof *t);
+	t->vi = -1;
 	for (k = 0; k < u->nin; k++) {
 		Tok x = pop(s, u->in[k]);
 		int src = u->in[k]->l->src;
@@ -272,13 +384,27 @@ pcu_take(Sim *s, SUnit *u, Tok *t)
 		t->j = x.j;
 		t->s = x.s;
 		t->last = x.last;
-		if (du->role == SIM_COMBINE)
+		if (du->role == SIM_COMBINE) {
 			t->v += x.v;
-		else if (du->role == SIM_EPI && s->d->unit[src].role != SIM_EPI) {
-			if (s->h)
+			if (x.vi >= 0 && t->vi < 0)
+				t->vi = x.vi;
+			else if (x.vi >= 0)
+				vec_add_free(s, vec_at(s, t->vi), x.vi);
+		} else if (du->role == SIM_EPI && s->d->unit[src].role != SIM_EPI) {
+			if (s->h && x.vi >= 0) {
+				const int64_t *v = vec_at(s, x.vi);
+				int n = group_rows(s->d, du, x.j), l;
+
+				for (l = 0; l < n; l++)
+					s->h->sum(s->h->ctx, src, x.b, du->lo + x.j * hv_of(s->d) + l, v[l]);
+				vec_free(s, x.vi);
+			} else if (s->h) {
 				s->h->sum(s->h->ctx, src, x.b, du->lo + x.j, x.v);
-		} else
+			}
+		} else {
 			t->v = x.v;
+			t->vi = x.vi;
+		}
 	}
 	if (du->role == SIM_EPI) {
 		s->flits_v += u->side_vec;
@@ -332,7 +458,9 @@ refill(Sim *s)
 static int
 row_arrived(Sim *s, SUnit *u, int64_t p)
 {
-	int64_t need = u->du->row_bytes * 1000, wait;
+	/* a row group's rows arrive together (with hv > 1 the PMU starts a group) */
+	int64_t need = u->du->row_bytes * 1000 *
+	               group_rows(s->d, u->du, p / ((int64_t)s->d->B * s->d->nt)), wait;
 
 	if (p % ((int64_t)s->d->B * s->d->nt) || u->fetched == p)
 		return 1;  /* the row is in the buffer: the other batch rows and vector steps */
@@ -358,8 +486,8 @@ stream_cycle(Sim *s, SUnit *u)
 	SimUnitStat *st = stat_of(s, u);
 	const SimDesign *d = s->d;
 	int xh = u->du->role == SIM_XH;
-	int rows = xh ? d->maxrows : u->du->hi - u->du->lo;
-	int64_t per_b = (int64_t)rows * d->nt, p = u->pos;
+	int64_t rows = groups(d, xh ? d->maxrows : u->du->hi - u->du->lo);
+	int64_t per_b = rows * d->nt, p = u->pos;
 	Tok t;
 
 	if (!s->started || u->pos >= u->len)
@@ -389,8 +517,9 @@ stream_cycle(Sim *s, SUnit *u)
 	t.s = (int32_t)(p % d->nt);
 	t.last = t.s == d->nt - 1;
 	t.v = 0;
+	t.vi = -1;
 	if (!xh)
-		t.j += u->du->row_off;
+		t.j += (int32_t)(u->du->row_off / hv_of(d));
 	push_outs(s, u, t);
 	u->pos++;
 	u->next_issue = s->now + u->du->ii;
@@ -408,10 +537,13 @@ xh_recv(Sim *s, SUnit *u)
 	int k, got = 0;
 
 	for (k = 0; k < u->nin; k++) {
-		if (peek(u->in[k], s->now)) {
-			Tok t = pop(s, u->in[k]);
+		const Tok *t = peek(u->in[k], s->now);
 
-			u->recv += u->in[k]->l->vector ? t.v : 1;
+		if (t) {
+			/* an hbuf's vector carries its count; the h of a row group, its rows */
+			u->recv += u->in[k]->l->vector ? t->v
+			                               : group_rows(s->d, &s->d->unit[u->in[k]->l->src], t->j);
+			pop(s, u->in[k]);
 			got = 1;
 		}
 	}
@@ -535,8 +667,8 @@ build(Sim *s, int fifo_depth)
 			SUnit *pcu = d->unit[l->src].pcu ? src : dst;
 			int pmu = d->unit[l->src].pcu ? l->dst : l->src;
 
-			pcu->side += l->hops;
-			pcu->side_vec += l->vector ? l->hops : 0;
+			pcu->side += l->hops * (l->flits > 1 ? l->flits : 1);
+			pcu->side_vec += l->vector ? l->hops * (l->flits > 1 ? l->flits : 1) : 0;
 			for (k = 0; k < pcu->naux && pcu->aux[k] != pmu; k++)
 				;
 			if (k == pcu->naux)
@@ -549,10 +681,12 @@ build(Sim *s, int fifo_depth)
 		if (c->lat < 1)
 			c->lat = 1;
 		c->cap = fifo_depth + c->lat;
+		c->flits = l->flits > 1 ? l->flits : 1;
 		c->q = zalloc(s, (size_t)c->cap, sizeof *c->q);
 		c->at = zalloc(s, (size_t)c->cap, sizeof *c->at);
 		c->pop_cycle = -1;
 		src->out[src->nout++] = c;
+		s->nvfree += c->cap;
 		if (l->kind == SIM_LINK_CHAIN) {
 			dst->chain = c;
 		} else if (l->kind == SIM_LINK_XH && dst->nin) {
@@ -572,6 +706,22 @@ build(Sim *s, int fifo_depth)
 		u->hq_cap = d->B * d->hu * ((d->maxrows + d->hvec - 1) / (d->hvec > 0 ? d->hvec : 1)) + 1;
 		u->run = zalloc(s, (size_t)u->nin, sizeof *u->run);
 		u->hq = zalloc(s, (size_t)u->hq_cap, sizeof *u->hq);
+	}
+	if (s->h && hv_of(d) > 1 && !s->oom) {
+		/* the vectors: one per link entry (counted above) and pipeline slot */
+		int32_t n;
+
+		for (i = 0; i < d->nunit; i++)
+			s->nvfree += s->u[i].depth;
+		s->vpool = zalloc(s, (size_t)s->nvfree, (size_t)hv_of(d) * sizeof *s->vpool);
+		s->vfree = zalloc(s, (size_t)s->nvfree, sizeof *s->vfree);
+		s->accs = zalloc(s, (size_t)d->nunit, (size_t)hv_of(d) * sizeof *s->accs);
+		for (n = 0; !s->oom && n < s->nvfree; n++)
+			s->vfree[n] = n;
+		for (i = 0; !s->oom && i < d->nunit; i++)
+			s->u[i].accv = &s->accs[(int64_t)i * hv_of(d)];
+	} else {
+		s->nvfree = 0;  /* no vectors: one row a token, or timing only */
 	}
 done:
 	free(nin);
@@ -599,6 +749,9 @@ free_sim(Sim *s)
 	free(s->ch);
 	free(s->ptrs);
 	free(s->auxs);
+	free(s->vpool);
+	free(s->vfree);
+	free(s->accs);
 }
 
 int64_t
@@ -645,9 +798,9 @@ begin_step(Sim *s)
 		u->fetched = -1;
 		u->next_issue = s->now;
 		if (u->du->role == SIM_XH)
-			u->len = (int64_t)d->B * d->maxrows * d->nt;
+			u->len = (int64_t)d->B * groups(d, d->maxrows) * d->nt;
 		else if (u->du->role == SIM_WEIGHT)
-			u->len = (int64_t)d->B * (u->du->hi - u->du->lo) * d->nt;
+			u->len = (int64_t)d->B * groups(d, u->du->hi - u->du->lo) * d->nt;
 	}
 }
 
@@ -761,7 +914,7 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 	if (s.oom || build(&s, opt.fifo_depth) < 0)
 		goto fail;
 	/* the steps to simulate: all, or as many as the budget of unit-cycles allows */
-	per_step = ((int64_t)d->B * d->maxrows * d->nt + 64) * d->nunit;
+	per_step = ((int64_t)d->B * groups(d, d->maxrows) * d->nt + 64) * d->nunit;
 	s.steps = opt.max_steps > 0 ? opt.max_steps : (int)(budget / per_step < T ? budget / per_step : T);
 	if (s.steps > T)
 		s.steps = T;

@@ -45,6 +45,8 @@ typedef struct SimLinkDesc {
 	int kind;             /* SimLinkKind */
 	int vector;           /* 1: vector network */
 	int hops;
+	int flits;            /* cycles a token holds the link, one flit each (0 or 1: one); hv > 1
+	                       * sends a row group's values in ceil(bits / width) flits */
 } SimLinkDesc;
 
 typedef struct SimDesign {
@@ -61,6 +63,8 @@ typedef struct SimDesign {
 	double pcu_mw, pmu_mw, vhop_pj, shop_pj;
 
 	int hu, ru, rv, folded;
+	int hv;                   /* rows per token: lanes across hidden units, a row group moves
+	                           * through the pipelines as one token (0 or 1: one row) */
 	int H, D, B;
 	int nt;                   /* vector steps per row */
 	int maxrows;              /* rows of the largest copy */
@@ -147,7 +151,8 @@ typedef struct Report {
 } Report;
 
 /* The values the units compute, when they are wanted (sim/sim.c). Called in simulated order;
- * `unit` is an index into SimDesign.unit. */
+ * `unit` is an index into SimDesign.unit. With hv > 1 a token is a row group, and dot, sum
+ * and epi are called once for each row i of the group (a tail group has fewer rows). */
 typedef struct SimHooks {
 	void *ctx;
 	void (*input)(void *ctx, int t);                     /* x_t into xh: a step starts */

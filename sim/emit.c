@@ -91,10 +91,11 @@ sim_emit(const SimDesign *d, int T, const SimOptions *o, FILE *out)
 	for (i = 0; i < d->nlink; i++) {
 		const SimLinkDesc *l = &d->link[i];
 
-		fprintf(out, "\t{%d, %d, %d, %d, %d},\n", l->src, l->dst, l->kind, l->vector, l->hops);
+		fprintf(out, "\t{%d, %d, %d, %d, %d, %d},\n", l->src, l->dst, l->kind, l->vector,
+		        l->hops, l->flits > 1 ? l->flits : 1);
 	}
 	if (d->nlink == 0)
-		fprintf(out, "\t{0, 0, 0, 0, 0},\n");
+		fprintf(out, "\t{0, 0, 0, 0, 0, 0},\n");
 	fprintf(out, "};\n\nstatic const SimDesign design = {\n\t.name = ");
 	put_string(d->name, out);
 	fprintf(out, ",\n\t.target = ");
@@ -112,6 +113,8 @@ sim_emit(const SimDesign *d, int T, const SimOptions *o, FILE *out)
 	        d->pcu_mw, d->pmu_mw, d->vhop_pj, d->shop_pj);
 	fprintf(out, "\t.hu = %d, .ru = %d, .rv = %d, .folded = %d,\n", d->hu, d->ru, d->rv,
 	        d->folded);
+	if (d->hv > 1)  /* row groups; left out for hv = 1, which the engine reads as 0 */
+		fprintf(out, "\t.hv = %d,\n", d->hv);
 	fprintf(out, "\t.H = %d, .D = %d, .B = %d, .nt = %d, .maxrows = %d, .abytes = %d,\n", d->H,
 	        d->D, d->B, d->nt, d->maxrows, d->abytes);
 	fprintf(out, "\t.macs = %lld, .pcus = %d, .pmus = %d, .stream = %d, .wbuf_bytes = %lld,\n",

@@ -97,10 +97,25 @@ min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
+/* Tokens of `rows` rows: the rows, or with hv > 1 the row groups (a token each). */
+static int64_t
+groups_of(const Mapping *m, int64_t rows)
+{
+	return (rows + m->hv - 1) / (m->hv > 1 ? m->hv : 1);
+}
+
+/* The tokens of a copy in a step and batch row: its rows, or its row groups. */
 static int
 rows_of(const Mapping *m, int copy)
 {
-	return copy >= 0 ? m->copy[copy].hi - m->copy[copy].lo : 0;
+	return copy >= 0 ? (int)groups_of(m, m->copy[copy].hi - m->copy[copy].lo) : 0;
+}
+
+/* The tokens of a weight PMU (of a part of its copy's rows). */
+static int64_t
+slice_rows(const Mapping *m, const MapUnit *w)
+{
+	return groups_of(m, w->slice[0].hi[1] - w->slice[0].lo[1]);
 }
 
 /* DRAM: cycles to bring `bytes` in, by the simulator's rule. */
@@ -155,13 +170,25 @@ setup(Model *s)
 		MUnit *p;
 
 		s->lat[i] = l->hops * t->net.hop_cycles > 1 ? l->hops * t->net.hop_cycles : 1;
+		if (map_link_flits(m, l) > 1) {
+			/* hv > 1: a token of several flits, one a cycle, as the simulator sends it:
+			 * the last flit arrives flits - 1 cycles later, and the link takes a token
+			 * at most every flits cycles, which its PCU end (the consumer, or the
+			 * epilogue segment of a side link) then cannot beat */
+			MUnit *e = &s->u[m->unit[l->dst].kind == MAP_PCU ? l->dst : l->src];
+
+			s->lat[i] += map_link_flits(m, l) - 1;
+			/* (a chained sum meets a dot segment's vector steps, one per nt of them) */
+			if (l->what != MAP_L_CHAIN)
+				e->ii = e->ii > map_link_flits(m, l) ? e->ii : map_link_flits(m, l);
+		}
 		if (!map_link_side(l->what))
 			continue;
 		pcu = m->unit[l->src].kind == MAP_PCU ? l->src : l->dst;
 		pmu = pcu == l->src ? l->dst : l->src;
 		p = &s->u[pcu];
-		p->side += l->hops;
-		p->side_vec += l->vector ? l->hops : 0;
+		p->side += l->hops * map_link_flits(m, l);
+		p->side_vec += l->vector ? l->hops * map_link_flits(m, l) : 0;
 		for (k = 0; k < p->naux && p->aux[k] != pmu; k++)
 			;
 		if (k == p->naux && k < 4)
@@ -216,16 +243,20 @@ stream_times(const Model *s, int k, int64_t *e0, int64_t *e1)
 	const MUnit *src = &s->u[l->src];
 	const MapCopy *cp = &m->copy[m->unit[l->dst].copy];
 
+	/* hv > 1: where backpressure comes from a consumer slower than the rows (a group's
+	 * flits), the stream slows down rather than starts later: its first vector still leaves
+	 * at once (with hv = 1 a held-back stream waits from the start, for a join's FIFO) */
 	if (l->what == MAP_L_XH) {
-		*e0 = src->shift;
-		*e1 = xh_pos(s, m->B - 1, cp->hi - cp->lo - 1) * src->ii + src->shift;
+		*e0 = m->hv > 1 ? 0 : src->shift;
+		*e1 = xh_pos(s, m->B - 1, rows_of(m, m->unit[l->dst].copy) - 1) * src->ii + src->shift;
 	} else {
 		/* a part streams its own rows: the first part the first row, the last the last */
 		const MapSlice *sl = &m->unit[l->src].slice[0];
 		int64_t lo = sl->lo[1], hi = sl->hi[1];
 
-		*e0 = lo == cp->lo ? src->shift : -1;
-		*e1 = hi == cp->hi ? (m->B * (hi - lo) * m->nt - 1) * src->ii + src->shift : -1;
+		*e0 = lo == cp->lo ? (m->hv > 1 ? 0 : src->shift) : -1;
+		*e1 = hi == cp->hi ? (m->B * groups_of(m, hi - lo) * m->nt - 1) * src->ii + src->shift
+		                   : -1;
 	}
 }
 
@@ -241,7 +272,7 @@ tokens(const Model *s, int k)
 	if (l->what == MAP_L_XH)
 		return B * s->maxrows * nt;
 	if (l->what == MAP_L_WEIGHTS)
-		return B * (src->slice[0].hi[1] - src->slice[0].lo[1]) * nt;
+		return B * slice_rows(m, src) * nt;
 	if (l->what == MAP_L_LANES)
 		return B * rows_of(m, src->copy) * nt;
 	if (l->what == MAP_L_HVEC)
@@ -337,6 +368,9 @@ backward(Model *s)
 		if (map_link_side(l->what) || l->what == MAP_L_H || l->what == MAP_L_HVEC ||
 		    tokens(s, k) <= MODEL_FIFO_DEPTH + s->lat[k])
 			continue;
+		/* a consumer slower than the rows (hv > 1: a group's flits) takes them ii apart */
+		if (!per_vstep && l->what != MAP_L_CHAIN && s->u[l->dst].ii > g)
+			g = s->u[l->dst].ii;
 		/* a chain link's tokens are taken as the consumer's rows leave */
 		need = (l->what == MAP_L_CHAIN ? s->u[l->dst].out1 : s->u[l->dst].take1) -
 		       (MODEL_FIFO_DEPTH + s->lat[k]) * g + 1;
@@ -585,7 +619,7 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 			u->active += L;
 			break;
 		case MAP_WEIGHT:
-			u->active += B * (mu->slice[0].hi[1] - mu->slice[0].lo[1]) * nt;
+			u->active += B * slice_rows(m, mu) * nt;
 			break;
 		case MAP_HBUF:
 			u->active += hbuf_active(s, i);
@@ -600,7 +634,7 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 
 		if (map_link_side(l->what))
 			continue;
-		n = tokens(s, k);
+		n = tokens(s, k) * map_link_flits(m, l);
 		if (l->vector)
 			*fv += n * l->hops;
 		else
@@ -617,7 +651,8 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 			continue;
 		if (s->period) {
 			/* streamed weights: rows finish a period apart, each h in its own cycle */
-			s->u[i].active += B * m->H;
+			for (k = 0; k < m->hu; k++)
+				s->u[i].active += B * rows_of(m, k);
 			continue;
 		}
 		mark = zalloc((size_t)win, 1);
@@ -725,7 +760,8 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 			const MapUnit *mu = &m->unit[i];
 
 			if (mu->role == MAP_WEIGHT)
-				per += mu->slice[0].bytes / (mu->slice[0].hi[1] - mu->slice[0].lo[1]);
+				per += mu->slice[0].bytes / (mu->slice[0].hi[1] - mu->slice[0].lo[1]) *
+				       (m->hv > 1 ? m->hv : 1);  /* a row group's rows at once */
 		}
 		per = ceil_div64(per * 1000, r);
 		if (per > (int64_t)m->B * m->nt)

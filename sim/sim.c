@@ -60,6 +60,7 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 	d->ru = m->ru;
 	d->rv = m->rv;
 	d->folded = m->folded;
+	d->hv = m->hv > 1 ? m->hv : 1;
 	d->H = m->H;
 	d->D = m->D;
 	d->B = m->B;
@@ -121,11 +122,26 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 		x->hops = l->hops;
 		x->kind = map_link_side(l->what) ? SIM_LINK_SIDE : l->what == MAP_L_XH ? SIM_LINK_XH :
 		          l->what == MAP_L_CHAIN ? SIM_LINK_CHAIN : SIM_LINK_DATA;
+		x->flits = map_link_flits(m, l);
+		if (x->flits > 1 && x->kind != SIM_LINK_SIDE && l->what != MAP_L_CHAIN) {
+			/* hv > 1: a token of several flits; the unit at the link's PCU end (the
+			 * consumer, or the epilogue sending h) issues once per token's flits. A
+			 * chained sum meets a dot segment's vector steps, a row's last one of nt:
+			 * only its latency grows */
+			int pcu = m->unit[l->dst].kind == MAP_PCU ? l->dst : l->src;
+
+			if (x->flits > ud[pcu].ii)
+				ud[pcu].ii = x->flits;
+		}
 		if (x->kind == SIM_LINK_SIDE) {
 			/* an epilogue segment reads its table PMU's words in one cycle per bank-full */
 			int pcu = m->unit[l->src].kind == MAP_PCU ? l->src : l->dst;
 			int pmu = pcu == l->src ? l->dst : l->src;
 			int ii = ceil_div(m->unit[pmu].banks, t->pmu.banks);
+
+			/* hv > 1: and the flits of its row group's values, one a cycle */
+			if (x->flits > ii)
+				ii = x->flits;
 
 			if (ii > ud[pcu].ii)
 				ud[pcu].ii = ii;

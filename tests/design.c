@@ -42,7 +42,9 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 {
 	static const char *const cells[] = {"lstm", "gru", "rnn"};
 	static const int rvs[] = {1, 2, 3, 4, 5, 7, 8, 16, 32, 64};
-	int v[10], k, H, D, B, T, hu, ru, rv, tiles;
+	static const int hvs[] = {1, 1, 1, 1, 2, 4, 8, 16};
+	int v[10], k, H, D, B, T, hu, ru, rv, tiles, hv;
+	char hvs_text[16];
 	const char *cell, *weights, *combine, *epilogue;
 
 	for (k = 0; k < 10; k++) {
@@ -60,13 +62,20 @@ random_design(uint32_t *r, int n, int stream, char *text, size_t ntext, char *la
 	 * they were; hu beyond 4 sends h through hbufs: a 24 x 24 grid (the paper's) has the PCUs
 	 * for it */
 	combine = ru > 1 && v[9] / 4 % 2 ? "chain" : "tree";
-	epilogue = v[9] / 8 % 2 ? "packed" : "serial";
+	epilogue = v[9] / 64 % 2 ? "packed" : "serial";
+	/* hv (lanes across hidden units) likewise, halved until its row groups fit the 16 lanes
+	 * (ceil(rv / 4) each at 8 bits) and H; one copy's h at a time per xh input (hu <= 4) */
+	hv = hu > 4 ? 1 : hvs[v[9] / 8 % 8];
+	while (hv > 1 && (hv * ((rv + 3) / 4) > 16 || hv > H))
+		hv /= 2;
 	snprintf(text, ntext, "name: r%d\ncell: %s\nhidden: %d\ninput: %d\nbatch: %d\n"
-	         "timesteps: %d\n%sschedule: {hu: %d, ru: %d, rv: %d, folded: %s, weights: %s, "
-	         "combine: %s, epilogue: %s}\n", n, cell, H, D, B, T,
-	         hu > 4 ? "target: {grid: {rows: 24, cols: 24}}\n" : "", hu, ru, rv,
+	         "timesteps: %d\n%sschedule: {hu: %d, ru: %d, rv: %d, hv: %d, folded: %s, "
+	         "weights: %s, combine: %s, epilogue: %s}\n", n, cell, H, D, B, T,
+	         hu > 4 ? "target: {grid: {rows: 24, cols: 24}}\n" : "", hu, ru, rv, hv,
 	         v[8] % 2 ? "true" : "false", weights, combine, epilogue);
-	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s%s%s", cell, H, D, B, T, hu,
+	snprintf(hvs_text, sizeof hvs_text, " hv%d", hv);
+	snprintf(label, nlabel, "%s H%d D%d B%d T%d hu%d ru%d rv%d%s%s%s%s%s", cell, H, D, B, T, hu,
 	         ru, rv, v[8] % 2 ? "" : " unfolded", *weights == 's' ? " stream" : "",
-	         *combine == 'c' ? " chain" : "", *epilogue == 'p' ? " packed" : "");
+	         *combine == 'c' ? " chain" : "", *epilogue == 'p' ? " packed" : "",
+	         hv > 1 ? hvs_text : "");
 }

@@ -18,7 +18,7 @@ fail() {
 printf 'name: hdist\ncell: lstm\nhidden: 256\ninput: 256\ntimesteps: 20\n%s\n%s\n' \
 	'target: {grid: {rows: 24, cols: 24}}' 'schedule: {hu: 16, ru: 1, rv: 64}' > "$work/hdist.yaml"
 for spec in "$examples"/lstm.yaml "$examples"/gru.yaml "$examples"/rnn.yaml "$examples"/lstm-stream.yaml \
-            "$examples"/lstm-chain.yaml \
+            "$examples"/lstm-chain.yaml "$examples"/lstm-hv.yaml \
             deepbench:gru-512-t1-b4 deepbench:device/rnn-32-t672 deepbench:lstm-1024-t25-b2 \
             "$work/hdist.yaml"; do
 	n=$((n + 1))

@@ -55,11 +55,19 @@ check_error stream "weights streamed from DRAM" "$examples/lstm-stream.yaml" -o 
 sed 's/type: fixed/type: fp32/' "$examples/lstm.yaml" >"$work/fp32.yaml"
 check_error fp32 "precision.type: fixed" "$work/fp32.yaml" -o "$work/fp32" --emit=verilog
 check_error cpu "has no fabric" "$examples/rnn.yaml" --target cpu -o "$work/cpu" --emit=verilog
+check_error hv "hv > 1 is simulated, not yet built in Verilog" "$examples/lstm-hv.yaml" -o "$work/hv" \
+	--emit=verilog
 # -o alone: a note, and the rest is written
 if ! "$rnnc" "$examples/lstm-stream.yaml" -o "$work/stream-all" >"$work/stream-all.txt" 2>&1; then
 	fail "stream, -o alone" "rnnc failed"
 elif ! grep -q "verilog      not written: weights streamed" "$work/stream-all.txt"; then
 	fail "stream, -o alone" "no note"
+fi
+
+if ! "$rnnc" "$examples/lstm-hv.yaml" -o "$work/hv-all" >"$work/hv-all.txt" 2>&1; then
+	fail "hv, -o alone" "rnnc failed"
+elif ! grep -q "verilog      not written: hv > 1 is simulated" "$work/hv-all.txt"; then
+	fail "hv, -o alone" "no note"
 fi
 
 [ $fails -eq 0 ] && echo "emit-verilog: all checks pass"

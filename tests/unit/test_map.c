@@ -280,9 +280,67 @@ test_constraints(void)
 	            "target:\n  pmu:\n    banks: 8\n", "PMU banks: unit 'xh.r0' reads 16 words "
 	            "per cycle but a PMU has 8 banks (pmu.banks); lower rv (64)", MAP_FAIL_BANKS, 16,
 	            8);
-	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  hv: 2\n",
-	            "hv = 2 (lanes across hidden units) is not supported by the mapping yet",
-	            MAP_FAIL_HV, 2, 1);
+	/* hv row groups of ceil(rv / pack) lanes each: 2 x 16 lanes at rv = 64 */
+	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  hv: 2\n  rv: 64\n",
+	            "lanes: hv = 2 row groups of rv = 64 values need 2 x 16 = 32 lanes at 4 values "
+	            "per lane but a PCU has 16 (pcu.lanes); lower hv or rv so that hv x ceil(rv / 4) "
+	            "<= 16", MAP_FAIL_LANES, 32, 16);
+	/* 16 rows x 4 weights of 8 bits a vector step: 512 bits on a 256-bit link */
+	expect_fail("name: t\ncell: rnn\nhidden: 64\ntimesteps: 1\nschedule:\n  hv: 16\n  rv: 4\n"
+	            "target:\n  network:\n    vector_bits: 256\n", "network: a vector step's "
+	            "weights, hv x rv = 16 x 4 values of 8 bits, exceed a 256-bit vector link",
+	            MAP_FAIL_NETWORK, 512, 256);
+}
+
+/* The hv form: LSTM, H = 40 (two groups of 16 and a tail of 8 per copy of 40), hv 16, rv 4
+ * (= pack): one lane a row, so no cross-lane tree, 16 accumulators; a vector step reads 16 x 4
+ * weights (512 bits, 16 banks); a group's 16 sums go on the scalar link in 16 flits, h in 4. */
+static void
+test_hv_form(void)
+{
+	Design d;
+	const MapUnit *u;
+	const MapLink *l;
+	int i;
+
+	CU_ASSERT_FATAL(design(&d, "name: t\ncell: lstm\nhidden: 40\ninput: 24\ntimesteps: 1\n"
+	                           "schedule: {hu: 1, ru: 2, rv: 4, hv: 16, folded: false}\n") == 0);
+	CU_ASSERT_EQUAL(d.m->hv, 16);
+	CU_ASSERT_EQUAL(d.m->nt, 8);  /* 64 / (2 x 4) */
+	u = &d.m->unit[0];
+	CU_ASSERT_STRING_EQUAL(u->name, "dot.p0.u0.r0");
+	CU_ASSERT_EQUAL(u->lanes, 16);
+	CU_ASSERT_EQUAL(u->nstage, 4);  /* mul, inlane, inlane, acc: no tree */
+	CU_ASSERT_EQUAL(u->stage[3].kind, MAP_ST_ACC);
+	CU_ASSERT_EQUAL(u->stage[3].lanes, 16);
+	CU_ASSERT_EQUAL(u->accumulators, 16);
+	CU_ASSERT_EQUAL(u->rows, 40);
+	CU_ASSERT_EQUAL(u->vsteps, 3 * 8);  /* 3 groups, the last masked to 8 rows */
+	l = link_of(d.m, "w.p0.u0.r0.b0", "dot.p0.u0.r0");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(l->bits, 16 * 4 * 8);
+	CU_ASSERT_EQUAL(d.m->unit[2].banks, 16);  /* the weight PMU: 512 bits in 32-bit words */
+	l = link_of(d.m, "xh.r0", "dot.p0.u0.r0");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+	CU_ASSERT_EQUAL(l->bits, 4 * 8);  /* shared by the 16 rows */
+	for (i = 0; i < d.m->nlink; i++) {
+		l = &d.m->link[i];
+		if (l->what == MAP_L_SUM || l->what == MAP_L_PARTIAL) {
+			CU_ASSERT(!l->vector);
+			CU_ASSERT_EQUAL(l->bits, 16 * 32);
+			CU_ASSERT_EQUAL(map_link_flits(d.m, l), 16);
+		}
+		if (l->what == MAP_L_H) {
+			CU_ASSERT_EQUAL(l->bits, 16 * 8);
+			CU_ASSERT_EQUAL(map_link_flits(d.m, l), 4);
+		}
+	}
+	for (i = 0; i < d.m->nunit; i++) {
+		if (d.m->unit[i].role == MAP_EPI)
+			CU_ASSERT_EQUAL(d.m->unit[i].lanes, 16);
+	}
+	CU_ASSERT_EQUAL(d.m->macs, ir_spec_macs_per_step(&d.s));
+	ir_ctx_free(&d.c);
 }
 
 /* hu beyond pmu.scalar_inputs: h goes through hbufs. Five copies in groups of 2 and 3 (two
@@ -788,6 +846,7 @@ static CU_TestInfo map_tests[] = {
 	{"constraints", test_constraints},
 	{"stage split", test_stage_split},
 	{"h through hbufs", test_hdist},
+	{"hv form: row groups on the lanes", test_hv_form},
 	{"determinism", test_determinism},
 	{"MAC accounting", test_macs},
 	{"default schedule", test_defaults},

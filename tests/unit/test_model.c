@@ -371,6 +371,61 @@ test_packed(void)
 	check(&err);
 }
 
+/* The hv form (lanes across hidden units): small designs, LSTM, GRU and vanilla, hv 2/4/8/16
+ * with rv 1/2/4/8 where hv x ceil(rv / 4) fits the 16 lanes, hu 1/2/3, ru 1/2/3, the tree and
+ * the chained combine, folded on and off; and medium sizes (H 128 to 512) with hv 4 and 16 at
+ * rv 4. */
+static void
+test_hv(void)
+{
+	static const char *const cells[] = {"lstm", "gru", "rnn"};
+	static const int hvs[] = {2, 4, 8, 16}, rvs[] = {1, 2, 4, 8}, hus[] = {1, 2, 3};
+	static const int rus[] = {1, 2, 3}, Hs[] = {16, 23, 33, 64}, Ds[] = {3, 12, 40, 20, 9};
+	static const int mHs[] = {128, 200, 256, 384, 512};
+	Errors err;
+	int c, h, v, a, b, n = 0;
+	char text[512], label[96];
+
+	memset(&err, 0, sizeof err);
+	for (c = 0; c < 3; c++)
+	for (h = 0; h < 4; h++)
+	for (v = 0; v < 4; v++)
+	for (a = 0; a < 3; a++)
+	for (b = 0; b < 3; b++) {
+		int k = n++, H = Hs[(k / 3) % 4], D = Ds[(k / 7) % 5], B = k % 3 ? 1 : 2;
+		int T = (k / 2) % 2 ? 3 : 1, chain = (k / 5) % 2;
+
+		if (hvs[h] * ((rvs[v] + 3) / 4) > 16)
+			continue;
+		snprintf(text, sizeof text, "name: v%d\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, hv: %d, "
+		         "folded: %s, combine: %s}\n", k, cells[c], H, D, T, B, hus[a], rus[b], rvs[v],
+		         hvs[h], k % 2 ? "true" : "false", chain ? "chain" : "tree");
+		snprintf(label, sizeof label, "%s H%d D%d B%d T%d hu%d ru%d rv%d hv%d%s%s", cells[c], H,
+		         D, B, T, hus[a], rus[b], rvs[v], hvs[h], k % 2 ? "" : " unfolded",
+		         chain ? " chain" : "");
+		compare(&err, text, label);
+	}
+	for (c = 0; c < 3; c++)
+	for (h = 0; h < 5; h++)
+	for (a = 1; a <= 4; a++)
+	for (b = 0; b < 2; b++) {
+		int hv = b ? 16 : 4, B = (a + h) % 2 ? 2 : 1;
+
+		if ((c + h + a) % 2)
+			continue;
+		snprintf(text, sizeof text, "name: med\ncell: %s\nhidden: %d\ninput: %d\n"
+		         "timesteps: 2\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: 4, hv: %d}\n",
+		         cells[c], mHs[h], mHs[h] / 2 + 3, B, a, 1 + (h + c) % 4, hv);
+		snprintf(label, sizeof label, "%s H%d D%d B%d T2 hu%d ru%d rv4 hv%d", cells[c], mHs[h],
+		         mHs[h] / 2 + 3, B, a, 1 + (h + c) % 4, hv);
+		compare(&err, text, label);
+	}
+	summary(&err, "hv row groups");
+	CU_ASSERT(err.n >= 150 || getenv("MODEL_TEST_ONLY"));
+	check(&err);
+}
+
 /* Weights streamed from DRAM (schedule.weights: stream), bound by the bandwidth or not. */
 static void
 test_stream(void)
@@ -481,6 +536,7 @@ static CU_TestInfo model_tests[] = {
 	{"random designs against the simulator", test_random},
 	{"h through hbufs against the simulator", test_hdist},
 	{"streamed weights against the simulator", test_stream},
+	{"hv row groups", test_hv},
 	{"chained combine against the simulator", test_chain},
 	{"packed epilogues against the simulator", test_packed},
 	{"DeepBench sizes against the simulator", test_deepbench},
