@@ -744,6 +744,8 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 	int abits = type_bits(m->f->tensors[m->xh].ty);
 
 	for (r = 0; r < m->ru; r++) {
+		int tile_first = -1;
+
 		for (p = 0; p < m->nprod; p++) {
 			const MapProduct *pr = &m->prod[p];
 			int wbits = type_bits(m->f->tensors[pr->weight].ty);
@@ -751,10 +753,11 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 			MapSlice whole;
 
 			for (s = 0; s < nseg; s++) {
-				/* chained sums: tile r starts beside tile r - 1 of its product, which
-				 * sends it a sum per row */
+				/* chained sums: tile r's first product starts beside tile r - 1 of its
+				 * product, which sends it a sum per row, and the others follow it as
+				 * in a tree's tile */
 				int near = prev >= 0 || r == 0 || m->combine != MAP_COMBINE_CHAIN ? prev :
-				           last[p * m->ru + r - 1];
+				           p > 0 ? tile_first : last[r - 1];
 				int k = new_unit(b, MAP_PCU, MAP_DOT, nseg == 1
 				                 ? ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d", p, u, r)
 				                 : ir_sprintf(&b->c->arena, "dot.p%d.u%d.r%d.s%d", p, u, r, s),
@@ -791,6 +794,8 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				}
 				if (first < 0)
 					first = k;
+				if (tile_first < 0)
+					tile_first = k;
 				prev = k;
 			}
 			last[p * m->ru + r] = prev;
