@@ -299,6 +299,7 @@ new_unit(Build *b, MapKind kind, MapRole role, const char *name, int near)
 	u->name = name;
 	u->prod = u->gate = u->copy = u->tile = u->seg = u->part = -1;
 	u->near = near;
+	u->near2 = -1;
 	u->row = u->col = -1;
 	u->lanes = u->pack = 1;
 	return m->nunit++;
@@ -764,6 +765,9 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				                 near);
 				MapUnit *d = &m->unit[k];
 				int lo = s * t->pcu.stages, hi = lo + t->pcu.stages;
+
+				if (near == tile_first && near >= 0)
+					d->near2 = last[p * m->ru + r - 1];
 
 				if (hi > nchain)
 					hi = nchain;
