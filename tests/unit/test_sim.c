@@ -405,18 +405,18 @@ test_hand_derived_chain(void)
 static void
 test_chain_short_rows(void)
 {
-	static const char *const spec =
-		"name: l\ncell: lstm\nhidden: 1024\ninput: 1024\ntimesteps: 2\n"
-		"target: plasticine-rnn\nschedule: {hu: 1, ru: 16, rv: 64, combine: %s}\n";
 	Design a, b;
 	Report *tree, *chain;
 	SimOptions o = {0};
 	char text[256];
 	int i, t0 = -1;
 
-	snprintf(text, sizeof text, spec, "tree");
+#define SHORT_ROWS "name: l\ncell: lstm\nhidden: 1024\ninput: 1024\ntimesteps: 2\n" \
+	"target: plasticine-rnn\nschedule: {hu: 1, ru: 16, rv: 64, combine: %s}\n"
+	snprintf(text, sizeof text, SHORT_ROWS, "tree");
 	CU_ASSERT_FATAL(design(&a, text) == 0);
-	snprintf(text, sizeof text, spec, "chain");
+	snprintf(text, sizeof text, SHORT_ROWS, "chain");
+#undef SHORT_ROWS
 	CU_ASSERT_FATAL(design(&b, text) == 0);
 	CU_ASSERT_EQUAL_FATAL(b.m->nt, 2);
 	tree = sim_run(&a.c, a.m, 2, &o, NULL);
