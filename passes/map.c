@@ -336,6 +336,7 @@ new_unit(Build *b, MapKind kind, MapRole role, const char *name, int near)
 	u->name = name;
 	u->prod = u->gate = u->copy = u->tile = u->seg = u->part = -1;
 	u->near = near;
+	u->near2 = -1;
 	u->row = u->col = -1;
 	u->lanes = u->pack = 1;
 	return m->nunit++;
@@ -897,6 +898,8 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 	int abits = type_bits(m->f->tensors[m->xh].ty);
 
 	for (r = 0; r < m->ru; r++) {
+		int tile_first = -1;
+
 		for (p = 0; p < m->nprod; p++) {
 			const MapProduct *pr = &m->prod[p];
 			int wbits = type_bits(m->f->tensors[pr->weight].ty);
@@ -904,16 +907,21 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 			MapSlice whole;
 
 			for (s = 0; s < nseg; s++) {
-				/* chained sums: tile r starts beside tile r - 1 of its product, which
-				 * sends it a sum per row */
+				/* chained sums: tile r's first product starts beside tile r - 1 of its
+				 * product, which sends it a sum per row, and the others follow it as
+				 * in a tree's tile */
 				int near = prev >= 0 || r == 0 || m->combine != MAP_COMBINE_CHAIN ? prev :
-				           last[p * m->ru + r - 1];
+				           p > 0 ? tile_first : last[r - 1];
 				int k = new_unit(b, MAP_PCU, MAP_DOT, nseg == 1
 				                 ? fmt_name(b, "dot.p%d.u%d.r%d", p, u, r)
 				                 : fmt_name(b, "dot.p%d.u%d.r%d.s%d", p, u, r, s),
 				                 near);
 				MapUnit *d = &m->unit[k];
 				int lo = s * t->pcu.stages, hi = lo + t->pcu.stages;
+
+				if (prev < 0 && r > 0 && p > 0 && m->combine == MAP_COMBINE_CHAIN &&
+				    tile_first >= 0)
+					d->near2 = last[p * m->ru + r - 1];
 
 				if (hi > nchain)
 					hi = nchain;
@@ -944,6 +952,8 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				}
 				if (first < 0)
 					first = k;
+				if (tile_first < 0)
+					tile_first = k;
 				prev = k;
 			}
 			last[p * m->ru + r] = prev;

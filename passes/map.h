@@ -116,6 +116,7 @@ typedef struct MapUnit {
 	const char *name;     /* stable: dot.p0.u1.r2.s0, w.p0.u1.r2.b0, xh.r2, epi.u1.s0, ... */
 	int prod, gate, copy, tile, seg, part;  /* the indices of the name; -1 where none */
 	int near;             /* placement anchor: a unit placed before this one, or -1 */
+	int near2;            /* with near, a second one: the anchor is the site midway, or -1 */
 	int row, col;         /* its site on the grid */
 
 	/* PCU */

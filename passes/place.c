@@ -66,6 +66,10 @@ map_place(Mapping *m)
 		if (u->near >= 0) {
 			ar = m->unit[u->near].row;
 			ac = m->unit[u->near].col;
+			if (u->near2 >= 0) {
+				ar = (ar + m->unit[u->near2].row) / 2;
+				ac = (ac + m->unit[u->near2].col) / 2;
+			}
 		} else if (last_pcu >= 0) {
 			ar = m->unit[last_pcu].row;
 			ac = m->unit[last_pcu].col;

@@ -374,6 +374,13 @@ backward(Model *s)
 		/* a chain link's tokens are taken as the consumer's rows leave */
 		need = (l->what == MAP_L_CHAIN ? s->u[l->dst].out1 : s->u[l->dst].take1) -
 		       (MODEL_FIFO_DEPTH + s->lat[k]) * g + 1;
+		/* a chained segment stalls first when its first row's last step reaches the exit,
+		 * having taken depth + nt - 1 tokens; when token n - cap of the last is one of
+		 * those, the wait does not hold the producer back */
+		if (l->what != MAP_L_WEIGHTS && per_vstep && s->u[l->dst].chain_wait > 0 &&
+		    tokens(s, k) - 1 - (MODEL_FIFO_DEPTH + s->lat[k]) <
+		    s->u[l->dst].depth + (int64_t)m->nt - 1)
+			need -= s->u[l->dst].chain_wait;
 		if (m->unit[l->src].kind == MAP_PCU) {
 			if (src->out1 < need) {
 				src->out1 = need;
