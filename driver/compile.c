@@ -704,6 +704,11 @@ drv_compile(const Options *o)
 			printf("  mapping      hu=%d ru=%d rv=%d", u.map->hu, u.map->ru, u.map->rv);
 			if (u.map->hv > 1)  /* row groups; hv = 1 lines stay as they were */
 				printf(" hv=%d", u.map->hv);
+			/* the forms, where they differ from the mapping's own defaults */
+			if (u.map->ru > 1 && u.map->combine == MAP_COMBINE_CHAIN)
+				printf(" combine=chain");
+			if (u.map->epilogue == MAP_EPI_PACKED)
+				printf(" epilogue=packed");
 			printf("%s: ", u.defaulted ? " (default schedule)" : "");
 			map_summary(u.map, stdout);
 			print_dot_share(u.map, stdout);
