@@ -21,7 +21,7 @@ dse_fixed_fail(const MapFail *f)
 	MapFailKind k = f->kind;
 
 	/* an xh copy's contents and banks depend on the batch, the sizes and rv only */
-	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_HV || k == MAP_FAIL_FOLDED ||
+	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_HOIST || k == MAP_FAIL_FOLDED ||
 	       k == MAP_FAIL_LANES || k == MAP_FAIL_NETWORK ||
 	       ((k == MAP_FAIL_CAPACITY || k == MAP_FAIL_BANKS) && f->role == MAP_XH);
 }

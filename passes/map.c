@@ -73,7 +73,7 @@ map_link_name(MapLinkKind k)
 
 static const char *const fail_names[NMAPFAIL] = {
 	"ok", "shape", "hv", "folded", "lanes", "network", "chip", "capacity", "banks", "dots", "pcus",
-	"pmus", "ports", "other",
+	"pmus", "ports", "hoist", "other",
 };
 
 const char *
@@ -1316,6 +1316,13 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		         "from DRAM (schedule: weights: stream)", (double)m->weight_bytes / 1048576.0,
 		         ir_target_pmus(t), t->name, (double)onchip / 1048576.0);
 		fail(&b, MAP_FAIL_CHIP, -1, m->weight_bytes, onchip);
+		goto out;
+	}
+	if (s->knobs.hoist_input == 1) {
+		/* said, not ignored: the input products stay in the fused reduction for now */
+		ir_error(c, s->loc, "schedule.hoist_input: true is not mapped yet: W.x_t stays in the "
+		         "fused reduction over [x_t ; h_{t-1}]; leave hoist_input unset or false");
+		fail(&b, MAP_FAIL_HOIST, -1, 1, 0);
 		goto out;
 	}
 	m->folded = s->knobs.folded < 0 ? t->pcu.folded_reduce : s->knobs.folded;

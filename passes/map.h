@@ -268,6 +268,7 @@ typedef enum {
 	MAP_FAIL_PCUS,        /* PCUs needed beyond the chip's */
 	MAP_FAIL_PMUS,        /* PMUs needed beyond the chip's */
 	MAP_FAIL_PORTS,       /* a unit's vector or scalar inputs or outputs */
+	MAP_FAIL_HOIST,       /* hoist_input: true, which the mapping does not apply yet */
 	MAP_FAIL_OTHER,
 	NMAPFAIL
 } MapFailKind;
