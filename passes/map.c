@@ -1213,8 +1213,8 @@ check_ports(Build *b)
 		for (k = 0; k < 4; k++) {
 			if (need[k] > cap[k]) {
 				ir_error(b->c, m->f->loc, "ports: unit '%s' needs %d %ss but a %s has %d "
-				         "(%s.%s); %s", u->name, need[k], what[k], u->kind == MAP_PCU ? "PCU" : "PMU", cap[k], kind,
-				         key[k], hint);
+				         "(%s.%s); %s", u->name, need[k], what[k],
+				         u->kind == MAP_PCU ? "PCU" : "PMU", cap[k], kind, key[k], hint);
 				fail(b, MAP_FAIL_PORTS, i, need[k], cap[k]);
 				break;
 			}

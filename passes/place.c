@@ -243,7 +243,7 @@ map_summary(const Mapping *m, FILE *out)
 	        "%d xh, %d lut, %d state%s), grid rows %d-%d cols %d-%d, %d links, %lld hops "
 	        "(%lld vector, %lld scalar), %lld MAC per step\n", m->pcus, ir_target_pcus(m->t),
 	        n[MAP_DOT], n[MAP_COMBINE], n[MAP_EPI], m->pmus, ir_target_pmus(m->t),
-	        n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT], n[MAP_CELL], n[MAP_HBUF] ? hbufs : "", m->row_lo, m->row_hi, m->col_lo,
-	        m->col_hi, m->nlink, (long long)m->hops, (long long)m->vector_hops,
+	        n[MAP_WEIGHT], n[MAP_XH], n[MAP_LUT], n[MAP_CELL], n[MAP_HBUF] ? hbufs : "",
+	        m->row_lo, m->row_hi, m->col_lo, m->col_hi, m->nlink, (long long)m->hops, (long long)m->vector_hops,
 	        (long long)m->scalar_hops, (long long)m->macs);
 }
