@@ -26,11 +26,11 @@ dse_fixed_fail(const MapFail *f)
 	       ((k == MAP_FAIL_CAPACITY || k == MAP_FAIL_BANKS) && f->role == MAP_XH);
 }
 
-/* A candidate the model ranked: its knobs, the model's cycles, its PCUs. */
+/* A candidate the model ranked: its knobs, the model's cycles, its PCUs and all its units. */
 typedef struct Finalist {
 	Knobs k;
 	int64_t cycles;
-	int pcus;
+	int pcus, units;
 } Finalist;
 
 /* a before b: fewer cycles, then fewer PCUs, then fewer reduction tiles */
@@ -46,7 +46,7 @@ before(int64_t ca, int pa, int ra, int64_t cb, int pb, int rb)
 
 /* Keeps the DSE_FINALISTS best of the candidates seen, in order. */
 static void
-keep(Finalist *f, int *n, const Knobs *k, int64_t cycles, int pcus)
+keep(Finalist *f, int *n, const Knobs *k, int64_t cycles, int pcus, int units)
 {
 	int i = *n < DSE_FINALISTS ? (*n)++ : DSE_FINALISTS;
 
@@ -61,6 +61,7 @@ keep(Finalist *f, int *n, const Knobs *k, int64_t cycles, int pcus)
 	f[i].k = *k;
 	f[i].cycles = cycles;
 	f[i].pcus = pcus;
+	f[i].units = units;
 }
 
 int
@@ -123,7 +124,7 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 				ir_ctx_reset(&scratch);
 				if (dse_lower(&scratch, &q, &d) == 0) {
 					model_estimate(d.map, s->timesteps, &e);
-					keep(fin, &nfin, &q.knobs, e.cycles, d.map->pcus);
+					keep(fin, &nfin, &q.knobs, e.cycles, d.map->pcus, d.map->nunit);
 					continue;
 				}
 				if (first.kind == MAP_FAIL_OTHER || total == 1)
@@ -142,14 +143,22 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 		}
 	}
 done:
-	/* the model's best few, simulated: the fastest simulated one is the choice */
+	/* the model's best few, simulated: the fastest simulated one is the choice; a design whose
+	 * two steps would take more than DSE_SIM_BUDGET unit-cycles (weights streamed from DRAM,
+	 * a huge batch) keeps the model's order, so that the default stays bounded */
 	for (i = 0; i < nfin; i++) {
 		DseDesign d;
 		SimOptions o = {0};
 		Report *r;
+		int steps = s->timesteps < 2 ? s->timesteps : 2;
 
+		if (fin[i].cycles / s->timesteps * steps * fin[i].units > DSE_SIM_BUDGET) {
+			if (best < 0)
+				*k = fin[i].k;
+			break;
+		}
 		/* the first step and a steady one rank them; the rest repeat the latter */
-		o.max_steps = s->timesteps < 2 ? s->timesteps : 2;
+		o.max_steps = steps;
 		q.knobs = fin[i].k;
 		ir_ctx_reset(&scratch);
 		if (dse_lower(&scratch, &q, &d) < 0)

@@ -52,6 +52,9 @@ int dse_lower(Ctx *c, const DsePoint *p, DseDesign *d);
  * Fills *k; returns 0, or -1 when nothing maps (then *k holds rv and hu = ru = 1, or the
  * pinned values, and *why the reason of that point). */
 enum { DSE_FINALISTS = 3 };
+/* ... unless their two steps would take more than this many simulated unit-cycles (the model's
+ * cycles times the units): then the model's order stands. */
+enum { DSE_SIM_BUDGET = 50 * 1000 * 1000 };
 int dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why);
 
 /* The smallest grid, grown from the target's in its aspect ratio by eighths, whose PMUs hold
