@@ -736,12 +736,23 @@ drv_compile(const Options *o)
 }
 
 int
-drv_sweep(const Options *o)
+drv_prepare(Ctx *c, const Options *o, CellSpec *spec, Target *target, const Func **fixed)
 {
-	(void)o;
-	fprintf(stderr, "rnnc: error: 'rnnc sweep' needs the design-space search, which this build "
-	        "of rnnc does not have yet\n");
-	return 2;
+	Unit u = {.c = c, .o = o};
+	size_t i;
+
+	for (i = 0; i < NPASS && strcmp(pipeline[i].name, "schedule"); i++) {
+		if (pipeline[i].run(&u) < 0 || c->nerrors)
+			return -1;
+	}
+	if (u.cpu) {
+		ir_error(c, (Loc){0}, "target 'cpu' has no fabric to sweep");
+		return -1;
+	}
+	*spec = u.spec;
+	*target = u.target;
+	*fixed = u.ir;
+	return 0;
 }
 
 int

@@ -2,6 +2,7 @@
 #ifndef RNNC_DRIVER_H
 #define RNNC_DRIVER_H
 
+#include "../ir/ir.h"
 #include "../ir/spec.h"
 #include "../ir/target.h"
 #include "../sim/core.h"
@@ -28,6 +29,9 @@ typedef struct Options {
 	int verbosity;
 	const char *passes;        /* opt: the passes to run, comma-separated */
 	const char *spec;          /* opt: the spec giving precision and knobs */
+	const char *sets[DRV_MAX_INPUTS];  /* sweep: --set KNOB=VALUES, in order */
+	int nsets;
+	int simulate;              /* sweep: points to simulate (-1: the default) */
 } Options;
 
 typedef struct Pass Pass;
@@ -44,6 +48,9 @@ int drv_print_target(const Options *o, const char *name_or_file);
 int drv_list_deepbench(const Options *o);
 int drv_opt(const Options *o);
 int drv_finish(Ctx *c, int rc);
+/* The spec, target and quantized nest of o->inputs[0], before scheduling: what a sweep varies
+ * the knobs of. 0, or -1 after reporting errors to c. */
+int drv_prepare(Ctx *c, const Options *o, CellSpec *spec, Target *target, const Func **fixed);
 /* The mapped design of o->inputs[0] (a spec file or deepbench:NAME) as rnnc chooses it, for
  * the simulator, and its steps; NULL after reporting errors to c. */
 SimDesign *drv_design(Ctx *c, const Options *o, int *T);

@@ -39,7 +39,11 @@ static const char help[] =
 	"  --target NAME       built-in target (default: plasticine); cpu: the host, through\n"
 	"                      LLVM, writing an object file (NAME.o and NAME.h)\n"
 	"  --arch FILE         target description file (docs/target.md)\n"
-	"  -j N                parallel workers for sweep and bench (default: online cores)\n"
+	"  -j N                parallel workers for sweep and bench (default: online cores);\n"
+	"                      the output does not depend on N\n"
+	"  --set KNOB=VALUES   sweep: the values of a knob (hu, ru, rv, hv, folded, combine,\n"
+	"                      epilogue): N, LO..HI or a comma-separated list (docs/sweep.md)\n"
+	"  --simulate N        sweep: simulate the model's N fastest points (default 8)\n"
 	"  --passes=LIST       opt: the passes to run in order (fuse, quantize, schedule), each\n"
 	"                      followed by the verifier; none: parse, verify and print\n"
 	"  --spec FILE         opt: the spec whose precision and schedule knobs the passes use\n"
@@ -69,7 +73,8 @@ usage_error(const char *fmt, ...)
 /* Options that take a value accept both "--opt VALUE" and "--opt=VALUE". */
 static const char *const long_opts[] = {
 	"--emit", "--dump-after", "--target", "--arch", "--print-target", "--list-deepbench",
-	"--quiet", "--verbose", "--help", "--version", "--passes", "--spec", NULL,
+	"--quiet", "--verbose", "--help", "--version", "--passes", "--spec", "--set", "--simulate",
+	NULL,
 };
 
 static const char *
@@ -117,6 +122,7 @@ main(int argc, char **argv)
 
 	o.cmd = CMD_COMPILE;
 	o.jobs = ncpu > 0 ? (int)ncpu : 1;
+	o.simulate = -1;
 	i = 1;
 	if (argc > 1 && !strcmp(argv[1], "sweep"))
 		o.cmd = CMD_SWEEP, i = 2;
@@ -166,6 +172,23 @@ main(int argc, char **argv)
 		} else if (is_opt(a, "--spec")) {
 			if (!(o.spec = take_value(argc, argv, &i, "--spec")))
 				return usage_error("option '--spec' needs a spec file");
+		} else if (is_opt(a, "--set")) {
+			if (!(v = take_value(argc, argv, &i, "--set")))
+				return usage_error("option '--set' needs KNOB=VALUES");
+			if (o.nsets == DRV_MAX_INPUTS)
+				return usage_error("too many --set options (the limit is %s)",
+				                   DRV_MAX_INPUTS_STR);
+			o.sets[o.nsets++] = v;
+		} else if (is_opt(a, "--simulate")) {
+			char *end;
+			long n;
+
+			if (!(v = take_value(argc, argv, &i, "--simulate")))
+				return usage_error("option '--simulate' needs a count");
+			n = strtol(v, &end, 10);
+			if (!*v || *end || n < 0 || n > 1000000)
+				return usage_error("option '--simulate' needs a count from 0, got '%s'", v);
+			o.simulate = (int)n;
 		} else if (is_opt(a, "--target")) {
 			if (!(o.target = take_value(argc, argv, &i, "--target")))
 				return usage_error("option '--target' needs a target name");

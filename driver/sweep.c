@@ -1,0 +1,182 @@
+/* rnnc sweep SPEC: every point of the spec's design space, as CSV and JSON (docs/sweep.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../dse/sweep.h"
+#include "driver.h"
+
+enum { SWEEP_SIMULATE = 8 };  /* the default count of points simulated */
+
+static int
+make_dirs(Ctx *c, const char *path)
+{
+	char buf[4096];
+	size_t i, n = strlen(path);
+
+	if (n >= sizeof buf) {
+		ir_error(c, (Loc){0}, "output folder name too long: '%s'", path);
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != 0)
+			continue;
+		buf[i] = 0;
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST) {
+			ir_error(c, (Loc){0}, "cannot create '%s': %s", buf, strerror(errno));
+			return -1;
+		}
+		buf[i] = path[i];
+	}
+	return 0;
+}
+
+/* Writes DIR/NAME through a temporary file renamed into place, so that a failed or interrupted
+ * run never leaves a file that looks complete. */
+static int
+write_file(Ctx *c, const char *dir, const char *name, const DseSweep *w,
+           void (*fn)(const DseSweep *, FILE *))
+{
+	char path[4200], tmp[4300];
+	FILE *fp;
+	int bad;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if (!(fp = fopen(tmp, "w"))) {
+		ir_error(c, (Loc){0}, "cannot write '%s': %s", tmp, strerror(errno));
+		return -1;
+	}
+	fn(w, fp);
+	bad = ferror(fp);
+	if (fclose(fp) != 0 || bad || rename(tmp, path) != 0) {
+		ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+form(int v, const char *a, const char *b)
+{
+	return v ? b : a;
+}
+
+static void
+summary(const DseSweep *w, const char *dir)
+{
+	const DseResult *b = w->best >= 0 ? &w->res[w->best] : NULL;
+	int k;
+
+	printf("%s: sweep on %s (%d x %d, %d PCU + %d PMU)\n", w->spec->name, w->target->name,
+	       w->target->rows, w->target->cols, ir_target_pcus(w->target),
+	       ir_target_pmus(w->target));
+	printf("  space       ");
+	for (k = 0; k < DSE_NKNOB; k++)
+		printf("%s%s %d", k ? ", " : "", dse_knob_name((DseKnob)k), w->space->n[k]);
+	printf(" values: %lld points\n", (long long)w->npoints);
+	printf("  legal       %lld map", (long long)w->legal);
+	if (w->legal < w->npoints) {
+		const char *sep = "; the others: ";
+
+		for (k = 0; k <= MAP_FAIL_OTHER; k++) {
+			if (!w->nfail[k])
+				continue;
+			printf("%s%lld %s", sep, (long long)w->nfail[k], map_fail_name((MapFailKind)k));
+			sep = ", ";
+		}
+	}
+	printf("\n  front       %lld points on the Pareto front of latency, area, power and energy "
+	       "(the model's)\n", (long long)w->front);
+	if (w->nsim)
+		printf("  simulated   the model's %d fastest; its error on them: mean %.2f%%, max %.2f%%\n",
+		       w->nsim, 100 * w->err_mean, 100 * w->err_max);
+	if (b) {
+		char kn[128];
+		int at = snprintf(kn, sizeof kn, "hu=%d ru=%d rv=%d", b->k.hu, b->k.ru, b->k.rv);
+
+		if (b->k.hv > 1)
+			at += snprintf(kn + at, sizeof kn - (size_t)at, " hv=%d", b->k.hv);
+		snprintf(kn + at, sizeof kn - (size_t)at, "%s%s",
+		         form(b->k.combine == COMBINE_CHAIN, "", " combine=chain"),
+		         form(b->k.epilogue == EPILOGUE_PACKED, "", " epilogue=packed"));
+		if (b->sim_cycles >= 0)
+			printf("  best        %s: %lld cycles simulated (model %lld), %.3f us; by the model "
+			       "%.2f mm2, %.1f mW\n", kn, (long long)b->sim_cycles, (long long)b->cycles,
+			       b->latency_us * (double)b->sim_cycles / (double)b->cycles, b->area_mm2,
+			       b->power_mw);
+		else
+			printf("  best        %s: %lld cycles by the model (none simulated), %.3f us, "
+			       "%.2f mm2, %.1f mW\n", kn, (long long)b->cycles, b->latency_us, b->area_mm2,
+			       b->power_mw);
+	}
+	printf("  written     %s/sweep.csv, %s/sweep.json\n", dir, dir);
+}
+
+int
+drv_sweep(const Options *o)
+{
+	Ctx c;
+	CellSpec spec;
+	Target target;
+	const Func *fixed;
+	DseSpace sp;
+	DseSweep w;
+	char dir[4096];
+	int i;
+
+	ir_ctx_init(&c);
+	c.verbosity = o->verbosity;
+	if (drv_prepare(&c, o, &spec, &target, &fixed) < 0)
+		return drv_finish(&c, 1);
+	if (spec.knobs.weights != WEIGHTS_STREAM &&
+	    ir_spec_weight_bytes(&spec) > ir_target_onchip_bytes(&target)) {
+		int rows, cols;
+
+		if (dse_fabric_for(&spec, &target, &rows, &cols) < 0) {
+			ir_error(&c, spec.loc, "the weights do not fit a fabric of '%s' grown to %d times its "
+			         "rows and columns: stream them (schedule: weights: stream) or describe a "
+			         "larger target", target.name, DSE_MAX_GROW);
+			return drv_finish(&c, 1);
+		}
+		if (o->verbosity >= 0)
+			printf("note: the weights need more than '%s' holds: the sweep is on the fabric "
+			       "grown from %d x %d to %d x %d\n", target.name, target.rows, target.cols,
+			       rows, cols);
+		target.rows = rows;
+		target.cols = cols;
+		target.die_area_mm2 = 0;
+		target.tdp_w = 0;
+	}
+	dse_space_init(&c, &sp, &spec, &target);
+	for (i = 0; i < o->nsets; i++) {
+		if (dse_space_set(&c, &sp, o->sets[i]) < 0)
+			return drv_finish(&c, 2);
+	}
+	memset(&w, 0, sizeof w);
+	w.spec = &spec;
+	w.fixed = fixed;
+	w.target = &target;
+	w.space = &sp;
+	w.jobs = o->jobs;
+	w.simulate = o->simulate >= 0 ? o->simulate : SWEEP_SIMULATE;
+	w.progress = &c;
+	if (dse_sweep_run(&c, &w) < 0)
+		return drv_finish(&c, 1);
+	if (o->outdir)
+		snprintf(dir, sizeof dir, "%s", o->outdir);
+	else
+		snprintf(dir, sizeof dir, "rnnc-out/%s", spec.name);
+	if (make_dirs(&c, dir) < 0 || write_file(&c, dir, "sweep.csv", &w, dse_sweep_csv) < 0 ||
+	    write_file(&c, dir, "sweep.json", &w, dse_sweep_json) < 0) {
+		dse_sweep_free(&w);
+		return drv_finish(&c, 1);
+	}
+	if (o->verbosity >= 0)
+		summary(&w, dir);
+	dse_sweep_free(&w);
+	return drv_finish(&c, 0);
+}

@@ -1,0 +1,473 @@
+/* The sweep (sweep.h): the points of a space, lowered and modelled on worker threads, the best
+ * few simulated, the Pareto front, and the points as CSV and JSON. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../sim/model.h"
+#include "../sim/sim.h"
+#include "sweep.h"
+
+static int64_t
+ceil_div64(int64_t a, int64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The points of the space in order, less those that cannot be a design (sweep.h); with out
+ * NULL only counted. */
+static int64_t
+enumerate(const DseSweep *w, Knobs *out)
+{
+	const DseSpace *sp = w->space;
+	const CellSpec *s = w->spec;
+	int64_t n = 0, npcu = ir_target_pcus(w->target), nk = s->input + s->hidden;
+	int i[DSE_NKNOB] = {0}, d;
+
+	for (d = 0; d < DSE_NKNOB; d++) {
+		if (sp->n[d] == 0)
+			return 0;
+	}
+	for (;;) {
+		int rv = sp->val[DSE_K_RV][i[DSE_K_RV]], hu = sp->val[DSE_K_HU][i[DSE_K_HU]];
+		int ru = sp->val[DSE_K_RU][i[DSE_K_RU]];
+		int combine = sp->val[DSE_K_COMBINE][i[DSE_K_COMBINE]];
+
+		/* with one tile both ways of adding are one design: it is the tree's point */
+		if (ru <= ceil_div64(nk, rv) && hu <= s->hidden && (int64_t)hu * ru <= npcu &&
+		    !(ru == 1 && combine == COMBINE_CHAIN && sp->n[DSE_K_COMBINE] > 1)) {
+			if (out) {
+				Knobs *k = &out[n];
+
+				*k = s->knobs;
+				k->rv = rv;
+				k->hu = hu;
+				k->ru = ru;
+				k->hv = sp->val[DSE_K_HV][i[DSE_K_HV]];
+				k->folded = sp->val[DSE_K_FOLDED][i[DSE_K_FOLDED]];
+				k->combine = combine;
+				k->epilogue = sp->val[DSE_K_EPILOGUE][i[DSE_K_EPILOGUE]];
+			}
+			n++;
+		}
+		for (d = DSE_NKNOB - 1; d >= 0; d--) {
+			if (++i[d] < sp->n[d])
+				break;
+			i[d] = 0;
+		}
+		if (d < 0)
+			return n;
+	}
+}
+
+static void
+evaluate(Ctx *scratch, const DseSweep *w, DseResult *r)
+{
+	const CellSpec *s = w->spec;
+	DsePoint p = {s, w->fixed, w->target, r->k};
+	DseDesign d;
+	ModelEstimate e;
+	int64_t macs = ir_spec_macs_per_step(s) * s->timesteps, peak;
+	int hv = r->k.hv > 1 ? r->k.hv : 1, i;
+
+	r->bound = (int64_t)s->timesteps * s->batch * ceil_div64(ceil_div64(s->hidden, r->k.hu), hv) *
+	           ceil_div64(s->input + s->hidden, (int64_t)r->k.ru * r->k.rv);
+	r->sim_cycles = -1;
+	r->dominator = -1;
+	ir_ctx_reset(scratch);
+	if (dse_lower(scratch, &p, &d) < 0) {
+		r->why = d.why;
+		if (d.why.unit)
+			snprintf(r->unit, sizeof r->unit, "%s", d.why.unit);
+		r->why.unit = NULL;  /* it lives in the scratch arena */
+		return;
+	}
+	r->maps = 1;
+	model_estimate(d.map, s->timesteps, &e);
+	r->cycles = e.cycles;
+	r->latency_us = e.latency_us;
+	r->area_mm2 = e.area_used_mm2;
+	r->power_mw = e.power_mw;
+	r->energy_uj = e.energy_uj;
+	peak = (int64_t)ir_target_pcus(w->target) * w->target->pcu.lanes * map_pack(s, w->target);
+	r->util = e.cycles > 0 ? (double)macs / ((double)e.cycles * (double)peak) : 0;
+	r->pcus = d.map->pcus;
+	r->pmus = d.map->pmus;
+	for (i = 0; i < d.map->nunit; i++)
+		r->dots += d.map->unit[i].role == MAP_DOT;
+}
+
+static void
+simulate(Ctx *scratch, const DseSweep *w, DseResult *r)
+{
+	DsePoint p = {w->spec, w->fixed, w->target, r->k};
+	DseDesign d;
+	SimOptions o = {0};
+	Report *rep;
+
+	ir_ctx_reset(scratch);
+	if (dse_lower(scratch, &p, &d) < 0)
+		IR_BUG("a point of the sweep no longer maps");
+	rep = sim_run(scratch, d.map, w->spec->timesteps, &o, NULL);
+	r->sim_cycles = rep->cycles;
+}
+
+/* ---- the workers ------------------------------------------------------------------------- */
+
+typedef struct Pool {
+	DseSweep *w;
+	const int64_t *todo;      /* indices of the points to work on, or NULL for 0..n-1 */
+	int64_t n, next, done;
+	int sim;                  /* simulate instead of evaluate */
+	pthread_mutex_t mu;
+	double t0, shown;
+	const char *what;
+} Pool;
+
+static void
+show(Pool *pl)
+{
+	double t = now_s(), rate;
+
+	if (!pl->w->progress || (t - pl->shown < 0.2 && pl->done < pl->n))
+		return;
+	pl->shown = t;
+	rate = pl->done / (t - pl->t0 > 1e-9 ? t - pl->t0 : 1e-9);
+	ir_progress(pl->w->progress, "%s %lld of %lld points (%.0f%%), %.0f a second, %.0f s left",
+	            pl->what, (long long)pl->done, (long long)pl->n,
+	            pl->n ? 100.0 * (double)pl->done / (double)pl->n : 100.0, rate,
+	            rate > 0 ? (double)(pl->n - pl->done) / rate : 0.0);
+}
+
+static void *
+worker(void *arg)
+{
+	Pool *pl = arg;
+	Ctx scratch;
+
+	ir_ctx_init(&scratch);
+	for (;;) {
+		int64_t i;
+
+		pthread_mutex_lock(&pl->mu);
+		i = pl->next < pl->n ? pl->next++ : -1;
+		pthread_mutex_unlock(&pl->mu);
+		if (i < 0)
+			break;
+		if (pl->todo)
+			i = pl->todo[i];
+		if (pl->sim)
+			simulate(&scratch, pl->w, &pl->w->res[i]);
+		else
+			evaluate(&scratch, pl->w, &pl->w->res[i]);
+		pthread_mutex_lock(&pl->mu);
+		pl->done++;
+		show(pl);
+		pthread_mutex_unlock(&pl->mu);
+	}
+	ir_ctx_free(&scratch);
+	return NULL;
+}
+
+static void
+run_pool(DseSweep *w, const int64_t *todo, int64_t n, int sim, const char *what)
+{
+	Pool pl = {w, todo, n, 0, 0, sim, PTHREAD_MUTEX_INITIALIZER, now_s(), 0, what};
+	pthread_t th[64];
+	int jobs = w->jobs < 1 ? 1 : w->jobs > 64 ? 64 : w->jobs, j, started = 0;
+
+	if (jobs > n)
+		jobs = n > 0 ? (int)n : 1;
+	for (j = 1; j < jobs; j++) {
+		if (pthread_create(&th[started], NULL, worker, &pl))
+			break;  /* fewer threads: the work is the same */
+		started++;
+	}
+	worker(&pl);
+	for (j = 0; j < started; j++)
+		pthread_join(th[j], NULL);
+	if (w->progress)
+		ir_progress_end(w->progress);
+}
+
+/* ---- ranking ----------------------------------------------------------------------------- */
+
+/* a before b: fewer model cycles, then less area, power, energy, then the earlier point */
+static int
+ranks_before(const DseResult *res, int64_t a, int64_t b)
+{
+	const DseResult *x = &res[a], *y = &res[b];
+
+	if (x->cycles != y->cycles)
+		return x->cycles < y->cycles;
+	if (x->area_mm2 != y->area_mm2)
+		return x->area_mm2 < y->area_mm2;
+	if (x->power_mw != y->power_mw)
+		return x->power_mw < y->power_mw;
+	if (x->energy_uj != y->energy_uj)
+		return x->energy_uj < y->energy_uj;
+	return a < b;
+}
+
+/* Sorts v[0..n) by ranks_before (a merge sort: stable, O(n log n), no global state). */
+static void
+rank(const DseResult *res, int64_t *v, int64_t *tmp, int64_t n)
+{
+	int64_t h = n / 2, i = 0, j = h, k = 0;
+
+	if (n < 2)
+		return;
+	rank(res, v, tmp, h);
+	rank(res, v + h, tmp, n - h);
+	while (i < h && j < n)
+		tmp[k++] = ranks_before(res, v[j], v[i]) ? v[j++] : v[i++];
+	while (i < h)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, (size_t)n * sizeof *v);
+}
+
+/* x dominates y: no worse in every objective, better in one */
+static int
+dominates(const DseResult *x, const DseResult *y)
+{
+	if (x->cycles > y->cycles || x->area_mm2 > y->area_mm2 || x->power_mw > y->power_mw ||
+	    x->energy_uj > y->energy_uj)
+		return 0;
+	return x->cycles < y->cycles || x->area_mm2 < y->area_mm2 || x->power_mw < y->power_mw ||
+	       x->energy_uj < y->energy_uj;
+}
+
+/* In the objectives' order a dominating point comes first, and a point dominated by another
+ * is dominated by one on the front: each point needs comparing with the front so far only. */
+static void
+pareto(DseSweep *w, int64_t *order, int64_t n)
+{
+	int64_t *front = malloc((size_t)(n ? n : 1) * sizeof *front), nf = 0, i, j;
+
+	if (!front)
+		IR_BUG("out of memory");
+	for (i = 0; i < n; i++) {
+		DseResult *r = &w->res[order[i]];
+
+		for (j = 0; j < nf && !dominates(&w->res[front[j]], r); j++)
+			;
+		if (j < nf) {
+			r->dominator = front[j];
+			continue;
+		}
+		r->front = 1;
+		front[nf++] = order[i];
+	}
+	w->front = nf;
+	free(front);
+}
+
+int
+dse_sweep_run(Ctx *c, DseSweep *w)
+{
+	Knobs *pts;
+	int64_t i, *order, *tmp, nlegal = 0, nsim;
+
+	w->npoints = enumerate(w, NULL);
+	w->best = -1;
+	if (w->npoints == 0) {
+		ir_error(c, (Loc){0}, "the space of the sweep is empty: no point of the knobs' values "
+		         "can be a design on '%s' (%d PCUs)", w->target->name, ir_target_pcus(w->target));
+		return -1;
+	}
+	pts = malloc((size_t)w->npoints * sizeof *pts);
+	w->res = calloc((size_t)w->npoints, sizeof *w->res);
+	order = malloc((size_t)w->npoints * sizeof *order);
+	if (!pts || !w->res || !order) {
+		free(pts);
+		free(order);
+		ir_error(c, (Loc){0}, "the sweep's %lld points do not fit in memory",
+		         (long long)w->npoints);
+		return -1;
+	}
+	enumerate(w, pts);
+	for (i = 0; i < w->npoints; i++)
+		w->res[i].k = pts[i];
+	free(pts);
+	run_pool(w, NULL, w->npoints, 0, "sweep:");
+	for (i = 0; i < w->npoints; i++) {
+		if (w->res[i].maps)
+			order[nlegal++] = i;
+		else
+			w->nfail[w->res[i].why.kind <= MAP_FAIL_OTHER ? w->res[i].why.kind : MAP_FAIL_OTHER]++;
+	}
+	w->legal = nlegal;
+	tmp = malloc((size_t)(nlegal ? nlegal : 1) * sizeof *tmp);
+	if (!tmp)
+		IR_BUG("out of memory");
+	rank(w->res, order, tmp, nlegal);
+	free(tmp);
+	pareto(w, order, nlegal);
+	/* the model's fastest few, simulated: the fastest simulated one is the best */
+	nsim = w->simulate < nlegal ? w->simulate : nlegal;
+	run_pool(w, order, nsim, 1, "simulating:");
+	w->nsim = (int)nsim;
+	for (i = 0; i < nsim; i++) {
+		const DseResult *r = &w->res[order[i]];
+		double err = r->sim_cycles > 0 ?
+		             (double)llabs(r->cycles - r->sim_cycles) / (double)r->sim_cycles : 0;
+
+		w->err_mean += err / (double)nsim;
+		if (err > w->err_max)
+			w->err_max = err;
+		if (w->best < 0 || r->sim_cycles < w->res[w->best].sim_cycles)
+			w->best = order[i];
+	}
+	if (w->best < 0 && nlegal)
+		w->best = order[0];
+	free(order);
+	return 0;
+}
+
+void
+dse_sweep_free(DseSweep *w)
+{
+	free(w->res);
+	w->res = NULL;
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+static const char *
+form_name(DseKnob k, int v)
+{
+	switch (k) {
+	case DSE_K_FOLDED:
+		return v ? "true" : "false";
+	case DSE_K_COMBINE:
+		return v == COMBINE_CHAIN ? "chain" : "tree";
+	case DSE_K_EPILOGUE:
+		return v == EPILOGUE_PACKED ? "packed" : "serial";
+	default:
+		return "";
+	}
+}
+
+void
+dse_sweep_csv(const DseSweep *w, FILE *out)
+{
+	int64_t i;
+
+	fputs("point,hu,ru,rv,hv,folded,combine,epilogue,maps,reason,unit,need,have,bound_cycles,"
+	      "model_cycles,latency_us,area_mm2,power_mw,energy_uj,mac_util,pcus,dot_pcus,pmus,"
+	      "sim_cycles,model_error,front,dominated_by\n", out);
+	for (i = 0; i < w->npoints; i++) {
+		const DseResult *r = &w->res[i];
+		const Knobs *k = &r->k;
+
+		fprintf(out, "%lld,%d,%d,%d,%d,%s,%s,%s,", (long long)i, k->hu, k->ru, k->rv,
+		        k->hv > 1 ? k->hv : 1, form_name(DSE_K_FOLDED, k->folded),
+		        form_name(DSE_K_COMBINE, k->combine), form_name(DSE_K_EPILOGUE, k->epilogue));
+		if (!r->maps) {
+			fprintf(out, "0,%s,%s,%lld,%lld,%lld,,,,,,,,,,,,,\n", map_fail_name(r->why.kind),
+			        r->unit, (long long)r->why.need, (long long)r->why.have,
+			        (long long)r->bound);
+			continue;
+		}
+		fprintf(out, "1,,,,,%lld,%lld,%.4f,%.4f,%.2f,%.4f,%.4f,%d,%d,%d,", (long long)r->bound,
+		        (long long)r->cycles, r->latency_us, r->area_mm2, r->power_mw, r->energy_uj,
+		        r->util, r->pcus, r->dots, r->pmus);
+		if (r->sim_cycles >= 0)
+			fprintf(out, "%lld,%.4f,", (long long)r->sim_cycles,
+			        (double)(r->cycles - r->sim_cycles) / (double)r->sim_cycles);
+		else
+			fputs(",,", out);
+		fprintf(out, "%d,", r->front);
+		if (r->dominator >= 0)
+			fprintf(out, "%lld", (long long)r->dominator);
+		fputc('\n', out);
+	}
+}
+
+static void
+json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+void
+dse_sweep_json(const DseSweep *w, FILE *out)
+{
+	int64_t i;
+	int k;
+
+	fputs("{\n  \"spec\": ", out);
+	json_str(out, w->spec->name);
+	fputs(",\n  \"target\": {\"name\": ", out);
+	json_str(out, w->target->name);
+	fprintf(out, ", \"rows\": %d, \"cols\": %d, \"pcus\": %d, \"pmus\": %d},\n  \"space\": {",
+	        w->target->rows, w->target->cols, ir_target_pcus(w->target),
+	        ir_target_pmus(w->target));
+	for (k = 0; k < DSE_NKNOB; k++) {
+		int j;
+
+		fprintf(out, "%s\"%s\": [", k ? ", " : "", dse_knob_name((DseKnob)k));
+		for (j = 0; j < w->space->n[k]; j++) {
+			int v = w->space->val[k][j];
+
+			if (k == DSE_K_FOLDED || k == DSE_K_COMBINE || k == DSE_K_EPILOGUE)
+				fprintf(out, "%s\"%s\"", j ? ", " : "", form_name((DseKnob)k, v));
+			else
+				fprintf(out, "%s%d", j ? ", " : "", v);
+		}
+		fputc(']', out);
+	}
+	fprintf(out, "},\n  \"points\": %lld, \"legal\": %lld, \"front\": %lld, \"simulated\": %d,\n"
+	        "  \"model_error\": {\"mean\": %.4f, \"max\": %.4f},\n  \"best\": %lld,\n"
+	        "  \"results\": [\n", (long long)w->npoints, (long long)w->legal,
+	        (long long)w->front, w->nsim, w->err_mean, w->err_max, (long long)w->best);
+	for (i = 0; i < w->npoints; i++) {
+		const DseResult *r = &w->res[i];
+
+		fprintf(out, "    {\"point\": %lld, \"hu\": %d, \"ru\": %d, \"rv\": %d, \"hv\": %d, "
+		        "\"folded\": %s, \"combine\": \"%s\", \"epilogue\": \"%s\", \"bound_cycles\": %lld, ",
+		        (long long)i, r->k.hu, r->k.ru, r->k.rv, r->k.hv > 1 ? r->k.hv : 1,
+		        form_name(DSE_K_FOLDED, r->k.folded), form_name(DSE_K_COMBINE, r->k.combine),
+		        form_name(DSE_K_EPILOGUE, r->k.epilogue), (long long)r->bound);
+		if (!r->maps) {
+			fprintf(out, "\"maps\": false, \"reason\": \"%s\", \"unit\": \"%s\", \"need\": %lld, "
+			        "\"have\": %lld}", map_fail_name(r->why.kind), r->unit,
+			        (long long)r->why.need, (long long)r->why.have);
+		} else {
+			fprintf(out, "\"maps\": true, \"model_cycles\": %lld, \"latency_us\": %.4f, "
+			        "\"area_mm2\": %.4f, \"power_mw\": %.2f, \"energy_uj\": %.4f, "
+			        "\"mac_util\": %.4f, \"pcus\": %d, \"dot_pcus\": %d, \"pmus\": %d, ",
+			        (long long)r->cycles, r->latency_us, r->area_mm2, r->power_mw, r->energy_uj,
+			        r->util, r->pcus, r->dots, r->pmus);
+			if (r->sim_cycles >= 0)
+				fprintf(out, "\"sim_cycles\": %lld, ", (long long)r->sim_cycles);
+			fprintf(out, "\"front\": %s", r->front ? "true" : "false");
+			if (r->dominator >= 0)
+				fprintf(out, ", \"dominated_by\": %lld", (long long)r->dominator);
+			fputc('}', out);
+		}
+		fputs(i + 1 < w->npoints ? ",\n" : "\n", out);
+	}
+	fputs("  ]\n}\n", out);
+}

@@ -1,0 +1,86 @@
+/* The sweep: every point of a space of schedule knobs lowered, modelled and ranked.
+ *
+ * A DseSpace lists, per knob, the values to try; its points are their cross product, visited in
+ * one fixed order (an odometer whose last knob turns fastest), less those that cannot be a
+ * design at all (more reduction tiles than blocks of k, more hidden-unit copies than rows,
+ * hu x ru beyond the fabric's PCUs), which are not counted. Each point goes through dse_lower
+ * and the analytic model in a scratch context of its worker; a point that does not map keeps
+ * its reason as data. The results are indexed by the point, so the output of N workers is the
+ * output of one. */
+#ifndef RNNC_DSE_SWEEP_H
+#define RNNC_DSE_SWEEP_H
+
+#include <stdio.h>
+
+#include "dse.h"
+
+typedef enum {
+	DSE_K_RV, DSE_K_HU, DSE_K_RU, DSE_K_HV, DSE_K_FOLDED, DSE_K_COMBINE, DSE_K_EPILOGUE,
+	DSE_NKNOB
+} DseKnob;
+
+enum { DSE_MAX_VALUES = 4096 };
+
+typedef struct DseSpace {
+	int n[DSE_NKNOB];                  /* values of each knob */
+	int *val[DSE_NKNOB];               /* in the order they are tried (in the Ctx's arena) */
+	int set[DSE_NKNOB];                /* given on the command line (--set) */
+} DseSpace;
+
+/* The name of a knob as the spec writes it ("hu", "combine"). */
+const char *dse_knob_name(DseKnob k);
+
+/* The space of a spec on a target: a knob the spec pins has that one value; the others their
+ * default ranges (docs/sweep.md): hu 1 to H, ru 1 to the blocks of k, rv the powers of two up to
+ * the PCU's lanes x values a lane (and D + H when that is shorter), hv 1, folded the target's,
+ * both ways of combining the partial sums and of filling the epilogue. */
+void dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t);
+/* Applies "KNOB=VALUES" (VALUES: a number, a range LO..HI, or a comma-separated list of either;
+ * folded true/false, combine tree/chain, epilogue serial/packed). Errors go to c; -1 then. */
+int dse_space_set(Ctx *c, DseSpace *sp, const char *arg);
+
+/* One point of the sweep. */
+typedef struct DseResult {
+	Knobs k;
+	int maps;                 /* 1: it maps; 0: why says why */
+	MapFail why;              /* .unit is not kept: see unit */
+	char unit[48];            /* the unit of a per-unit limit, or "" */
+	int64_t bound;            /* T x B x (rows of the largest copy) x vector steps: cycles no
+	                           * design of these knobs can beat (each xh copy issues a vector a
+	                           * cycle at most) */
+	int64_t cycles;           /* the analytic model's, all T steps */
+	double latency_us, area_mm2, power_mw, energy_uj, util;
+	int pcus, pmus, dots;
+	int64_t sim_cycles;       /* simulated (-1: not simulated) */
+	int front;                /* on the Pareto front of latency, area, power and energy */
+	int64_t dominator;        /* a point on the front that dominates it (-1: none) */
+} DseResult;
+
+typedef struct DseSweep {
+	const CellSpec *spec;
+	const Func *fixed;
+	const Target *target;
+	const DseSpace *space;
+	int jobs;                 /* workers (threads) */
+	int simulate;             /* the best this many by the model's latency are simulated */
+	Ctx *progress;            /* where progress goes (a terminal only), or NULL */
+
+	int64_t npoints;
+	DseResult *res;           /* npoints results, in the space's order (malloc'd) */
+	int64_t legal, front;
+	int64_t nfail[MAP_FAIL_OTHER + 1];
+	int64_t best;             /* the fastest simulated (else by the model), or -1 */
+	double err_mean, err_max; /* |model - sim| / sim over the simulated points */
+	int nsim;
+} DseSweep;
+
+/* Visits every point of the space (see the top of this file); 0, or -1 when the space is
+ * empty or memory runs out (reported to c). */
+int dse_sweep_run(Ctx *c, DseSweep *w);
+void dse_sweep_free(DseSweep *w);
+
+/* Every point as CSV (a header line, then one line a point) and as JSON; deterministic. */
+void dse_sweep_csv(const DseSweep *w, FILE *out);
+void dse_sweep_json(const DseSweep *w, FILE *out);
+
+#endif

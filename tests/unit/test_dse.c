@@ -1,0 +1,217 @@
+/* The sweep (dse/sweep.h): its space, its front, its bounds and its determinism, checked
+ * against brute force and the simulator. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stdio.h>
+
+#include <CUnit/CUnit.h>
+#include "../cu_main.h"
+#include "dse/sweep.h"
+#include "frontend/fe.h"
+#include "passes/passes.h"
+
+typedef struct Prob {
+	Ctx c;
+	CellSpec s;
+	Target t;
+	const Func *f;
+	DseSpace sp;
+} Prob;
+
+static void
+prob(Prob *p, const char *text)
+{
+	ir_ctx_init(&p->c);
+	CU_ASSERT_FATAL(fe_parse_spec(&p->c, "t.yaml", text, strlen(text), &p->s) == 0);
+	CU_ASSERT_FATAL(fe_resolve_target(&p->c, &p->s, NULL, NULL, &p->t) == 0);
+	p->f = pass_quantize(pass_fuse(pass_build(&p->c, &p->s)), &p->s);
+	CU_ASSERT_FATAL(p->f != NULL);
+	dse_space_init(&p->c, &p->sp, &p->s, &p->t);
+}
+
+static void
+sweep(Prob *p, DseSweep *w, int jobs, int simulate)
+{
+	memset(w, 0, sizeof *w);
+	w->spec = &p->s;
+	w->fixed = p->f;
+	w->target = &p->t;
+	w->space = &p->sp;
+	w->jobs = jobs;
+	w->simulate = simulate;
+	CU_ASSERT_FATAL(dse_sweep_run(&p->c, w) == 0);
+}
+
+static int
+set(Prob *p, const char *arg)
+{
+	return dse_space_set(&p->c, &p->sp, arg);
+}
+
+static void
+test_space(void)
+{
+	Prob p;
+
+	prob(&p, "cell: gru\nhidden: 20\ninput: 12\ntimesteps: 2\n");
+	/* defaults: rv the powers of two up to D + H = 32 (the lanes hold 64), hu 1 to H, ru 1 to
+	 * D + H, both forms of each */
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_RV], 6);
+	CU_ASSERT_EQUAL(p.sp.val[DSE_K_RV][0], 32);
+	CU_ASSERT_EQUAL(p.sp.val[DSE_K_RV][5], 1);
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_HU], 20);
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_RU], 32);
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_COMBINE], 2);
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_EPILOGUE], 2);
+	CU_ASSERT_EQUAL(set(&p, "hu=1..4,8,3"), 0);
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_HU], 5);
+	CU_ASSERT_EQUAL(p.sp.val[DSE_K_HU][4], 8);
+	CU_ASSERT_EQUAL(set(&p, "combine=chain"), 0);
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_COMBINE], 1);
+	CU_ASSERT_EQUAL(p.sp.val[DSE_K_COMBINE][0], COMBINE_CHAIN);
+	CU_ASSERT_EQUAL(set(&p, "folded=false,true"), 0);
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_FOLDED], 2);
+	CU_ASSERT_EQUAL(p.c.nerrors, 0);
+	CU_ASSERT_EQUAL(set(&p, "hu=0"), -1);
+	CU_ASSERT_EQUAL(set(&p, "hu=4..2"), -1);
+	CU_ASSERT_EQUAL(set(&p, "hu="), -1);
+	CU_ASSERT_EQUAL(set(&p, "unroll=2"), -1);
+	CU_ASSERT_EQUAL(set(&p, "combine=ring"), -1);
+	CU_ASSERT_EQUAL(set(&p, "hu=1..3x"), -1);
+	CU_ASSERT_EQUAL(p.c.nerrors, 6);
+	ir_ctx_free(&p.c);
+}
+
+/* The front against brute force: a front point is dominated by no point; every other legal
+ * point names a front point that dominates it. */
+static void
+test_front(void)
+{
+	Prob p;
+	DseSweep w;
+	int64_t i, j, nfront = 0;
+
+	prob(&p, "cell: lstm\nhidden: 24\ninput: 10\ntimesteps: 2\n");
+	CU_ASSERT_EQUAL(set(&p, "hu=1..6"), 0);
+	CU_ASSERT_EQUAL(set(&p, "rv=8,16,34"), 0);
+	sweep(&p, &w, 2, 4);
+	CU_ASSERT(w.legal > 20);
+	for (i = 0; i < w.npoints; i++) {
+		const DseResult *a = &w.res[i];
+
+		if (!a->maps) {
+			CU_ASSERT_FALSE(a->front);
+			continue;
+		}
+		nfront += a->front;
+		for (j = 0; a->front && j < w.npoints; j++) {
+			const DseResult *b = &w.res[j];
+
+			if (!b->maps)
+				continue;
+			CU_ASSERT_FALSE(b->cycles <= a->cycles && b->area_mm2 <= a->area_mm2 &&
+			                b->power_mw <= a->power_mw && b->energy_uj <= a->energy_uj &&
+			                (b->cycles < a->cycles || b->area_mm2 < a->area_mm2 ||
+			                 b->power_mw < a->power_mw || b->energy_uj < a->energy_uj));
+		}
+		if (!a->front) {
+			const DseResult *d;
+
+			CU_ASSERT_FATAL(a->dominator >= 0 && a->dominator < w.npoints);
+			d = &w.res[a->dominator];
+			CU_ASSERT(d->front);
+			CU_ASSERT(d->cycles <= a->cycles && d->area_mm2 <= a->area_mm2 &&
+			          d->power_mw <= a->power_mw && d->energy_uj <= a->energy_uj);
+		}
+	}
+	CU_ASSERT_EQUAL(nfront, w.front);
+	CU_ASSERT(w.front >= 1);
+	dse_sweep_free(&w);
+	ir_ctx_free(&p.c);
+}
+
+/* Every legal point simulated: the stream bound never exceeds the simulated cycles, the best
+ * is the fastest simulated, and the model stays within its documented error (docs/model.md). */
+static void
+test_bound(void)
+{
+	Prob p;
+	DseSweep w;
+	int64_t i, best = -1;
+
+	prob(&p, "cell: rnn\nhidden: 12\ninput: 9\nbatch: 2\ntimesteps: 3\n");
+	CU_ASSERT_EQUAL(set(&p, "hu=1..4"), 0);
+	CU_ASSERT_EQUAL(set(&p, "ru=1..4"), 0);
+	sweep(&p, &w, 2, 1000000);
+	CU_ASSERT_EQUAL(w.nsim, w.legal);
+	for (i = 0; i < w.npoints; i++) {
+		const DseResult *r = &w.res[i];
+
+		if (!r->maps)
+			continue;
+		CU_ASSERT_FATAL(r->sim_cycles > 0);
+		CU_ASSERT(r->bound <= r->sim_cycles);
+		CU_ASSERT(fabs((double)(r->cycles - r->sim_cycles)) <= 0.15 * (double)r->sim_cycles);
+		if (best < 0 || r->sim_cycles < w.res[best].sim_cycles)
+			best = i;
+	}
+	CU_ASSERT_EQUAL(w.best, best);
+	CU_ASSERT(w.err_max <= 0.15);
+	dse_sweep_free(&w);
+	ir_ctx_free(&p.c);
+}
+
+static char *
+as_text(const DseSweep *w, void (*fn)(const DseSweep *, FILE *), size_t *len)
+{
+	char *buf = NULL;
+	FILE *fp = open_memstream(&buf, len);
+
+	CU_ASSERT_FATAL(fp != NULL);
+	fn(w, fp);
+	fclose(fp);
+	return buf;
+}
+
+/* One worker and three give the same bytes. */
+static void
+test_jobs(void)
+{
+	Prob p;
+	DseSweep a, b;
+	size_t la, lb;
+	char *ca, *cb;
+
+	prob(&p, "cell: gru\nhidden: 16\ninput: 7\ntimesteps: 2\n");
+	CU_ASSERT_EQUAL(set(&p, "hu=1..5"), 0);
+	sweep(&p, &a, 1, 3);
+	sweep(&p, &b, 3, 3);
+	ca = as_text(&a, dse_sweep_csv, &la);
+	cb = as_text(&b, dse_sweep_csv, &lb);
+	CU_ASSERT(la == lb && !memcmp(ca, cb, la));
+	free(ca);
+	free(cb);
+	ca = as_text(&a, dse_sweep_json, &la);
+	cb = as_text(&b, dse_sweep_json, &lb);
+	CU_ASSERT(la == lb && !memcmp(ca, cb, la));
+	free(ca);
+	free(cb);
+	dse_sweep_free(&a);
+	dse_sweep_free(&b);
+	ir_ctx_free(&p.c);
+}
+
+static CU_TestInfo dse_tests[] = {
+	{"space", test_space},
+	{"Pareto front", test_front},
+	{"bound and best", test_bound},
+	{"workers", test_jobs},
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo test_suites[] = {
+	{"dse", NULL, NULL, NULL, NULL, dse_tests},
+	CU_SUITE_INFO_NULL,
+};
