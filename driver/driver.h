@@ -32,6 +32,9 @@ typedef struct Options {
 	const char *sets[DRV_MAX_INPUTS];  /* sweep: --set KNOB=VALUES, in order */
 	int nsets;
 	int simulate;              /* sweep: points to simulate (-1: the default) */
+	int objective;             /* sweep: DseObjective */
+	double max_area_mm2, max_power_w;  /* sweep: constraints (0: none) */
+	int max_pcus;
 } Options;
 
 typedef struct Pass Pass;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "../deepbench/db.h"
+#include "../dse/sweep.h"
 #include "../frontend/fe.h"
 #include "driver.h"
 
@@ -43,7 +44,10 @@ static const char help[] =
 	"                      the output does not depend on N\n"
 	"  --set KNOB=VALUES   sweep: the values of a knob (hu, ru, rv, hv, folded, combine,\n"
 	"                      epilogue): N, LO..HI or a comma-separated list (docs/sweep.md)\n"
-	"  --simulate N        sweep: simulate the model's N fastest points (default 8)\n"
+	"  --simulate N        sweep: simulate the model's N best points (default 8)\n"
+	"  --objective OBJ     sweep: latency (default), area, power or energy\n"
+	"  --max-area MM2, --max-power W, --max-pcu N\n"
+	"                      sweep: the best point keeps within these (the model's figures)\n"
 	"  --passes=LIST       opt: the passes to run in order (fuse, quantize, schedule), each\n"
 	"                      followed by the verifier; none: parse, verify and print\n"
 	"  --spec FILE         opt: the spec whose precision and schedule knobs the passes use\n"
@@ -74,7 +78,7 @@ usage_error(const char *fmt, ...)
 static const char *const long_opts[] = {
 	"--emit", "--dump-after", "--target", "--arch", "--print-target", "--list-deepbench",
 	"--quiet", "--verbose", "--help", "--version", "--passes", "--spec", "--set", "--simulate",
-	NULL,
+	"--objective", "--max-area", "--max-power", "--max-pcu", NULL,
 };
 
 static const char *
@@ -101,6 +105,22 @@ parse_jobs(const char *s, int *out)
 	if (*end || v < 1 || v > 1024)
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+/* A number > 0 (whole with `whole`), at most 1e9. */
+static int
+parse_positive(const char *s, int whole, double *out)
+{
+	char *end;
+	double x;
+
+	if (!s || !*s)
+		return -1;
+	x = strtod(s, &end);
+	if (*end || !(x > 0) || x > 1e9 || (whole && x != (double)(int64_t)x))
+		return -1;
+	*out = x;
 	return 0;
 }
 
@@ -189,6 +209,22 @@ main(int argc, char **argv)
 			if (!*v || *end || n < 0 || n > 1000000)
 				return usage_error("option '--simulate' needs a count from 0, got '%s'", v);
 			o.simulate = (int)n;
+		} else if (is_opt(a, "--objective")) {
+			if (!(v = take_value(argc, argv, &i, "--objective")) ||
+			    (o.objective = dse_objective_find(v)) < 0)
+				return usage_error("option '--objective' needs latency, area, power or energy");
+		} else if (is_opt(a, "--max-area")) {
+			if (parse_positive(take_value(argc, argv, &i, "--max-area"), 0, &o.max_area_mm2) < 0)
+				return usage_error("option '--max-area' needs a positive number of mm2");
+		} else if (is_opt(a, "--max-power")) {
+			if (parse_positive(take_value(argc, argv, &i, "--max-power"), 0, &o.max_power_w) < 0)
+				return usage_error("option '--max-power' needs a positive number of watts");
+		} else if (is_opt(a, "--max-pcu")) {
+			double x;
+
+			if (parse_positive(take_value(argc, argv, &i, "--max-pcu"), 1, &x) < 0)
+				return usage_error("option '--max-pcu' needs a positive whole number");
+			o.max_pcus = (int)x;
 		} else if (is_opt(a, "--target")) {
 			if (!(o.target = take_value(argc, argv, &i, "--target")))
 				return usage_error("option '--target' needs a target name");

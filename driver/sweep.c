@@ -89,11 +89,24 @@ summary(const DseSweep *w, const char *dir)
 			sep = ", ";
 		}
 	}
+	if (w->max_area_mm2 > 0 || w->max_power_mw > 0 || w->max_pcus > 0) {
+		printf("\n  within      %lld of them", (long long)w->meets);
+		if (w->max_area_mm2 > 0)
+			printf(", area <= %.2f mm2", w->max_area_mm2);
+		if (w->max_power_mw > 0)
+			printf(", power <= %.3f W", w->max_power_mw / 1000);
+		if (w->max_pcus > 0)
+			printf(", PCUs <= %d", w->max_pcus);
+		printf(" (the model's figures)");
+	}
 	printf("\n  front       %lld points on the Pareto front of latency, area, power and energy "
 	       "(the model's)\n", (long long)w->front);
 	if (w->nsim)
-		printf("  simulated   the model's %d fastest; its error on them: mean %.2f%%, max %.2f%%\n",
-		       w->nsim, 100 * w->err_mean, 100 * w->err_max);
+		printf("  simulated   the model's %d best in %s; its error in cycles on them: mean "
+		       "%.2f%%, max %.2f%%\n", w->nsim, dse_objective_name(w->objective),
+		       100 * w->err_mean, 100 * w->err_max);
+	if (!b)
+		printf("  best        none: no point maps within the constraints\n");
 	if (b) {
 		char kn[128];
 		int at = snprintf(kn, sizeof kn, "hu=%d ru=%d rv=%d", b->k.hu, b->k.ru, b->k.rv);
@@ -104,10 +117,11 @@ summary(const DseSweep *w, const char *dir)
 		         form(b->k.combine == COMBINE_CHAIN, "", " combine=chain"),
 		         form(b->k.epilogue == EPILOGUE_PACKED, "", " epilogue=packed"));
 		if (b->sim_cycles >= 0)
-			printf("  best        %s: %lld cycles simulated (model %lld), %.3f us; by the model "
-			       "%.2f mm2, %.1f mW\n", kn, (long long)b->sim_cycles, (long long)b->cycles,
+			printf("  best        %s (least %s simulated): %lld cycles (model %lld), %.3f us, "
+			       "%.2f mm2, %.1f mW, %.3f uJ\n", kn, dse_objective_name(w->objective),
+			       (long long)b->sim_cycles, (long long)b->cycles,
 			       b->latency_us * (double)b->sim_cycles / (double)b->cycles, b->area_mm2,
-			       b->power_mw);
+			       b->sim_power_mw, b->sim_energy_uj);
 		else
 			printf("  best        %s: %lld cycles by the model (none simulated), %.3f us, "
 			       "%.2f mm2, %.1f mW\n", kn, (long long)b->cycles, b->latency_us, b->area_mm2,
@@ -164,6 +178,10 @@ drv_sweep(const Options *o)
 	w.jobs = o->jobs;
 	w.simulate = o->simulate >= 0 ? o->simulate : SWEEP_SIMULATE;
 	w.progress = &c;
+	w.objective = (DseObjective)o->objective;
+	w.max_area_mm2 = o->max_area_mm2;
+	w.max_power_mw = o->max_power_w * 1000;
+	w.max_pcus = o->max_pcus;
 	if (dse_sweep_run(&c, &w) < 0)
 		return drv_finish(&c, 1);
 	if (o->outdir)

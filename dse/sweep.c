@@ -9,6 +9,26 @@
 #include "../sim/sim.h"
 #include "sweep.h"
 
+static const char *const objective_names[DSE_NOBJ] = {"latency", "area", "power", "energy"};
+
+const char *
+dse_objective_name(DseObjective o)
+{
+	return o < DSE_NOBJ ? objective_names[o] : "?";
+}
+
+int
+dse_objective_find(const char *s)
+{
+	int i;
+
+	for (i = 0; i < DSE_NOBJ; i++) {
+		if (!strcmp(s, objective_names[i]))
+			return i;
+	}
+	return -1;
+}
+
 static int64_t
 ceil_div64(int64_t a, int64_t b)
 {
@@ -105,6 +125,9 @@ evaluate(Ctx *scratch, const DseSweep *w, DseResult *r)
 	r->pmus = d.map->pmus;
 	for (i = 0; i < d.map->nunit; i++)
 		r->dots += d.map->unit[i].role == MAP_DOT;
+	r->meets = (w->max_area_mm2 <= 0 || r->area_mm2 <= w->max_area_mm2) &&
+	           (w->max_power_mw <= 0 || r->power_mw <= w->max_power_mw) &&
+	           (w->max_pcus <= 0 || r->pcus <= w->max_pcus);
 }
 
 static void
@@ -120,6 +143,8 @@ simulate(Ctx *scratch, const DseSweep *w, DseResult *r)
 		IR_BUG("a point of the sweep no longer maps");
 	rep = sim_run(scratch, d.map, w->spec->timesteps, &o, NULL);
 	r->sim_cycles = rep->cycles;
+	r->sim_power_mw = rep->power_mw;
+	r->sim_energy_uj = rep->energy_uj;
 }
 
 /* ---- the workers ------------------------------------------------------------------------- */
@@ -219,18 +244,48 @@ ranks_before(const DseResult *res, int64_t a, int64_t b)
 	return a < b;
 }
 
-/* Sorts v[0..n) by ranks_before (a merge sort: stable, O(n log n), no global state). */
+/* The objective's value of r: the model's, or with sim the simulator's (area is the same). */
+static double
+objective(const DseResult *r, DseObjective o, int sim)
+{
+	switch (o) {
+	case DSE_OBJ_AREA:
+		return r->area_mm2;
+	case DSE_OBJ_POWER:
+		return sim ? r->sim_power_mw : r->power_mw;
+	case DSE_OBJ_ENERGY:
+		return sim ? r->sim_energy_uj : r->energy_uj;
+	default:
+		return (double)(sim ? r->sim_cycles : r->cycles);
+	}
+}
+
+/* by objective o (DSE_NOBJ: none), then by the objectives' order (ranks_before) */
+static int
+better(const DseResult *res, DseObjective o, int sim, int64_t a, int64_t b)
+{
+	if (o < DSE_NOBJ) {
+		double x = objective(&res[a], o, sim), y = objective(&res[b], o, sim);
+
+		if (x != y)
+			return x < y;
+	}
+	return ranks_before(res, a, b);
+}
+
+/* Sorts v[0..n) by the model's figures (better): a merge sort, stable, O(n log n), no global
+ * state. */
 static void
-rank(const DseResult *res, int64_t *v, int64_t *tmp, int64_t n)
+rank_by(const DseResult *res, DseObjective o, int64_t *v, int64_t *tmp, int64_t n)
 {
 	int64_t h = n / 2, i = 0, j = h, k = 0;
 
 	if (n < 2)
 		return;
-	rank(res, v, tmp, h);
-	rank(res, v + h, tmp, n - h);
+	rank_by(res, o, v, tmp, h);
+	rank_by(res, o, v + h, tmp, n - h);
 	while (i < h && j < n)
-		tmp[k++] = ranks_before(res, v[j], v[i]) ? v[j++] : v[i++];
+		tmp[k++] = better(res, o, 0, v[j], v[i]) ? v[j++] : v[i++];
 	while (i < h)
 		tmp[k++] = v[i++];
 	while (j < n)
@@ -312,11 +367,17 @@ dse_sweep_run(Ctx *c, DseSweep *w)
 	tmp = malloc((size_t)(nlegal ? nlegal : 1) * sizeof *tmp);
 	if (!tmp)
 		IR_BUG("out of memory");
-	rank(w->res, order, tmp, nlegal);
-	free(tmp);
+	rank_by(w->res, DSE_NOBJ, order, tmp, nlegal);
 	pareto(w, order, nlegal);
-	/* the model's fastest few, simulated: the fastest simulated one is the best */
-	nsim = w->simulate < nlegal ? w->simulate : nlegal;
+	/* the model's best few in the objective, within the constraints, simulated: the best
+	 * simulated one is the best */
+	for (i = 0; i < nlegal; i++) {
+		if (w->res[order[i]].meets)
+			order[w->meets++] = order[i];
+	}
+	rank_by(w->res, w->objective, order, tmp, w->meets);
+	free(tmp);
+	nsim = w->simulate < w->meets ? w->simulate : w->meets;
 	run_pool(w, order, nsim, 1, "simulating:");
 	w->nsim = (int)nsim;
 	for (i = 0; i < nsim; i++) {
@@ -327,10 +388,10 @@ dse_sweep_run(Ctx *c, DseSweep *w)
 		w->err_mean += err / (double)nsim;
 		if (err > w->err_max)
 			w->err_max = err;
-		if (w->best < 0 || r->sim_cycles < w->res[w->best].sim_cycles)
+		if (w->best < 0 || better(w->res, w->objective, 1, order[i], w->best))
 			w->best = order[i];
 	}
-	if (w->best < 0 && nlegal)
+	if (w->best < 0 && w->meets)
 		w->best = order[0];
 	free(order);
 	return 0;
@@ -367,7 +428,7 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 
 	fputs("point,hu,ru,rv,hv,folded,combine,epilogue,maps,reason,unit,need,have,bound_cycles,"
 	      "model_cycles,latency_us,area_mm2,power_mw,energy_uj,mac_util,pcus,dot_pcus,pmus,"
-	      "sim_cycles,model_error,front,dominated_by\n", out);
+	      "sim_cycles,sim_power_mw,sim_energy_uj,model_error,meets,front,dominated_by\n", out);
 	for (i = 0; i < w->npoints; i++) {
 		const DseResult *r = &w->res[i];
 		const Knobs *k = &r->k;
@@ -376,7 +437,7 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 		        k->hv > 1 ? k->hv : 1, form_name(DSE_K_FOLDED, k->folded),
 		        form_name(DSE_K_COMBINE, k->combine), form_name(DSE_K_EPILOGUE, k->epilogue));
 		if (!r->maps) {
-			fprintf(out, "0,%s,%s,%lld,%lld,%lld,,,,,,,,,,,,,\n", map_fail_name(r->why.kind),
+			fprintf(out, "0,%s,%s,%lld,%lld,%lld,,,,,,,,,,,,,,,0,0,\n", map_fail_name(r->why.kind),
 			        r->unit, (long long)r->why.need, (long long)r->why.have,
 			        (long long)r->bound);
 			continue;
@@ -385,11 +446,12 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 		        (long long)r->cycles, r->latency_us, r->area_mm2, r->power_mw, r->energy_uj,
 		        r->util, r->pcus, r->dots, r->pmus);
 		if (r->sim_cycles >= 0)
-			fprintf(out, "%lld,%.4f,", (long long)r->sim_cycles,
+			fprintf(out, "%lld,%.2f,%.4f,%.4f,", (long long)r->sim_cycles, r->sim_power_mw,
+			        r->sim_energy_uj,
 			        (double)(r->cycles - r->sim_cycles) / (double)r->sim_cycles);
 		else
-			fputs(",,", out);
-		fprintf(out, "%d,", r->front);
+			fputs(",,,,", out);
+		fprintf(out, "%d,%d,", r->meets, r->front);
 		if (r->dominator >= 0)
 			fprintf(out, "%lld", (long long)r->dominator);
 		fputc('\n', out);
@@ -438,10 +500,14 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 		}
 		fputc(']', out);
 	}
-	fprintf(out, "},\n  \"points\": %lld, \"legal\": %lld, \"front\": %lld, \"simulated\": %d,\n"
-	        "  \"model_error\": {\"mean\": %.4f, \"max\": %.4f},\n  \"best\": %lld,\n"
-	        "  \"results\": [\n", (long long)w->npoints, (long long)w->legal,
-	        (long long)w->front, w->nsim, w->err_mean, w->err_max, (long long)w->best);
+	fprintf(out, "},\n  \"objective\": \"%s\", \"max_area_mm2\": %.4f, \"max_power_mw\": %.2f, "
+	        "\"max_pcus\": %d,\n", dse_objective_name(w->objective), w->max_area_mm2,
+	        w->max_power_mw, w->max_pcus);
+	fprintf(out, "  \"points\": %lld, \"legal\": %lld, \"meets\": %lld, \"front\": %lld, "
+	        "\"simulated\": %d,\n  \"model_error\": {\"mean\": %.4f, \"max\": %.4f},\n"
+	        "  \"best\": %lld,\n  \"results\": [\n", (long long)w->npoints,
+	        (long long)w->legal, (long long)w->meets, (long long)w->front, w->nsim, w->err_mean,
+	        w->err_max, (long long)w->best);
 	for (i = 0; i < w->npoints; i++) {
 		const DseResult *r = &w->res[i];
 
@@ -461,8 +527,11 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 			        (long long)r->cycles, r->latency_us, r->area_mm2, r->power_mw, r->energy_uj,
 			        r->util, r->pcus, r->dots, r->pmus);
 			if (r->sim_cycles >= 0)
-				fprintf(out, "\"sim_cycles\": %lld, ", (long long)r->sim_cycles);
-			fprintf(out, "\"front\": %s", r->front ? "true" : "false");
+				fprintf(out, "\"sim_cycles\": %lld, \"sim_power_mw\": %.2f, "
+				        "\"sim_energy_uj\": %.4f, ", (long long)r->sim_cycles, r->sim_power_mw,
+				        r->sim_energy_uj);
+			fprintf(out, "\"meets\": %s, \"front\": %s", r->meets ? "true" : "false",
+			        r->front ? "true" : "false");
 			if (r->dominator >= 0)
 				fprintf(out, ", \"dominated_by\": %lld", (long long)r->dominator);
 			fputc('}', out);

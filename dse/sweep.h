@@ -39,6 +39,13 @@ void dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t);
  * folded true/false, combine tree/chain, epilogue serial/packed). Errors go to c; -1 then. */
 int dse_space_set(Ctx *c, DseSpace *sp, const char *arg);
 
+/* What "best" means: the least of one objective, among the points within the constraints. */
+typedef enum { DSE_OBJ_LATENCY, DSE_OBJ_AREA, DSE_OBJ_POWER, DSE_OBJ_ENERGY, DSE_NOBJ } DseObjective;
+
+const char *dse_objective_name(DseObjective o);
+/* The objective named s ("latency", "area", "power", "energy"); -1 when none is. */
+int dse_objective_find(const char *s);
+
 /* One point of the sweep. */
 typedef struct DseResult {
 	Knobs k;
@@ -51,7 +58,9 @@ typedef struct DseResult {
 	int64_t cycles;           /* the analytic model's, all T steps */
 	double latency_us, area_mm2, power_mw, energy_uj, util;
 	int pcus, pmus, dots;
+	int meets;                /* maps and is within the constraints (by the model's figures) */
 	int64_t sim_cycles;       /* simulated (-1: not simulated) */
+	double sim_power_mw, sim_energy_uj;
 	int front;                /* on the Pareto front of latency, area, power and energy */
 	int64_t dominator;        /* a point on the front that dominates it (-1: none) */
 } DseResult;
@@ -62,14 +71,18 @@ typedef struct DseSweep {
 	const Target *target;
 	const DseSpace *space;
 	int jobs;                 /* workers (threads) */
-	int simulate;             /* the best this many by the model's latency are simulated */
+	int simulate;             /* the best this many by the model's objective are simulated */
+	DseObjective objective;
+	double max_area_mm2, max_power_mw;  /* constraints; 0: none */
+	int max_pcus;
 	Ctx *progress;            /* where progress goes (a terminal only), or NULL */
 
 	int64_t npoints;
 	DseResult *res;           /* npoints results, in the space's order (malloc'd) */
-	int64_t legal, front;
+	int64_t legal, meets, front;
 	int64_t nfail[MAP_FAIL_OTHER + 1];
-	int64_t best;             /* the fastest simulated (else by the model), or -1 */
+	int64_t best;             /* the simulated point best in the objective (else the model's
+	                           * best), or -1 when no point meets the constraints */
 	double err_mean, err_max; /* |model - sim| / sim over the simulated points */
 	int nsim;
 } DseSweep;

@@ -163,6 +163,47 @@ test_bound(void)
 	ir_ctx_free(&p.c);
 }
 
+/* Constraints and another objective: the flags against the figures, and the best point the
+ * least energy simulated among those within them, every one of them simulated. */
+static void
+test_objective(void)
+{
+	Prob p;
+	DseSweep w;
+	int64_t i, best = -1, meets = 0;
+
+	prob(&p, "cell: lstm\nhidden: 16\ninput: 8\ntimesteps: 2\n");
+	CU_ASSERT_EQUAL(set(&p, "hu=1..4"), 0);
+	CU_ASSERT_EQUAL(set(&p, "ru=1..3"), 0);
+	memset(&w, 0, sizeof w);
+	w.spec = &p.s;
+	w.fixed = p.f;
+	w.target = &p.t;
+	w.space = &p.sp;
+	w.jobs = 2;
+	w.simulate = 1000000;
+	w.objective = DSE_OBJ_ENERGY;
+	w.max_pcus = 12;
+	w.max_power_mw = 2000;
+	CU_ASSERT_FATAL(dse_sweep_run(&p.c, &w) == 0);
+	for (i = 0; i < w.npoints; i++) {
+		const DseResult *r = &w.res[i];
+		int ok = r->maps && r->pcus <= 12 && r->power_mw <= 2000;
+
+		CU_ASSERT_EQUAL(r->meets, ok);
+		meets += ok;
+		CU_ASSERT_EQUAL(r->sim_cycles >= 0, ok);
+		if (ok && (best < 0 || r->sim_energy_uj < w.res[best].sim_energy_uj))
+			best = i;
+	}
+	CU_ASSERT(meets > 0 && meets < w.legal);
+	CU_ASSERT_EQUAL(w.meets, meets);
+	CU_ASSERT_FATAL(best >= 0);
+	CU_ASSERT_DOUBLE_EQUAL(w.res[w.best].sim_energy_uj, w.res[best].sim_energy_uj, 0);
+	dse_sweep_free(&w);
+	ir_ctx_free(&p.c);
+}
+
 static char *
 as_text(const DseSweep *w, void (*fn)(const DseSweep *, FILE *), size_t *len)
 {
@@ -207,6 +248,7 @@ static CU_TestInfo dse_tests[] = {
 	{"space", test_space},
 	{"Pareto front", test_front},
 	{"bound and best", test_bound},
+	{"objective and constraints", test_objective},
 	{"workers", test_jobs},
 	CU_TEST_INFO_NULL,
 };
