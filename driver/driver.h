@@ -51,6 +51,9 @@ int drv_print_target(const Options *o, const char *name_or_file);
 int drv_list_deepbench(const Options *o);
 int drv_opt(const Options *o);
 int drv_finish(Ctx *c, int rc);
+/* Runs gnuplot on DIR/SCRIPT in DIR: 0 drawn, 1 gnuplot is not installed, -1 it failed
+ * (reported to c). */
+int drv_gnuplot(Ctx *c, const char *dir, const char *script);
 /* The spec, target and quantized nest of o->inputs[0], before scheduling: what a sweep varies
  * the knobs of. 0, or -1 after reporting errors to c. */
 int drv_prepare(Ctx *c, const Options *o, CellSpec *spec, Target *target, const Func **fixed);

@@ -59,6 +59,47 @@ write_file(Ctx *c, const char *dir, const char *name, const DseSweep *w,
 	return 0;
 }
 
+/* The legal points for the plots: latency, area, power, energy, on the front or not. */
+static void
+plot_data(const DseSweep *w, FILE *out)
+{
+	int64_t i;
+
+	fputs("# point latency_us area_mm2 power_w energy_uj front best (the model's figures)\n", out);
+	for (i = 0; i < w->npoints; i++) {
+		const DseResult *r = &w->res[i];
+
+		if (r->maps)
+			fprintf(out, "%lld %.4f %.4f %.4f %.4f %d %d\n", (long long)i, r->latency_us,
+			        r->area_mm2, r->power_mw / 1000, r->energy_uj, r->front, i == w->best);
+	}
+}
+
+static void
+plot_script(const DseSweep *w, FILE *out)
+{
+	static const char *const ys[2][3] = {
+		{"area", "3", "area (mm2)"},
+		{"power", "4", "power (W)"},
+	};
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		fprintf(out, "set terminal svg size 800,560 dynamic font 'sans,12'\n"
+		        "set output 'front-latency-%s.svg'\n"
+		        "set title \"%s on %s: latency against %s\"\n"
+		        "set xlabel 'latency (us)'\nset ylabel '%s'\nset logscale x\nset grid\n"
+		        "set key top right\n"
+		        "plot 'front.dat' using 2:%s with points pt 7 ps 0.4 lc rgb '#bbbbbb' "
+		        "title 'legal points', \\\n"
+		        "     '' using 2:($6 == 1 ? $%s : 1/0) with points pt 7 ps 0.8 lc rgb '#1f77b4' "
+		        "title 'Pareto front', \\\n"
+		        "     '' using 2:($7 == 1 ? $%s : 1/0) with points pt 6 ps 2 lw 2 lc rgb '#d62728' "
+		        "title 'best'\n", ys[k][0], w->spec->name, w->target->name, ys[k][0], ys[k][2],
+		        ys[k][1], ys[k][1], ys[k][1]);
+	}
+}
+
 static const char *
 form(int v, const char *a, const char *b)
 {
@@ -140,7 +181,7 @@ drv_sweep(const Options *o)
 	DseSpace sp;
 	DseSweep w;
 	char dir[4096];
-	int i;
+	int i, plotted;
 
 	ir_ctx_init(&c);
 	c.verbosity = o->verbosity;
@@ -193,8 +234,25 @@ drv_sweep(const Options *o)
 		dse_sweep_free(&w);
 		return drv_finish(&c, 1);
 	}
-	if (o->verbosity >= 0)
+	if (write_file(&c, dir, "front.dat", &w, plot_data) < 0 ||
+	    write_file(&c, dir, "front.gp", &w, plot_script) < 0) {
+		dse_sweep_free(&w);
+		return drv_finish(&c, 1);
+	}
+	plotted = drv_gnuplot(&c, dir, "front.gp");
+	if (plotted < 0) {
+		dse_sweep_free(&w);
+		return drv_finish(&c, 1);
+	}
+	if (o->verbosity >= 0) {
 		summary(&w, dir);
+		if (plotted == 0)
+			printf("  plots       %s/front-latency-area.svg, %s/front-latency-power.svg "
+			       "(gnuplot %s/front.gp, data front.dat)\n", dir, dir, dir);
+		else
+			printf("  plots       not drawn: gnuplot is not installed (apt-get install "
+			       "gnuplot-nox); the script and data are %s/front.gp and front.dat\n", dir);
+	}
 	dse_sweep_free(&w);
 	return drv_finish(&c, 0);
 }

@@ -18,7 +18,12 @@ SPEC
 "$rnnc" sweep "$work/gru.yaml" -j1 -o "$work/j1" >"$work/j1.log" 2>&1 || fail "sweep -j1: $(cat "$work/j1.log")"
 "$rnnc" sweep "$work/gru.yaml" -j3 -q -o "$work/j3" >"$work/j3.log" 2>&1 || fail "sweep -j3: $(cat "$work/j3.log")"
 [ -s "$work/j3.log" ] && fail "-q printed: $(cat "$work/j3.log")"
-for f in sweep.csv sweep.json; do
+files="sweep.csv sweep.json front.dat front.gp"
+if command -v gnuplot >/dev/null; then
+	files="$files front-latency-area.svg front-latency-power.svg"
+	grep -q "^  plots       .*front-latency-area.svg" "$work/j1.log" || fail "no plots: $(cat "$work/j1.log")"
+fi
+for f in $files; do
 	cmp -s "$work/j1/$f" "$work/j3/$f" || fail "$f differs between -j1 and -j3"
 done
 ls "$work"/j1/*.tmp >/dev/null 2>&1 && fail "a temporary file was left behind"
