@@ -7,7 +7,7 @@
 #include "../ir/target.h"
 #include "../sim/core.h"
 
-typedef enum { CMD_COMPILE, CMD_SWEEP, CMD_BENCH, CMD_OPT } Command;
+typedef enum { CMD_COMPILE, CMD_SWEEP, CMD_MERGE, CMD_BENCH, CMD_OPT } Command;
 
 /* Files that --emit writes into the output folder. */
 enum { EMIT_SPEC = 1 << 0, EMIT_IR = 1 << 1, EMIT_OBJ = 1 << 2, EMIT_REPORT = 1 << 3,
@@ -35,6 +35,10 @@ typedef struct Options {
 	int objective;             /* sweep: DseObjective */
 	double max_area_mm2, max_power_w;  /* sweep: constraints (0: none) */
 	int max_pcus;
+	int shard_k, shard_n;      /* sweep: --shard K/N */
+	int merge;                 /* sweep: every point from the cache (rnnc merge) */
+	char **args;               /* the command line after the command word, as given */
+	int nargs;
 } Options;
 
 typedef struct Pass Pass;
@@ -51,6 +55,9 @@ int drv_print_target(const Options *o, const char *name_or_file);
 int drv_list_deepbench(const Options *o);
 int drv_opt(const Options *o);
 int drv_finish(Ctx *c, int rc);
+/* Reads DIR/sweep.args (one argument a line) into argv[0..max), the text in *buf (to free);
+ * the count, or -1 after an error message. */
+int drv_read_args(const char *dir, char **buf, char **argv, int max);
 /* Runs gnuplot on DIR/SCRIPT in DIR: 0 drawn, 1 gnuplot is not installed, -1 it failed
  * (reported to c). */
 int drv_gnuplot(Ctx *c, const char *dir, const char *script);

@@ -18,6 +18,7 @@
 static const char usage[] =
 	"usage: rnnc [options] SPEC             compile an RNN cell spec\n"
 	"       rnnc sweep [options] SPEC       sweep the design space of a spec\n"
+	"       rnnc merge [options] DIR        merge the shards of a sweep in DIR\n"
 	"       rnnc bench [options] [NAME...]  the DeepBench suite (all problems by default)\n"
 	"       rnnc opt [options] FILE.rir     run IR passes on a loop-IR file (docs/ir.md)\n"
 	"       rnnc --print-target NAME|FILE   print a target description\n"
@@ -48,6 +49,7 @@ static const char help[] =
 	"  --objective OBJ     sweep: latency (default), area, power or energy\n"
 	"  --max-area MM2, --max-power W, --max-pcu N\n"
 	"                      sweep: the best point keeps within these (the model's figures)\n"
+	"  --shard K/N         sweep: the K-th of N parts, for a job array; then rnnc merge DIR\n"
 	"  --passes=LIST       opt: the passes to run in order (fuse, quantize, schedule), each\n"
 	"                      followed by the verifier; none: parse, verify and print\n"
 	"  --spec FILE         opt: the spec whose precision and schedule knobs the passes use\n"
@@ -78,7 +80,7 @@ usage_error(const char *fmt, ...)
 static const char *const long_opts[] = {
 	"--emit", "--dump-after", "--target", "--arch", "--print-target", "--list-deepbench",
 	"--quiet", "--verbose", "--help", "--version", "--passes", "--spec", "--set", "--simulate",
-	"--objective", "--max-area", "--max-power", "--max-pcu", NULL,
+	"--objective", "--max-area", "--max-power", "--max-pcu", "--shard", NULL,
 };
 
 static const char *
@@ -132,24 +134,11 @@ is_opt(const char *arg, const char *opt)
 	return !strncmp(arg, opt, len) && (arg[len] == 0 || arg[len] == '=');
 }
 
-int
-main(int argc, char **argv)
+/* Parses argv[i..argc) into o; -1 when all was taken, else the exit status (0 after --help or
+ * --version, 2 after a bad command line). */
+static int
+parse_args(int argc, char **argv, int i, Options *o, const char **print_target, int *list_db)
 {
-	Options o = {0};
-	const char *print_target = NULL;
-	int list_db = 0, i, rc;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-	o.cmd = CMD_COMPILE;
-	o.jobs = ncpu > 0 ? (int)ncpu : 1;
-	o.simulate = -1;
-	i = 1;
-	if (argc > 1 && !strcmp(argv[1], "sweep"))
-		o.cmd = CMD_SWEEP, i = 2;
-	else if (argc > 1 && !strcmp(argv[1], "bench"))
-		o.cmd = CMD_BENCH, i = 2;
-	else if (argc > 1 && !strcmp(argv[1], "opt"))
-		o.cmd = CMD_OPT, i = 2;
 	for (; i < argc; i++) {
 		const char *a = argv[i], *v;
 
@@ -161,44 +150,44 @@ main(int argc, char **argv)
 			printf("rnnc %s\n", RNNC_VERSION);
 			return 0;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-			o.verbosity = -1;
+			o->verbosity = -1;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			o.verbosity++;
+			o->verbosity++;
 		} else if (!strncmp(a, "-o", 2)) {
-			o.outdir = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
-			if (!o.outdir || !*o.outdir)
+			o->outdir = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+			if (!o->outdir || !*o->outdir)
 				return usage_error("option '-o' needs a directory");
 		} else if (!strncmp(a, "-j", 2)) {
 			v = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
-			if (parse_jobs(v, &o.jobs) < 0)
+			if (parse_jobs(v, &o->jobs) < 0)
 				return usage_error("option '-j' needs a worker count from 1 to 1024, got '%s'",
 				                   v ? v : "");
 		} else if (is_opt(a, "--emit")) {
 			if (!(v = take_value(argc, argv, &i, "--emit")))
 				return usage_error("option '--emit' needs a list of kinds");
-			if (drv_parse_emit(v, &o.emit) < 0)
+			if (drv_parse_emit(v, &o->emit) < 0)
 				return 2;
 		} else if (is_opt(a, "--dump-after")) {
-			if (!(o.dump_after = take_value(argc, argv, &i, "--dump-after")))
+			if (!(o->dump_after = take_value(argc, argv, &i, "--dump-after")))
 				return usage_error("option '--dump-after' needs a pass name");
-			if (!drv_find_pass(o.dump_after)) {
+			if (!drv_find_pass(o->dump_after)) {
 				fprintf(stderr, "rnnc: unknown pass '%s' for --dump-after; passes are %s\n",
-				        o.dump_after, drv_pass_names());
+				        o->dump_after, drv_pass_names());
 				return 2;
 			}
 		} else if (is_opt(a, "--passes")) {
-			if (!(o.passes = take_value(argc, argv, &i, "--passes")))
+			if (!(o->passes = take_value(argc, argv, &i, "--passes")))
 				return usage_error("option '--passes' needs a list of passes");
 		} else if (is_opt(a, "--spec")) {
-			if (!(o.spec = take_value(argc, argv, &i, "--spec")))
+			if (!(o->spec = take_value(argc, argv, &i, "--spec")))
 				return usage_error("option '--spec' needs a spec file");
 		} else if (is_opt(a, "--set")) {
 			if (!(v = take_value(argc, argv, &i, "--set")))
 				return usage_error("option '--set' needs KNOB=VALUES");
-			if (o.nsets == DRV_MAX_INPUTS)
+			if (o->nsets == DRV_MAX_INPUTS)
 				return usage_error("too many --set options (the limit is %s)",
 				                   DRV_MAX_INPUTS_STR);
-			o.sets[o.nsets++] = v;
+			o->sets[o->nsets++] = v;
 		} else if (is_opt(a, "--simulate")) {
 			char *end;
 			long n;
@@ -208,34 +197,46 @@ main(int argc, char **argv)
 			n = strtol(v, &end, 10);
 			if (!*v || *end || n < 0 || n > 1000000)
 				return usage_error("option '--simulate' needs a count from 0, got '%s'", v);
-			o.simulate = (int)n;
+			o->simulate = (int)n;
+		} else if (is_opt(a, "--shard")) {
+			char *end;
+			long k, n;
+
+			if (!(v = take_value(argc, argv, &i, "--shard")))
+				return usage_error("option '--shard' needs K/N");
+			k = strtol(v, &end, 10);
+			n = *end == '/' ? strtol(end + 1, &end, 10) : 0;
+			if (*end || n < 1 || n > 1000000 || k < 1 || k > n)
+				return usage_error("option '--shard' needs K/N with 1 <= K <= N, got '%s'", v);
+			o->shard_k = (int)k;
+			o->shard_n = (int)n;
 		} else if (is_opt(a, "--objective")) {
 			if (!(v = take_value(argc, argv, &i, "--objective")) ||
-			    (o.objective = dse_objective_find(v)) < 0)
+			    (o->objective = dse_objective_find(v)) < 0)
 				return usage_error("option '--objective' needs latency, area, power or energy");
 		} else if (is_opt(a, "--max-area")) {
-			if (parse_positive(take_value(argc, argv, &i, "--max-area"), 0, &o.max_area_mm2) < 0)
+			if (parse_positive(take_value(argc, argv, &i, "--max-area"), 0, &o->max_area_mm2) < 0)
 				return usage_error("option '--max-area' needs a positive number of mm2");
 		} else if (is_opt(a, "--max-power")) {
-			if (parse_positive(take_value(argc, argv, &i, "--max-power"), 0, &o.max_power_w) < 0)
+			if (parse_positive(take_value(argc, argv, &i, "--max-power"), 0, &o->max_power_w) < 0)
 				return usage_error("option '--max-power' needs a positive number of watts");
 		} else if (is_opt(a, "--max-pcu")) {
 			double x;
 
 			if (parse_positive(take_value(argc, argv, &i, "--max-pcu"), 1, &x) < 0)
 				return usage_error("option '--max-pcu' needs a positive whole number");
-			o.max_pcus = (int)x;
+			o->max_pcus = (int)x;
 		} else if (is_opt(a, "--target")) {
-			if (!(o.target = take_value(argc, argv, &i, "--target")))
+			if (!(o->target = take_value(argc, argv, &i, "--target")))
 				return usage_error("option '--target' needs a target name");
 		} else if (is_opt(a, "--arch")) {
-			if (!(o.arch = take_value(argc, argv, &i, "--arch")))
+			if (!(o->arch = take_value(argc, argv, &i, "--arch")))
 				return usage_error("option '--arch' needs a file");
 		} else if (is_opt(a, "--print-target")) {
-			if (!(print_target = take_value(argc, argv, &i, "--print-target")))
+			if (!(*print_target = take_value(argc, argv, &i, "--print-target")))
 				return usage_error("option '--print-target' needs a target name or file");
 		} else if (!strcmp(a, "--list-deepbench")) {
-			list_db = 1;
+			*list_db = 1;
 		} else if (a[0] == '-' && a[1]) {
 			const char *near = NULL;
 			int best = 3, j;
@@ -257,11 +258,69 @@ main(int argc, char **argv)
 				return 2;
 			}
 			return usage_error("unknown option '%s'", a);
-		} else if (o.ninputs < DRV_MAX_INPUTS) {
-			o.inputs[o.ninputs++] = a;
+		} else if (o->ninputs < DRV_MAX_INPUTS) {
+			o->inputs[o->ninputs++] = a;
 		} else {
 			return usage_error("too many inputs (the limit is %s)", DRV_MAX_INPUTS_STR);
 		}
+	}
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	Options o = {0};
+	const char *print_target = NULL;
+	int list_db = 0, i, rc;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char *margv[DRV_MAX_INPUTS + 2], *margs = NULL;
+
+	o.cmd = CMD_COMPILE;
+	o.jobs = ncpu > 0 ? (int)ncpu : 1;
+	o.simulate = -1;
+	i = 1;
+	if (argc > 1 && !strcmp(argv[1], "sweep"))
+		o.cmd = CMD_SWEEP, i = 2;
+	else if (argc > 1 && !strcmp(argv[1], "merge"))
+		o.cmd = CMD_MERGE, i = 2;
+	else if (argc > 1 && !strcmp(argv[1], "bench"))
+		o.cmd = CMD_BENCH, i = 2;
+	else if (argc > 1 && !strcmp(argv[1], "opt"))
+		o.cmd = CMD_OPT, i = 2;
+	o.args = argv + i;
+	o.nargs = argc - i;
+	if ((rc = parse_args(argc, argv, i, &o, &print_target, &list_db)) >= 0)
+		return rc;
+	if (o.cmd == CMD_MERGE) {
+		/* rnnc merge DIR: the sweep that DIR/sweep.args describes, every point from DIR/cache */
+		Options m = {0};
+		const char *dir = o.inputs[0];
+		int n;
+
+		if (o.ninputs != 1 || o.nsets || o.outdir || o.arch || o.target)
+			return usage_error("'rnnc merge' takes the output folder of a sharded sweep, and "
+			                   "-j N, -q or -v");
+		if ((n = drv_read_args(dir, &margs, margv + 1, DRV_MAX_INPUTS)) < 0)
+			return 1;
+		margv[0] = argv[0];
+		m.cmd = CMD_SWEEP;
+		m.jobs = o.jobs;
+		m.verbosity = o.verbosity;
+		m.simulate = -1;
+		rc = parse_args(n + 1, margv, 1, &m, &print_target, &list_db);
+		if (rc >= 0 || m.outdir || m.shard_n) {
+			fprintf(stderr, "rnnc: %s/sweep.args is not the command line of a sweep\n", dir);
+			free(margs);
+			return 1;
+		}
+		m.outdir = dir;
+		m.merge = 1;
+		m.args = margv + 1;
+		m.nargs = n;
+		rc = m.ninputs == 1 ? drv_sweep(&m) : usage_error("%s/sweep.args names no spec", dir);
+		free(margs);
+		return rc;
 	}
 	if (o.arch && o.target)
 		return usage_error("give either --arch FILE or --target NAME, not both");
@@ -270,6 +329,8 @@ main(int argc, char **argv)
 	if (list_db)
 		return drv_list_deepbench(&o);
 	switch (o.cmd) {
+	case CMD_MERGE:
+		break;  /* handled above */
 	case CMD_BENCH:
 		return drv_bench(&o);
 	case CMD_OPT:

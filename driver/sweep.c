@@ -1,8 +1,14 @@
 /* rnnc sweep SPEC: every point of the spec's design space, as CSV and JSON (docs/sweep.md). */
+#define _XOPEN_SOURCE 700  /* realpath */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "../frontend/fe.h"
 
 #include "../dse/sweep.h"
 #include "driver.h"
@@ -100,6 +106,163 @@ plot_script(const DseSweep *w, FILE *out)
 	}
 }
 
+/* ---- the cache's key and the command line a merge repeats --------------------------------- */
+
+static uint64_t
+hash_text(uint64_t h, void (*print)(const void *, FILE *), const void *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		IR_BUG("out of memory");
+	print(x, f);
+	fclose(f);
+	h = dse_hash(h, buf, len);
+	free(buf);
+	return h;
+}
+
+static void
+print_spec(const void *s, FILE *f)
+{
+	fe_print_spec(s, f);
+}
+
+static void
+print_target(const void *t, FILE *f)
+{
+	fe_print_target(t, f);
+}
+
+/* The key of every result: the spec and the target as rnnc reads them, and rnnc itself (its
+ * executable's bytes: another build may model or map differently). 0 when rnnc cannot read
+ * itself: then nothing is cached. */
+static uint64_t
+cache_key(const CellSpec *s, const Target *t)
+{
+	FILE *exe = fopen("/proc/self/exe", "rb");
+	uint64_t h = 0xcbf29ce484222325ull;
+	char buf[65536];
+	size_t n;
+
+	if (!exe)
+		return 0;
+	while ((n = fread(buf, 1, sizeof buf, exe)) > 0)
+		h = dse_hash(h, buf, n);
+	if (ferror(exe)) {
+		fclose(exe);
+		return 0;
+	}
+	fclose(exe);
+	h = hash_text(h, print_spec, s);
+	h = hash_text(h, print_target, t);
+	return h ? h : 1;
+}
+
+/* Options whose value may be the next argument. */
+static int
+takes_value(const char *a)
+{
+	static const char *const opts[] = {
+		"-o", "-j", "--emit", "--dump-after", "--target", "--arch", "--passes", "--spec", "--set",
+		"--simulate", "--objective", "--max-area", "--max-power", "--max-pcu", "--shard", NULL,
+	};
+	int i;
+
+	for (i = 0; opts[i]; i++) {
+		if (!strcmp(a, opts[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Writes DIR/sweep.args: the command line without what a merge sets itself (the output
+ * folder, the shard, the workers, the verbosity), with files as absolute paths. */
+static int
+write_args(Ctx *c, const char *dir, const Options *o)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+	int i, bad = 0;
+
+	snprintf(path, sizeof path, "%s/sweep.args", dir);
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+	if (!(f = fopen(tmp, "w"))) {
+		ir_error(c, (Loc){0}, "cannot write '%s': %s", tmp, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < o->nargs; i++) {
+		const char *a = o->args[i], *v = NULL;
+		char real[PATH_MAX];
+		int drop = !strncmp(a, "-o", 2) || !strncmp(a, "-j", 2) || !strncmp(a, "--shard", 7) ||
+		           !strcmp(a, "-q") || !strcmp(a, "--quiet") || !strcmp(a, "-v") ||
+		           !strcmp(a, "--verbose");
+
+		if (takes_value(a) && i + 1 < o->nargs)
+			v = o->args[++i];
+		if (drop)
+			continue;
+		if (!v && a[0] != '-' && realpath(a, real))
+			a = real;  /* the spec */
+		if (strchr(a, '\n') || (v && strchr(v, '\n')))
+			bad = 1;
+		fprintf(f, "%s\n", a);
+		if (v)
+			fprintf(f, "%s\n", !strcmp(a, "--arch") && realpath(v, real) ? real : v);
+	}
+	if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+		ir_error(c, (Loc){0}, bad ? "an argument holds a line break: the sweep cannot be merged" :
+		         "cannot write '%s'", path);
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+drv_read_args(const char *dir, char **buf, char **argv, int max)
+{
+	char path[4200];
+	FILE *f;
+	long len;
+	int n = 0;
+	char *p;
+
+	snprintf(path, sizeof path, "%s/sweep.args", dir);
+	if (!(f = fopen(path, "rb"))) {
+		fprintf(stderr, "rnnc: cannot read '%s': %s (is '%s' the output folder of a sweep?)\n",
+		        path, strerror(errno), dir);
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 || len > 1 << 20 ||
+	    fseek(f, 0, SEEK_SET) < 0 || !(*buf = malloc((size_t)len + 1)) ||
+	    fread(*buf, 1, (size_t)len, f) != (size_t)len) {
+		fprintf(stderr, "rnnc: cannot read '%s'\n", path);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	(*buf)[len] = 0;
+	for (p = *buf; *p && n < max;) {
+		char *nl = strchr(p, '\n');
+
+		if (!nl) {
+			fprintf(stderr, "rnnc: '%s' is cut short\n", path);
+			return -1;
+		}
+		*nl = 0;
+		argv[n++] = p;
+		p = nl + 1;
+	}
+	if (*p) {
+		fprintf(stderr, "rnnc: '%s' has more than %d arguments\n", path, max);
+		return -1;
+	}
+	return n;
+}
+
 static const char *
 form(int v, const char *a, const char *b)
 {
@@ -168,6 +331,10 @@ summary(const DseSweep *w, const char *dir)
 			       "%.2f mm2, %.1f mW\n", kn, (long long)b->cycles, b->latency_us, b->area_mm2,
 			       b->power_mw);
 	}
+	if (w->cached)
+		printf("  cache       %lld records from %s/cache, %lld points evaluated and %lld "
+		       "simulated here\n", (long long)w->cached, dir, (long long)w->evaluated,
+		       (long long)w->simulated_here);
 	printf("  written     %s/sweep.csv, %s/sweep.json\n", dir, dir);
 }
 
@@ -223,13 +390,34 @@ drv_sweep(const Options *o)
 	w.max_area_mm2 = o->max_area_mm2;
 	w.max_power_mw = o->max_power_w * 1000;
 	w.max_pcus = o->max_pcus;
-	if (dse_sweep_run(&c, &w) < 0)
-		return drv_finish(&c, 1);
+	w.shard_k = o->shard_k;
+	w.shard_n = o->shard_n;
+	w.merge = o->merge;
 	if (o->outdir)
 		snprintf(dir, sizeof dir, "%s", o->outdir);
 	else
 		snprintf(dir, sizeof dir, "rnnc-out/%s", spec.name);
-	if (make_dirs(&c, dir) < 0 || write_file(&c, dir, "sweep.csv", &w, dse_sweep_csv) < 0 ||
+	if (make_dirs(&c, dir) < 0 || (!o->merge && write_args(&c, dir, o) < 0))
+		return drv_finish(&c, 1);
+	w.key = cache_key(&spec, &target);
+	w.cache_dir = w.key ? dir : NULL;
+	if (!w.key && (o->shard_n > 1 || o->merge)) {
+		ir_error(&c, (Loc){0}, "rnnc cannot read its own executable (/proc/self/exe), which keys "
+		         "the cache that shards and merges share");
+		return drv_finish(&c, 1);
+	}
+	if (dse_sweep_run(&c, &w) < 0)
+		return drv_finish(&c, 1);
+	if (o->shard_n > 1) {
+		if (o->verbosity >= 0)
+			printf("%s: shard %d of %d on %s: %lld of %lld points here (%lld taken from the "
+			       "cache), %lld simulated; when every shard is done: rnnc merge %s\n", spec.name,
+			       o->shard_k, o->shard_n, target.name, (long long)(w.evaluated + 0),
+			       (long long)w.npoints, (long long)w.cached, (long long)w.simulated_here, dir);
+		dse_sweep_free(&w);
+		return drv_finish(&c, 0);
+	}
+	if (write_file(&c, dir, "sweep.csv", &w, dse_sweep_csv) < 0 ||
 	    write_file(&c, dir, "sweep.json", &w, dse_sweep_json) < 0) {
 		dse_sweep_free(&w);
 		return drv_finish(&c, 1);

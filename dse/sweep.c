@@ -102,8 +102,7 @@ evaluate(Ctx *scratch, const DseSweep *w, DseResult *r)
 
 	r->bound = (int64_t)s->timesteps * s->batch * ceil_div64(ceil_div64(s->hidden, r->k.hu), hv) *
 	           ceil_div64(s->input + s->hidden, (int64_t)r->k.ru * r->k.rv);
-	r->sim_cycles = -1;
-	r->dominator = -1;
+	r->done = 1;
 	ir_ctx_reset(scratch);
 	if (dse_lower(scratch, &p, &d) < 0) {
 		r->why = d.why;
@@ -125,9 +124,14 @@ evaluate(Ctx *scratch, const DseSweep *w, DseResult *r)
 	r->pmus = d.map->pmus;
 	for (i = 0; i < d.map->nunit; i++)
 		r->dots += d.map->unit[i].role == MAP_DOT;
-	r->meets = (w->max_area_mm2 <= 0 || r->area_mm2 <= w->max_area_mm2) &&
-	           (w->max_power_mw <= 0 || r->power_mw <= w->max_power_mw) &&
-	           (w->max_pcus <= 0 || r->pcus <= w->max_pcus);
+}
+
+static int
+within(const DseSweep *w, const DseResult *r)
+{
+	return r->maps && (w->max_area_mm2 <= 0 || r->area_mm2 <= w->max_area_mm2) &&
+	       (w->max_power_mw <= 0 || r->power_mw <= w->max_power_mw) &&
+	       (w->max_pcus <= 0 || r->pcus <= w->max_pcus);
 }
 
 static void
@@ -145,6 +149,7 @@ simulate(Ctx *scratch, const DseSweep *w, DseResult *r)
 	r->sim_cycles = rep->cycles;
 	r->sim_power_mw = rep->power_mw;
 	r->sim_energy_uj = rep->energy_uj;
+	r->sim_done = 1;
 }
 
 /* ---- the workers ------------------------------------------------------------------------- */
@@ -196,6 +201,8 @@ worker(void *arg)
 		else
 			evaluate(&scratch, pl->w, &pl->w->res[i]);
 		pthread_mutex_lock(&pl->mu);
+		if (pl->w->cache)
+			dse_cache_put(pl->w->cache, &pl->w->res[i], pl->sim);
 		pl->done++;
 		show(pl);
 		pthread_mutex_unlock(&pl->mu);
@@ -329,11 +336,17 @@ pareto(DseSweep *w, int64_t *order, int64_t n)
 	free(front);
 }
 
+static int
+in_shard(const DseSweep *w, int64_t i)
+{
+	return w->shard_n <= 1 || i % w->shard_n == w->shard_k - 1;
+}
+
 int
 dse_sweep_run(Ctx *c, DseSweep *w)
 {
 	Knobs *pts;
-	int64_t i, *order, *tmp, nlegal = 0, nsim;
+	int64_t i, *order, *tmp, nlegal = 0, ntodo = 0, nsim, nrank = 0;
 
 	w->npoints = enumerate(w, NULL);
 	w->best = -1;
@@ -345,40 +358,87 @@ dse_sweep_run(Ctx *c, DseSweep *w)
 	pts = malloc((size_t)w->npoints * sizeof *pts);
 	w->res = calloc((size_t)w->npoints, sizeof *w->res);
 	order = malloc((size_t)w->npoints * sizeof *order);
-	if (!pts || !w->res || !order) {
+	tmp = malloc((size_t)w->npoints * sizeof *tmp);
+	if (!pts || !w->res || !order || !tmp) {
 		free(pts);
 		free(order);
+		free(tmp);
 		ir_error(c, (Loc){0}, "the sweep's %lld points do not fit in memory",
 		         (long long)w->npoints);
 		return -1;
 	}
 	enumerate(w, pts);
-	for (i = 0; i < w->npoints; i++)
-		w->res[i].k = pts[i];
-	free(pts);
-	run_pool(w, NULL, w->npoints, 0, "sweep:");
 	for (i = 0; i < w->npoints; i++) {
-		if (w->res[i].maps)
+		w->res[i].k = pts[i];
+		w->res[i].sim_cycles = -1;
+		w->res[i].dominator = -1;
+	}
+	free(pts);
+	if (w->cache_dir) {
+		char tag[32] = "all";
+
+		if (w->shard_n > 1)
+			snprintf(tag, sizeof tag, "%dof%d", w->shard_k, w->shard_n);
+		if (dse_cache_open(c, w, w->cache_dir, tag) < 0)
+			goto fail;
+	}
+	for (i = 0; i < w->npoints; i++) {
+		if (!w->res[i].done && in_shard(w, i))
+			order[ntodo++] = i;
+	}
+	if (w->merge && ntodo) {
+		ir_error(c, (Loc){0}, "%lld of the sweep's %lld points are not in %s/cache: a shard has "
+		         "not finished (rerun it with the same options), or the shards ran another spec, "
+		         "target or rnnc", (long long)ntodo, (long long)w->npoints, w->cache_dir);
+		goto fail;
+	}
+	w->evaluated = ntodo;
+	run_pool(w, order, ntodo, 0, w->shard_n > 1 ? "shard:" : "sweep:");
+	for (i = 0; i < w->npoints; i++) {
+		DseResult *r = &w->res[i];
+
+		if (!r->done)
+			continue;
+		if (r->maps)
 			order[nlegal++] = i;
 		else
-			w->nfail[w->res[i].why.kind <= MAP_FAIL_OTHER ? w->res[i].why.kind : MAP_FAIL_OTHER]++;
+			w->nfail[r->why.kind <= MAP_FAIL_OTHER ? r->why.kind : MAP_FAIL_OTHER]++;
 	}
 	w->legal = nlegal;
-	tmp = malloc((size_t)(nlegal ? nlegal : 1) * sizeof *tmp);
-	if (!tmp)
-		IR_BUG("out of memory");
 	rank_by(w->res, DSE_NOBJ, order, tmp, nlegal);
 	pareto(w, order, nlegal);
 	/* the model's best few in the objective, within the constraints, simulated: the best
-	 * simulated one is the best */
+	 * simulated one is the best (a shard ranks its own points: the best few of the whole
+	 * sweep are among the best few of their shards) */
 	for (i = 0; i < nlegal; i++) {
-		if (w->res[order[i]].meets)
-			order[w->meets++] = order[i];
+		DseResult *r = &w->res[order[i]];
+
+		r->meets = within(w, r);
+		if (r->meets)
+			w->meets++;
+		if (r->meets && in_shard(w, order[i]))
+			order[nrank++] = order[i];
 	}
-	rank_by(w->res, w->objective, order, tmp, w->meets);
-	free(tmp);
-	nsim = w->simulate < w->meets ? w->simulate : w->meets;
-	run_pool(w, order, nsim, 1, "simulating:");
+	rank_by(w->res, w->objective, order, tmp, nrank);
+	nsim = w->simulate < nrank ? w->simulate : nrank;
+	/* the best few only: what the cache holds of other points is not shown, so the output
+	 * does not depend on what earlier runs simulated */
+	for (i = 0; i < nsim; i++)
+		w->res[order[i]].meets = 2;
+	for (i = 0; i < w->npoints; i++) {
+		DseResult *r = &w->res[i];
+
+		if (r->meets == 2) {
+			r->meets = 1;
+			if (!r->sim_done)
+				tmp[w->simulated_here++] = i;
+		} else if (r->sim_done) {
+			r->sim_done = 0;
+			r->sim_cycles = -1;
+			r->sim_power_mw = r->sim_energy_uj = 0;
+		}
+	}
+	run_pool(w, tmp, w->simulated_here, 1, "simulating:");
 	w->nsim = (int)nsim;
 	for (i = 0; i < nsim; i++) {
 		const DseResult *r = &w->res[order[i]];
@@ -391,10 +451,17 @@ dse_sweep_run(Ctx *c, DseSweep *w)
 		if (w->best < 0 || better(w->res, w->objective, 1, order[i], w->best))
 			w->best = order[i];
 	}
-	if (w->best < 0 && w->meets)
+	if (w->best < 0 && nrank)
 		w->best = order[0];
 	free(order);
+	free(tmp);
+	dse_cache_close(w);
 	return 0;
+fail:
+	free(order);
+	free(tmp);
+	dse_cache_close(w);
+	return -1;
 }
 
 void

@@ -10,6 +10,7 @@
 #ifndef RNNC_DSE_SWEEP_H
 #define RNNC_DSE_SWEEP_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "dse.h"
@@ -61,6 +62,7 @@ typedef struct DseResult {
 	int meets;                /* maps and is within the constraints (by the model's figures) */
 	int64_t sim_cycles;       /* simulated (-1: not simulated) */
 	double sim_power_mw, sim_energy_uj;
+	int done, sim_done;       /* evaluated (here or in the cache), simulated */
 	int front;                /* on the Pareto front of latency, area, power and energy */
 	int64_t dominator;        /* a point on the front that dominates it (-1: none) */
 } DseResult;
@@ -76,6 +78,10 @@ typedef struct DseSweep {
 	double max_area_mm2, max_power_mw;  /* constraints; 0: none */
 	int max_pcus;
 	Ctx *progress;            /* where progress goes (a terminal only), or NULL */
+	const char *cache_dir;    /* results kept in cache_dir/cache (cache.c), or NULL */
+	uint64_t key;             /* ... under this key of the spec, target and rnnc */
+	int shard_k, shard_n;     /* --shard K/N: the points i with i % N == K - 1 only */
+	int merge;                /* every point must come from the cache */
 
 	int64_t npoints;
 	DseResult *res;           /* npoints results, in the space's order (malloc'd) */
@@ -85,12 +91,20 @@ typedef struct DseSweep {
 	                           * best), or -1 when no point meets the constraints */
 	double err_mean, err_max; /* |model - sim| / sim over the simulated points */
 	int nsim;
+	int64_t cached, evaluated, simulated_here;
+	FILE *cache;
 } DseSweep;
 
 /* Visits every point of the space (see the top of this file); 0, or -1 when the space is
  * empty or memory runs out (reported to c). */
 int dse_sweep_run(Ctx *c, DseSweep *w);
 void dse_sweep_free(DseSweep *w);
+
+/* The cache (cache.c). dse_hash is FNV-1a 64 continued from h (start: 0xcbf29ce484222325). */
+uint64_t dse_hash(uint64_t h, const void *p, size_t n);
+int dse_cache_open(Ctx *c, DseSweep *w, const char *dir, const char *tag);
+void dse_cache_put(FILE *f, const DseResult *r, int sim);
+void dse_cache_close(DseSweep *w);
 
 /* Every point as CSV (a header line, then one line a point) and as JSON; deterministic. */
 void dse_sweep_csv(const DseSweep *w, FILE *out);

@@ -39,4 +39,46 @@ if "$rnnc" sweep "$work/gru.yaml" --set hu=0 -o "$work/bad" >"$work/bad.log" 2>&
 fi
 grep -q "is not a value of hu" "$work/bad.log" || fail "--set hu=0: $(cat "$work/bad.log")"
 [ -e "$work/bad" ] && fail "a failed sweep left an output folder"
-echo "PASS: $points points, -j1 and -j3 identical"
+
+# three shards and a merge give the unsharded files, byte for byte
+for k in 1 2 3; do
+	"$rnnc" sweep "$work/gru.yaml" --shard $k/3 -j1 -o "$work/shards" >"$work/shard$k.log" 2>&1 ||
+		fail "shard $k/3: $(cat "$work/shard$k.log")"
+done
+"$rnnc" merge "$work/shards" -j2 -q >"$work/merge.log" 2>&1 || fail "merge: $(cat "$work/merge.log")"
+for f in $files; do
+	cmp -s "$work/j1/$f" "$work/shards/$f" || fail "$f of the merged shards differs"
+done
+# a merge with a shard missing says so
+mkdir -p "$work/part/cache"
+cp "$work/shards/sweep.args" "$work/part/"
+cp "$work/shards/cache/"*1of3.txt "$work/part/cache/"
+if "$rnnc" merge "$work/part" >"$work/part.log" 2>&1; then
+	fail "a merge with two shards missing succeeded"
+fi
+grep -q "points are not in .*a shard has not finished" "$work/part.log" || fail "merge: $(cat "$work/part.log")"
+
+# killed at some moment and resumed: the uninterrupted result
+cat >"$work/lstm.yaml" <<'SPEC'
+name: sweep-lstm
+cell: lstm
+hidden: 256
+input: 256
+timesteps: 3
+SPEC
+"$rnnc" sweep "$work/lstm.yaml" --target plasticine-rnn -j2 -q -o "$work/whole" || fail "sweep of lstm.yaml"
+for sig in INT KILL; do
+	set -m  # job control: a background job of a script otherwise ignores SIGINT
+	"$rnnc" sweep "$work/lstm.yaml" --target plasticine-rnn -j2 -q -o "$work/killed-$sig" &
+	pid=$!
+	set +m
+	sleep 0.3
+	kill -s $sig $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	echo "SIG$sig after 0.3 s: $(cat "$work/killed-$sig"/cache/*.txt 2>/dev/null | wc -l) results cached"
+	"$rnnc" sweep "$work/lstm.yaml" --target plasticine-rnn -j2 -q -o "$work/killed-$sig" || fail "resume after SIG$sig"
+	for f in $files; do
+		cmp -s "$work/whole/$f" "$work/killed-$sig/$f" || fail "$f after SIG$sig and a resume differs"
+	done
+done
+echo "PASS: $points points, -j1 and -j3 identical, the shards merged identical, resumed identical"

@@ -1,0 +1,272 @@
+/* The sweep's result cache (sweep.h): what a point gave, kept on disk under a key of everything
+ * that decides it, so that an interrupted sweep resumes and the shards of a job array merge.
+ *
+ * DIR/cache/KEY.TAG.txt holds one record a line, appended as points finish:
+ *   P hu ru rv hv folded combine epilogue | maps kind role need have unit bound cycles latency
+ *     area power energy util pcus pmus dots #CHECK
+ *   S hu ru rv hv folded combine epilogue | sim_cycles sim_power sim_energy #CHECK
+ * (CHECK: FNV-1a of the text before it). KEY is the caller's hash of the spec, the target and
+ * rnnc itself; TAG names the writer (`all`, or `3of8` for a shard), so concurrent shards never
+ * share a file. Loading reads every KEY.*.txt, each line that does not check skipped: a line cut by a kill is simply not there. Doubles are written with 17 digits and read
+ * back to the same bits, so a result from the cache equals the one computed. */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sweep.h"
+
+uint64_t
+dse_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static uint64_t
+line_check(const char *s, size_t n)
+{
+	return dse_hash(0xcbf29ce484222325ull, s, n);
+}
+
+/* ---- finding a point by its knobs -------------------------------------------------------- */
+
+static uint64_t
+knob_hash(const Knobs *k)
+{
+	int v[7] = {k->hu, k->ru, k->rv, k->hv, k->folded, k->combine, k->epilogue};
+
+	return dse_hash(0xcbf29ce484222325ull, v, sizeof v);
+}
+
+static int
+same_knobs(const Knobs *a, const Knobs *b)
+{
+	return a->hu == b->hu && a->ru == b->ru && a->rv == b->rv && a->hv == b->hv &&
+	       a->folded == b->folded && a->combine == b->combine && a->epilogue == b->epilogue;
+}
+
+typedef struct Index {
+	int64_t *slot;  /* point + 1, 0 empty */
+	int64_t mask;
+} Index;
+
+static int
+index_build(Index *x, const DseSweep *w)
+{
+	int64_t n = 1, i;
+
+	while (n < 2 * w->npoints)
+		n <<= 1;
+	x->slot = calloc((size_t)n, sizeof *x->slot);
+	if (!x->slot)
+		return -1;
+	x->mask = n - 1;
+	for (i = 0; i < w->npoints; i++) {
+		int64_t h = (int64_t)(knob_hash(&w->res[i].k) & (uint64_t)x->mask);
+
+		while (x->slot[h])
+			h = (h + 1) & x->mask;
+		x->slot[h] = i + 1;
+	}
+	return 0;
+}
+
+static int64_t
+index_find(const Index *x, const DseSweep *w, const Knobs *k)
+{
+	int64_t h = (int64_t)(knob_hash(k) & (uint64_t)x->mask);
+
+	for (; x->slot[h]; h = (h + 1) & x->mask) {
+		if (same_knobs(&w->res[x->slot[h] - 1].k, k))
+			return x->slot[h] - 1;
+	}
+	return -1;
+}
+
+/* ---- records ----------------------------------------------------------------------------- */
+
+static int
+knob_text(char *buf, size_t n, const Knobs *k)
+{
+	return snprintf(buf, n, "%d %d %d %d %d %d %d", k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
+	                k->folded, k->combine, k->epilogue);
+}
+
+static void
+put_line(FILE *f, char *line, int len)
+{
+	if (len <= 0 || (size_t)len >= 1024)
+		IR_BUG("a cache record does not fit its line");
+	fprintf(f, "%s #%016" PRIx64 "\n", line, line_check(line, (size_t)len));
+}
+
+void
+dse_cache_put(FILE *f, const DseResult *r, int sim)
+{
+	char line[1024];
+	int n = 0;
+
+	n += snprintf(line, sizeof line, "%c ", sim ? 'S' : 'P');
+	n += knob_text(line + n, sizeof line - (size_t)n, &r->k);
+	if (sim)
+		n += snprintf(line + n, sizeof line - (size_t)n, " | %" PRId64 " %.17g %.17g",
+		              r->sim_cycles, r->sim_power_mw, r->sim_energy_uj);
+	else
+		n += snprintf(line + n, sizeof line - (size_t)n, " | %d %d %d %" PRId64 " %" PRId64
+		              " %s %" PRId64 " %" PRId64 " %.17g %.17g %.17g %.17g %.17g %d %d %d",
+		              r->maps, (int)r->why.kind, r->why.role, r->why.need, r->why.have,
+		              r->unit[0] ? r->unit : "-", r->bound, r->cycles, r->latency_us,
+		              r->area_mm2, r->power_mw, r->energy_uj, r->util, r->pcus, r->pmus, r->dots);
+	put_line(f, line, n);
+	fflush(f);
+}
+
+/* One line into w; 0 taken, 1 not a point of this sweep, -1 damaged. */
+static int
+take_line(DseSweep *w, const Index *x, char *line)
+{
+	char *hash = strrchr(line, '#'), *end;
+	uint64_t check;
+	Knobs k = w->spec->knobs;
+	DseResult *r;
+	int64_t i;
+	int kind, used = 0;
+	char tag;
+
+	if (!hash || hash == line || hash[-1] != ' ')
+		return -1;
+	check = strtoull(hash + 1, &end, 16);
+	if (*end != '\n' && *end != 0)
+		return -1;
+	if (check != line_check(line, (size_t)(hash - 1 - line)))
+		return -1;
+	if (sscanf(line, "%c %d %d %d %d %d %d %d |%n", &tag, &k.hu, &k.ru, &k.rv, &k.hv, &k.folded,
+	           &k.combine, &k.epilogue, &used) != 8 || !used)
+		return -1;
+	if ((i = index_find(x, w, &k)) < 0)
+		return 1;
+	r = &w->res[i];
+	if (tag == 'S') {
+		if (sscanf(line + used, "%" SCNd64 " %lf %lf", &r->sim_cycles, &r->sim_power_mw,
+		           &r->sim_energy_uj) != 3)
+			return -1;
+		r->sim_done = 1;
+		return 0;
+	}
+	if (tag != 'P')
+		return -1;
+	if (sscanf(line + used, "%d %d %d %" SCNd64 " %" SCNd64 " %47s %" SCNd64 " %" SCNd64
+	           " %lf %lf %lf %lf %lf %d %d %d", &r->maps, &kind, &r->why.role, &r->why.need,
+	           &r->why.have, r->unit, &r->bound, &r->cycles, &r->latency_us, &r->area_mm2,
+	           &r->power_mw, &r->energy_uj, &r->util, &r->pcus, &r->pmus, &r->dots) != 16 ||
+	    kind < 0 || kind > MAP_FAIL_OTHER)
+		return -1;
+	r->why.kind = (MapFailKind)kind;
+	if (!strcmp(r->unit, "-"))
+		r->unit[0] = 0;
+	r->done = 1;
+	return 0;
+}
+
+static int
+load_file(DseSweep *w, const Index *x, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	if (!f)
+		return -1;
+	/* a line that does not check (cut by a kill, or glued to the next run's first record)
+	 * is skipped: every line stands alone */
+	while (fgets(line, sizeof line, f))
+		w->cached += take_line(w, x, line) == 0;
+	fclose(f);
+	return 0;
+}
+
+int
+dse_cache_open(Ctx *c, DseSweep *w, const char *dir, const char *tag)
+{
+	char cdir[4200], path[4400], prefix[40];
+	DIR *d;
+	struct dirent *e;
+	Index x;
+
+	snprintf(cdir, sizeof cdir, "%s/cache", dir);
+	if (mkdir(cdir, 0777) < 0 && errno != EEXIST) {
+		ir_error(c, (Loc){0}, "cannot create '%s': %s", cdir, strerror(errno));
+		return -1;
+	}
+	if (index_build(&x, w) < 0) {
+		ir_error(c, (Loc){0}, "the sweep's %lld points do not fit in memory",
+		         (long long)w->npoints);
+		return -1;
+	}
+	snprintf(prefix, sizeof prefix, "%016" PRIx64 ".", w->key);
+	if ((d = opendir(cdir))) {
+		char **names = NULL;
+		size_t n = 0, cap = 0, i;
+
+		/* in name order, so that which record of a point wins does not depend on the
+		 * directory's order (they are equal anyway) */
+		while ((e = readdir(d))) {
+			size_t len = strlen(e->d_name);
+
+			if (strncmp(e->d_name, prefix, strlen(prefix)) || len < 4 ||
+			    strcmp(e->d_name + len - 4, ".txt"))
+				continue;
+			if (n == cap) {
+				char **g = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *names);
+
+				if (!g)
+					IR_BUG("out of memory");
+				names = g;
+			}
+			if (!(names[n++] = strdup(e->d_name)))
+				IR_BUG("out of memory");
+		}
+		closedir(d);
+		for (i = 1; i < n; i++) {
+			char *t = names[i];
+			size_t j = i;
+
+			for (; j > 0 && strcmp(names[j - 1], t) > 0; j--)
+				names[j] = names[j - 1];
+			names[j] = t;
+		}
+		for (i = 0; i < n; i++) {
+			snprintf(path, sizeof path, "%s/%s", cdir, names[i]);
+			load_file(w, &x, path);
+			free(names[i]);
+		}
+		free(names);
+	}
+	free(x.slot);
+	snprintf(path, sizeof path, "%s/%s%s.txt", cdir, prefix, tag);
+	if (!(w->cache = fopen(path, "a+"))) {
+		ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	/* a record cut short at the end starts no line of its own for the next one */
+	if (fseek(w->cache, -1, SEEK_END) == 0 && fgetc(w->cache) != '\n')
+		fputc('\n', w->cache);
+	fseek(w->cache, 0, SEEK_END);
+	return 0;
+}
+
+void
+dse_cache_close(DseSweep *w)
+{
+	if (w->cache)
+		fclose(w->cache);
+	w->cache = NULL;
+}
