@@ -375,8 +375,10 @@ drv_sweep(const Options *o)
 	}
 	dse_space_init(&c, &sp, &spec, &target);
 	for (i = 0; i < o->nsets; i++) {
-		if (dse_space_set(&c, &sp, o->sets[i]) < 0)
-			return drv_finish(&c, 2);
+		if (dse_space_set(&c, &sp, o->sets[i]) < 0) {
+			drv_finish(&c, 2);
+			return 2;  /* a bad command line */
+		}
 	}
 	memset(&w, 0, sizeof w);
 	w.spec = &spec;
