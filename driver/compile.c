@@ -35,6 +35,7 @@ typedef struct Unit {
 	int rows0, cols0;          /* ... from this grid */
 	int sized_for_weights;     /* ... because the weights did not fit */
 	int grown_for_map;         /* ... or to make room for the default schedule */
+	DseSearchStats search;     /* when defaulted: what the search did */
 	DseDesign point;           /* the design point: the scheduled nest and its mapping */
 	Mapping *map;              /* the mapped design of one step (none for --target cpu) */
 	Report *report;            /* its simulation */
@@ -274,6 +275,7 @@ run_schedule(Unit *u)
 		u->cols0 = ch.cols0;
 		u->sized_for_weights = ch.sized_for_weights;
 		u->grown_for_map = ch.grown_for_map;
+		u->search = ch.search;
 	}
 	p.spec = &u->spec;
 	p.fixed = u->ir;
@@ -654,6 +656,28 @@ drv_finish(Ctx *c, int rc)
 	return rc;
 }
 
+/* What the search did and why its choice won. */
+static void
+print_search(const DseSearchStats *st, FILE *out)
+{
+	fprintf(out, "  search       %lld points of hu, ru, rv and the forms: %lld ruled out by the "
+	        "stream bound, %lld lowered (%lld map), %d simulated", (long long)st->points,
+	        (long long)st->pruned, (long long)st->modelled, (long long)st->legal, st->simulated);
+	if (st->simulated)
+		fprintf(out, " (the model's error on them: mean %.2f%%, max %.2f%%)", 100 * st->err_mean,
+		        100 * st->err_max);
+	if (st->budget && !st->simulated)
+		fprintf(out, "; the model's fastest chosen: its two steps are past the simulation "
+		        "budget of the search\n");
+	else if (st->model_first_sim >= 0)
+		fprintf(out, "; the fastest simulated chosen, %lld cycles, against %lld for the model's "
+		        "favourite (hu=%d ru=%d rv=%d)\n", (long long)st->sim_cycles,
+		        (long long)st->model_first_sim, st->model_first.hu, st->model_first.ru,
+		        st->model_first.rv);
+	else
+		fprintf(out, "; the model's fastest is the fastest simulated\n");
+}
+
 SimDesign *
 drv_design(Ctx *c, const Options *o, int *T)
 {
@@ -709,9 +733,11 @@ drv_compile(const Options *o)
 				printf(" combine=chain");
 			if (u.map->epilogue == MAP_EPI_PACKED)
 				printf(" epilogue=packed");
-			printf("%s: ", u.defaulted ? " (default schedule)" : "");
+			printf("%s: ", u.defaulted ? " (searched)" : "");
 			map_summary(u.map, stdout);
 			print_dot_share(u.map, stdout);
+			if (u.defaulted && !u.no_default)
+				print_search(&u.search, stdout);
 		}
 		print_quant_error(&u, stdout);
 		if (u.report)

@@ -6,8 +6,8 @@
  * driver, the tests and the benchmarks all go through it; passes/ and sim/ know nothing of
  * dse/.
  *
- * The defaults until the search exists: a schedule for the knobs a spec leaves unpinned (the
- * smallest hu x ru that maps), and a fabric sized for weights that do not fit the target (the
+ * The defaults: a schedule for the knobs a spec leaves unpinned (dse_search, in sweep.c), and
+ * a fabric sized for weights that do not fit the target (the
  * target's grid grown in its aspect ratio, at most DSE_MAX_GROW times its rows and columns;
  * beyond that the weights must stream from DRAM or the target must be larger). */
 #ifndef RNNC_DSE_H
@@ -45,17 +45,37 @@ int dse_map(Ctx *c, DseDesign *d);
 int dse_lower(Ctx *c, const DsePoint *p, DseDesign *d);
 
 /* The default schedule for the unpinned knobs of p->knobs (0 for hu, ru, rv; -1 for the
- * combine and epilogue forms): rv the PCU's lanes x values per lane (or D + H when shorter);
- * over every hu x ru whose dot products fit the PCUs and each unpinned form, the analytic
- * model's DSE_FINALISTS fastest are simulated (two steps: the first and a steady one) and the
- * fastest simulated one is the choice.
- * Fills *k; returns 0, or -1 when nothing maps (then *k holds rv and hu = ru = 1, or the
- * pinned values, and *why the reason of that point). */
+ * combine and epilogue forms): dse_search below, without its statistics. The model's
+ * DSE_FINALISTS fastest points are simulated (two steps: the first and a steady one) ... */
 enum { DSE_FINALISTS = 3 };
 /* ... unless their two steps would take more than this many simulated unit-cycles (the model's
  * cycles times the units): then the model's order stands. */
 enum { DSE_SIM_BUDGET = 50 * 1000 * 1000 };
 int dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why);
+
+/* What a search did (dse_search): the points of its space, those the stream bound ruled out
+ * unseen, those lowered and modelled, those that mapped, those simulated, and the model's error
+ * on them. */
+typedef struct DseSearchStats {
+	int64_t points, pruned, modelled, legal;
+	int simulated;
+	int budget;                /* the finalists were too large to simulate: the model chose */
+	double err_mean, err_max;  /* |model - sim| / sim over the simulated */
+	int64_t sim_cycles;        /* the choice's, simulated (-1: not simulated) */
+	int64_t model_cycles;      /* ... and by the model */
+	Knobs model_first;         /* the model's favourite, when the simulator chose another */
+	int64_t model_first_sim;   /* ... and its simulated cycles */
+} DseSearchStats;
+
+/* The search for the unpinned knobs of p->knobs: every point of the sweep's space of the spec
+ * with those pins (dse/sweep.h: rv, hu, ru and the forms), visited in the order of its stream
+ * bound (cycles no design of those knobs can beat); once DSE_FINALISTS points are modelled, a
+ * point whose bound exceeds the slowest of them cannot be among the model's fastest (the model
+ * never predicts fewer cycles than the bound), and neither can any after it, so the search
+ * stops there. The finalists are simulated (the first step and a steady one) and the fastest
+ * simulated is the choice. Fills *k (and *st when not NULL); 0, or -1 when nothing maps (then
+ * *k holds the smallest point and *why its reason). */
+int dse_search(const DsePoint *p, Knobs *k, MapFail *why, DseSearchStats *st);
 
 /* The smallest grid, grown from the target's in its aspect ratio by eighths, whose PMUs hold
  * the weights with one PMU in four left for vectors, tables and state. Returns 0 and sets
@@ -71,6 +91,7 @@ typedef struct DseChoice {
 	int rows0, cols0;      /* the given grid */
 	int sized_for_weights; /* the grid grew to hold the weights */
 	int grown_for_map;     /* ... or to make room for a default schedule beside them */
+	DseSearchStats search; /* when defaulted: what the search did */
 } DseChoice;
 
 /* Chooses the fabric and the knobs for a spec: the weights that do not fit (and are not

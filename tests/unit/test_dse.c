@@ -204,6 +204,55 @@ test_objective(void)
 	ir_ctx_free(&p.c);
 }
 
+/* The search (dse_search) against the whole sweep of the same space: the same three points
+ * fastest by the model, so the same choice, having lowered only part of the space; and the
+ * model never below the stream bound it prunes with. */
+static void
+test_search(void)
+{
+	static const char *const specs[] = {
+		"cell: lstm\nhidden: 40\ninput: 24\ntimesteps: 3\n",
+		"cell: gru\nhidden: 64\ninput: 33\nbatch: 2\ntimesteps: 2\n",
+		"cell: rnn\nhidden: 100\ninput: 60\ntimesteps: 4\n",
+		"cell: lstm\nhidden: 30\ninput: 20\ntimesteps: 2\nschedule: {combine: chain, rv: 16}\n",
+	};
+	size_t n;
+
+	for (n = 0; n < sizeof specs / sizeof specs[0]; n++) {
+		Prob p;
+		DseSweep w;
+		DsePoint q;
+		DseSearchStats st;
+		Knobs k;
+		MapFail why;
+		int64_t i;
+
+		prob(&p, specs[n]);
+		sweep(&p, &w, 2, DSE_FINALISTS);
+		q.spec = &p.s;
+		q.fixed = p.f;
+		q.target = &p.t;
+		q.knobs = p.s.knobs;
+		CU_ASSERT_FATAL(dse_search(&q, &k, &why, &st) == 0);
+		CU_ASSERT_EQUAL(st.points, w.npoints);
+		CU_ASSERT_EQUAL(st.simulated, DSE_FINALISTS);
+		if (n < 3)  /* with rv pinned to 16 every bound is below the fastest's cycles */
+			CU_ASSERT(st.modelled < st.points);
+		CU_ASSERT_EQUAL(st.pruned + st.modelled, st.points);
+		CU_ASSERT_FATAL(w.best >= 0);
+		CU_ASSERT_EQUAL(k.hu, w.res[w.best].k.hu);
+		CU_ASSERT_EQUAL(k.ru, w.res[w.best].k.ru);
+		CU_ASSERT_EQUAL(k.rv, w.res[w.best].k.rv);
+		CU_ASSERT_EQUAL(k.combine, w.res[w.best].k.combine);
+		CU_ASSERT_EQUAL(k.epilogue, w.res[w.best].k.epilogue);
+		CU_ASSERT_EQUAL(st.sim_cycles, w.res[w.best].sim_cycles);
+		for (i = 0; i < w.npoints; i++)
+			CU_ASSERT(!w.res[i].maps || w.res[i].cycles >= w.res[i].bound);
+		dse_sweep_free(&w);
+		ir_ctx_free(&p.c);
+	}
+}
+
 static char *
 as_text(const DseSweep *w, void (*fn)(const DseSweep *, FILE *), size_t *len)
 {
@@ -249,6 +298,7 @@ static CU_TestInfo dse_tests[] = {
 	{"Pareto front", test_front},
 	{"bound and best", test_bound},
 	{"objective and constraints", test_objective},
+	{"search", test_search},
 	{"workers", test_jobs},
 	CU_TEST_INFO_NULL,
 };
