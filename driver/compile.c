@@ -264,7 +264,10 @@ run_schedule(Unit *u)
 
 	u->knobs = u->spec.knobs;
 	if (!u->cpu) {
-		if (dse_choose(u->c, &u->spec, u->ir, &u->target, &ch) < 0)
+		DseGoal goal = {u->o->objective, u->o->max_area_mm2, u->o->max_power_w * 1000,
+		                u->o->max_pcus};
+
+		if (dse_choose_for(u->c, &u->spec, u->ir, &u->target, &goal, &ch) < 0)
 			return -1;
 		u->target = ch.target;
 		u->knobs = ch.knobs;
@@ -658,17 +661,26 @@ drv_finish(Ctx *c, int rc)
 
 /* What the search did and why its choice won. */
 static void
-print_search(const DseSearchStats *st, FILE *out)
+print_search(const Options *o, const DseSearchStats *st, FILE *out)
 {
+	static const char *const objective[] = {"latency", "area", "power", "energy"};
+
 	fprintf(out, "  search       %lld points of hu, ru, rv and the forms: %lld ruled out by the "
-	        "stream bound, %lld lowered (%lld map), %d simulated", (long long)st->points,
-	        (long long)st->pruned, (long long)st->modelled, (long long)st->legal, st->simulated);
+	        "stream bound, %lld lowered (%lld map", (long long)st->points, (long long)st->pruned,
+	        (long long)st->modelled, (long long)st->legal);
+	if (o->max_area_mm2 > 0 || o->max_power_w > 0 || o->max_pcus > 0)
+		fprintf(out, ", %lld within the limits", (long long)st->within);
+	fprintf(out, "), %d simulated", st->simulated);
+	if (o->objective != DSE_OBJ_LATENCY)
+		fprintf(out, " for the least %s", objective[o->objective]);
 	if (st->simulated)
 		fprintf(out, " (the model's error on them: mean %.2f%%, max %.2f%%)", 100 * st->err_mean,
 		        100 * st->err_max);
 	if (st->budget && !st->simulated)
 		fprintf(out, "; the model's fastest chosen: its two steps are past the simulation "
 		        "budget of the search\n");
+	else if (o->objective != DSE_OBJ_LATENCY)
+		fprintf(out, "; the best simulated chosen\n");
 	else if (st->model_first_sim >= 0)
 		fprintf(out, "; the fastest simulated chosen, %lld cycles, against %lld for the model's "
 		        "favourite (hu=%d ru=%d rv=%d)\n", (long long)st->sim_cycles,
@@ -737,7 +749,7 @@ drv_compile(const Options *o)
 			map_summary(u.map, stdout);
 			print_dot_share(u.map, stdout);
 			if (u.defaulted && !u.no_default)
-				print_search(&u.search, stdout);
+				print_search(o, &u.search, stdout);
 		}
 		print_quant_error(&u, stdout);
 		if (u.report)

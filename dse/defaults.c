@@ -19,7 +19,7 @@ dse_fixed_fail(const MapFail *f)
 int
 dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 {
-	return dse_search(p, k, why, NULL);
+	return dse_search(p, NULL, k, why, NULL);
 }
 
 int
@@ -64,6 +64,13 @@ drop_chip_figures(Target *t)
 int
 dse_choose(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t, DseChoice *out)
 {
+	return dse_choose_for(c, s, fixed, t, NULL, out);
+}
+
+int
+dse_choose_for(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t,
+               const DseGoal *goal, DseChoice *out)
+{
 	const Knobs *k = &s->knobs;
 	DsePoint p = {s, fixed, NULL, *k};
 	int step;
@@ -107,7 +114,7 @@ dse_choose(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t, DseCho
 		    g.rows > 1024 || g.cols > 1024)
 			break;
 		p.target = &g;
-		if (dse_search(&p, &kk, &why, &out->search) == 0) {
+		if (dse_search(&p, goal, &kk, &why, &out->search) == 0) {
 			if (step > 0) {
 				out->grown_for_map = !out->sized_for_weights;
 				out->target = g;
@@ -115,6 +122,15 @@ dse_choose(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t, DseCho
 			}
 			out->knobs = kk;
 			return 0;
+		}
+		if (out->search.legal && !out->search.within) {
+			/* designs map, but none within the limits: a larger fabric is not what is asked */
+			ir_error(c, (Loc){0}, "no design of the %lld that map keeps within the limits "
+			         "(%s%s%s); raise them or pin fewer knobs", (long long)out->search.legal,
+			         goal && goal->max_area_mm2 > 0 ? "--max-area " : "",
+			         goal && goal->max_power_mw > 0 ? "--max-power " : "",
+			         goal && goal->max_pcus > 0 ? "--max-pcu" : "");
+			return -1;
 		}
 		/* a larger fabric changes nothing of these */
 		if (dse_fixed_fail(&why))

@@ -53,11 +53,22 @@ enum { DSE_FINALISTS = 3 };
 enum { DSE_SIM_BUDGET = 50 * 1000 * 1000 };
 int dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why);
 
+/* What the search looks for: the least latency (the default), area, power or energy per
+ * inference, among the points within the limits (0: none), judged by the model's figures. */
+typedef enum { DSE_OBJ_LATENCY, DSE_OBJ_AREA, DSE_OBJ_POWER, DSE_OBJ_ENERGY, DSE_NOBJ } DseObjective;
+
+typedef struct DseGoal {
+	DseObjective objective;
+	double max_area_mm2, max_power_mw;
+	int max_pcus;
+} DseGoal;
+
 /* What a search did (dse_search): the points of its space, those the stream bound ruled out
  * unseen, those lowered and modelled, those that mapped, those simulated, and the model's error
  * on them. */
 typedef struct DseSearchStats {
 	int64_t points, pruned, modelled, legal;
+	int64_t within;            /* ... within the goal's limits */
 	int simulated;
 	int budget;                /* the finalists were too large to simulate: the model chose */
 	double err_mean, err_max;  /* |model - sim| / sim over the simulated */
@@ -73,9 +84,13 @@ typedef struct DseSearchStats {
  * point whose bound exceeds the slowest of them cannot be among the model's fastest (the model
  * never predicts fewer cycles than the bound), and neither can any after it, so the search
  * stops there. The finalists are simulated (the first step and a steady one) and the fastest
- * simulated is the choice. Fills *k (and *st when not NULL); 0, or -1 when nothing maps (then
- * *k holds the smallest point and *why its reason). */
-int dse_search(const DsePoint *p, Knobs *k, MapFail *why, DseSearchStats *st);
+ * simulated is the choice. With a goal (NULL: the least latency, no limits) the finalists are
+ * the model's best in its objective among the points within its limits, and the bound prunes
+ * only when the objective is latency. Fills *k (and *st when not NULL); 0, or -1 when nothing
+ * maps, or nothing within the limits (then *k holds the smallest point and *why its reason,
+ * MAP_FAIL_OTHER when it maps). */
+int dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why,
+               DseSearchStats *st);
 
 /* The smallest grid, grown from the target's in its aspect ratio by eighths, whose PMUs hold
  * the weights with one PMU in four left for vectors, tables and state. Returns 0 and sets
@@ -99,5 +114,8 @@ typedef struct DseChoice {
  * fabric further (within DSE_MAX_GROW) when none maps beside the weights. Errors (weights past
  * the cap) go to c; returns -1 then. */
 int dse_choose(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t, DseChoice *out);
+/* ... for a goal (NULL: the least latency); a goal that no point meets is an error. */
+int dse_choose_for(Ctx *c, const CellSpec *s, const Func *fixed, const Target *t,
+                   const DseGoal *goal, DseChoice *out);
 
 #endif

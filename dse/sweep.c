@@ -648,7 +648,7 @@ fixed_fail(const MapFail *f)
 }
 
 int
-dse_search(const DsePoint *p, Knobs *k, MapFail *why, DseSearchStats *st)
+dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSearchStats *st)
 {
 	CellSpec s = *p->spec;
 	Ctx c, scratch;
@@ -672,6 +672,12 @@ dse_search(const DsePoint *p, Knobs *k, MapFail *why, DseSearchStats *st)
 	w.fixed = p->fixed;
 	w.target = p->target;
 	w.space = &sp;
+	if (goal) {
+		w.objective = goal->objective;
+		w.max_area_mm2 = goal->max_area_mm2;
+		w.max_power_mw = goal->max_power_mw;
+		w.max_pcus = goal->max_pcus;
+	}
 	w.npoints = enumerate(&w, NULL);
 	stats.points = w.npoints;
 	pts = malloc((size_t)(w.npoints ? w.npoints : 1) * sizeof *pts);
@@ -701,7 +707,9 @@ dse_search(const DsePoint *p, Knobs *k, MapFail *why, DseSearchStats *st)
 	for (i = 0; i < w.npoints; i++) {
 		DseResult *r = &w.res[order[i]];
 
-		if (nfin == DSE_FINALISTS && r->bound > w.res[fin[nfin - 1]].cycles) {
+		/* the bound is of cycles: it prunes for the least latency only */
+		if (nfin == DSE_FINALISTS && w.objective == DSE_OBJ_LATENCY &&
+		    r->bound > w.res[fin[nfin - 1]].cycles) {
 			stats.pruned = w.npoints - i;
 			break;
 		}
@@ -718,12 +726,15 @@ dse_search(const DsePoint *p, Knobs *k, MapFail *why, DseSearchStats *st)
 		if (r->cycles < r->bound)
 			IR_BUG("the model predicts %lld cycles, fewer than the stream bound's %lld",
 			       (long long)r->cycles, (long long)r->bound);
-		/* keep the DSE_FINALISTS fastest by the model, in order */
+		if (!within(&w, r))
+			continue;
+		stats.within++;
+		/* keep the model's DSE_FINALISTS best in the objective, in order */
 		if (nfin < DSE_FINALISTS)
 			fin[nfin++] = order[i];
-		else if (ranks_before(w.res, order[i], fin[nfin - 1]))
+		else if (better(w.res, w.objective, 0, order[i], fin[nfin - 1]))
 			fin[nfin - 1] = order[i];
-		for (j = nfin - 1; j > 0 && ranks_before(w.res, fin[j], fin[j - 1]); j--) {
+		for (j = nfin - 1; j > 0 && better(w.res, w.objective, 0, fin[j], fin[j - 1]); j--) {
 			int64_t t = fin[j];
 
 			fin[j] = fin[j - 1];
@@ -752,8 +763,10 @@ dse_search(const DsePoint *p, Knobs *k, MapFail *why, DseSearchStats *st)
 			IR_BUG("a finalist of the search no longer maps");
 		rep = sim_run(&scratch, d.map, s.timesteps, &o, NULL);
 		r->sim_cycles = rep->cycles;
+		r->sim_power_mw = rep->power_mw;
+		r->sim_energy_uj = rep->energy_uj;
 		stats.simulated++;
-		if (best < 0 || r->sim_cycles < w.res[best].sim_cycles)
+		if (best < 0 || better(w.res, w.objective, 1, fin[j], best))
 			best = fin[j];
 	}
 	for (j = 0; j < stats.simulated; j++) {
@@ -771,6 +784,14 @@ dse_search(const DsePoint *p, Knobs *k, MapFail *why, DseSearchStats *st)
 		if (best != fin[0]) {
 			stats.model_first = w.res[fin[0]].k;
 			stats.model_first_sim = w.res[fin[0]].sim_cycles;
+		}
+	} else if (stats.legal) {
+		/* points map, none within the limits */
+		*k = smallest >= 0 ? w.res[smallest].k : s.knobs;
+		if (why) {
+			memset(why, 0, sizeof *why);
+			why->kind = MAP_FAIL_OTHER;
+			why->role = -1;
 		}
 	} else {
 		*k = smallest >= 0 ? w.res[smallest].k : s.knobs;

@@ -41,8 +41,6 @@ void dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t);
 int dse_space_set(Ctx *c, DseSpace *sp, const char *arg);
 
 /* What "best" means: the least of one objective, among the points within the constraints. */
-typedef enum { DSE_OBJ_LATENCY, DSE_OBJ_AREA, DSE_OBJ_POWER, DSE_OBJ_ENERGY, DSE_NOBJ } DseObjective;
-
 const char *dse_objective_name(DseObjective o);
 /* The objective named s ("latency", "area", "power", "energy"); -1 when none is. */
 int dse_objective_find(const char *s);

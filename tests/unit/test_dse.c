@@ -233,11 +233,12 @@ test_search(void)
 		q.fixed = p.f;
 		q.target = &p.t;
 		q.knobs = p.s.knobs;
-		CU_ASSERT_FATAL(dse_search(&q, &k, &why, &st) == 0);
+		CU_ASSERT_FATAL(dse_search(&q, NULL, &k, &why, &st) == 0);
 		CU_ASSERT_EQUAL(st.points, w.npoints);
 		CU_ASSERT_EQUAL(st.simulated, DSE_FINALISTS);
-		if (n < 3)  /* with rv pinned to 16 every bound is below the fastest's cycles */
+		if (n < 3) {  /* with rv pinned to 16 every bound is below the fastest's cycles */
 			CU_ASSERT(st.modelled < st.points);
+		}
 		CU_ASSERT_EQUAL(st.pruned + st.modelled, st.points);
 		CU_ASSERT_FATAL(w.best >= 0);
 		CU_ASSERT_EQUAL(k.hu, w.res[w.best].k.hu);
@@ -248,6 +249,60 @@ test_search(void)
 		CU_ASSERT_EQUAL(st.sim_cycles, w.res[w.best].sim_cycles);
 		for (i = 0; i < w.npoints; i++)
 			CU_ASSERT(!w.res[i].maps || w.res[i].cycles >= w.res[i].bound);
+		dse_sweep_free(&w);
+		ir_ctx_free(&p.c);
+	}
+}
+
+/* The search for a goal against the sweep with the same objective and limits. */
+static void
+test_search_goal(void)
+{
+	static const DseGoal goals[] = {
+		{DSE_OBJ_LATENCY, 0, 0, 10},
+		{DSE_OBJ_ENERGY, 0, 0, 0},
+		{DSE_OBJ_AREA, 0, 1500, 0},
+		{DSE_OBJ_POWER, 25, 0, 0},
+	};
+	size_t n;
+
+	for (n = 0; n < sizeof goals / sizeof goals[0]; n++) {
+		Prob p;
+		DseSweep w;
+		DsePoint q;
+		DseSearchStats st;
+		Knobs k;
+		MapFail why;
+
+		prob(&p, "cell: gru\nhidden: 24\ninput: 16\ntimesteps: 2\n");
+		memset(&w, 0, sizeof w);
+		w.spec = &p.s;
+		w.fixed = p.f;
+		w.target = &p.t;
+		w.space = &p.sp;
+		w.jobs = 2;
+		w.simulate = DSE_FINALISTS;
+		w.objective = goals[n].objective;
+		w.max_area_mm2 = goals[n].max_area_mm2;
+		w.max_power_mw = goals[n].max_power_mw;
+		w.max_pcus = goals[n].max_pcus;
+		CU_ASSERT_FATAL(dse_sweep_run(&p.c, &w) == 0);
+		q.spec = &p.s;
+		q.fixed = p.f;
+		q.target = &p.t;
+		q.knobs = p.s.knobs;
+		CU_ASSERT_FATAL(dse_search(&q, &goals[n], &k, &why, &st) == 0);
+		/* the bound prunes for latency only: other objectives model every point */
+		if (goals[n].objective == DSE_OBJ_LATENCY) {
+			CU_ASSERT(st.within <= w.meets);
+		} else {
+			CU_ASSERT_EQUAL(st.within, w.meets);
+		}
+		CU_ASSERT_FATAL(w.best >= 0);
+		CU_ASSERT(k.hu == w.res[w.best].k.hu && k.ru == w.res[w.best].k.ru &&
+		          k.rv == w.res[w.best].k.rv && k.combine == w.res[w.best].k.combine &&
+		          k.epilogue == w.res[w.best].k.epilogue);
+		CU_ASSERT(w.res[w.best].meets);
 		dse_sweep_free(&w);
 		ir_ctx_free(&p.c);
 	}
@@ -299,6 +354,7 @@ static CU_TestInfo dse_tests[] = {
 	{"bound and best", test_bound},
 	{"objective and constraints", test_objective},
 	{"search", test_search},
+	{"search for a goal", test_search_goal},
 	{"workers", test_jobs},
 	CU_TEST_INFO_NULL,
 };
