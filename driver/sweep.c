@@ -312,14 +312,22 @@ summary(const DseSweep *w, const char *dir)
 	if (!b)
 		printf("  best        none: no point maps within the constraints\n");
 	if (b) {
-		char kn[128];
-		int at = snprintf(kn, sizeof kn, "hu=%d ru=%d rv=%d", b->k.hu, b->k.ru, b->k.rv);
+		char kn[192];
+		int at = 0;
+
+		if (w->space->n[DSE_K_ROWS] > 1 || w->space->n[DSE_K_COLS] > 1 ||
+		    w->space->n[DSE_K_PMU_KIB] > 1)
+			at = snprintf(kn, sizeof kn, "%d x %d with %d KiB PMUs, ", b->rows, b->cols,
+			              b->pmu_kib);
+		at += snprintf(kn + at, sizeof kn - (size_t)at, "hu=%d ru=%d rv=%d", b->k.hu, b->k.ru,
+		               b->k.rv);
 
 		if (b->k.hv > 1)
 			at += snprintf(kn + at, sizeof kn - (size_t)at, " hv=%d", b->k.hv);
-		snprintf(kn + at, sizeof kn - (size_t)at, "%s%s",
+		snprintf(kn + at, sizeof kn - (size_t)at, "%s%s%s",
 		         form(b->k.combine == COMBINE_CHAIN, "", " combine=chain"),
-		         form(b->k.epilogue == EPILOGUE_PACKED, "", " epilogue=packed"));
+		         form(b->k.epilogue == EPILOGUE_PACKED, "", " epilogue=packed"),
+		         form(b->k.weights == WEIGHTS_STREAM, "", " weights=stream"));
 		if (b->sim_cycles >= 0)
 			printf("  best        %s (least %s simulated): %lld cycles (model %lld), %.3f us, "
 			       "%.2f mm2, %.1f mW, %.3f uJ\n", kn, dse_objective_name(w->objective),

@@ -2,9 +2,10 @@
  * that decides it, so that an interrupted sweep resumes and the shards of a job array merge.
  *
  * DIR/cache/KEY.TAG.txt holds one record a line, appended as points finish:
- *   P hu ru rv hv folded combine epilogue | maps kind role need have unit bound cycles latency
- *     area power energy util pcus pmus dots #CHECK
- *   S hu ru rv hv folded combine epilogue | sim_cycles sim_power sim_energy #CHECK
+ *   P POINT | maps kind role need have unit bound cycles latency area power energy util pcus
+ *     pmus dots #CHECK
+ *   S POINT | sim_cycles sim_power sim_energy #CHECK
+ * (POINT: rows cols pmu_kib hu ru rv hv folded combine epilogue weights)
  * (CHECK: FNV-1a of the text before it). KEY is the caller's hash of the spec, the target and
  * rnnc itself; TAG names the writer (`all`, or `3of8` for a shard), so concurrent shards never
  * share a file. Loading reads every KEY.*.txt, each line that does not check skipped: a line cut by a kill is simply not there. Doubles are written with 17 digits and read
@@ -39,19 +40,25 @@ line_check(const char *s, size_t n)
 
 /* ---- finding a point by its knobs -------------------------------------------------------- */
 
-static uint64_t
-knob_hash(const Knobs *k)
-{
-	int v[7] = {k->hu, k->ru, k->rv, k->hv, k->folded, k->combine, k->epilogue};
+/* What tells the points of a sweep apart: the fabric and the knobs the space varies. */
+typedef struct PointId {
+	int v[11];
+} PointId;
 
-	return dse_hash(0xcbf29ce484222325ull, v, sizeof v);
+static PointId
+point_id(const DseResult *r)
+{
+	const Knobs *k = &r->k;
+	PointId id = {{r->rows, r->cols, r->pmu_kib, k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
+	               k->folded, k->combine, k->epilogue, k->weights}};
+
+	return id;
 }
 
-static int
-same_knobs(const Knobs *a, const Knobs *b)
+static uint64_t
+id_hash(const PointId *id)
 {
-	return a->hu == b->hu && a->ru == b->ru && a->rv == b->rv && a->hv == b->hv &&
-	       a->folded == b->folded && a->combine == b->combine && a->epilogue == b->epilogue;
+	return dse_hash(0xcbf29ce484222325ull, id->v, sizeof id->v);
 }
 
 typedef struct Index {
@@ -71,7 +78,8 @@ index_build(Index *x, const DseSweep *w)
 		return -1;
 	x->mask = n - 1;
 	for (i = 0; i < w->npoints; i++) {
-		int64_t h = (int64_t)(knob_hash(&w->res[i].k) & (uint64_t)x->mask);
+		PointId id = point_id(&w->res[i]);
+		int64_t h = (int64_t)(id_hash(&id) & (uint64_t)x->mask);
 
 		while (x->slot[h])
 			h = (h + 1) & x->mask;
@@ -81,12 +89,14 @@ index_build(Index *x, const DseSweep *w)
 }
 
 static int64_t
-index_find(const Index *x, const DseSweep *w, const Knobs *k)
+index_find(const Index *x, const DseSweep *w, const PointId *id)
 {
-	int64_t h = (int64_t)(knob_hash(k) & (uint64_t)x->mask);
+	int64_t h = (int64_t)(id_hash(id) & (uint64_t)x->mask);
 
 	for (; x->slot[h]; h = (h + 1) & x->mask) {
-		if (same_knobs(&w->res[x->slot[h] - 1].k, k))
+		PointId o = point_id(&w->res[x->slot[h] - 1]);
+
+		if (!memcmp(&o, id, sizeof o))
 			return x->slot[h] - 1;
 	}
 	return -1;
@@ -95,10 +105,13 @@ index_find(const Index *x, const DseSweep *w, const Knobs *k)
 /* ---- records ----------------------------------------------------------------------------- */
 
 static int
-knob_text(char *buf, size_t n, const Knobs *k)
+id_text(char *buf, size_t n, const PointId *id)
 {
-	return snprintf(buf, n, "%d %d %d %d %d %d %d", k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
-	                k->folded, k->combine, k->epilogue);
+	int i, at = 0;
+
+	for (i = 0; i < 11; i++)
+		at += snprintf(buf + at, n - (size_t)at, i ? " %d" : "%d", id->v[i]);
+	return at;
 }
 
 static void
@@ -114,9 +127,11 @@ dse_cache_put(FILE *f, const DseResult *r, int sim)
 {
 	char line[1024];
 	int n = 0;
+	PointId id;
 
 	n += snprintf(line, sizeof line, "%c ", sim ? 'S' : 'P');
-	n += knob_text(line + n, sizeof line - (size_t)n, &r->k);
+	id = point_id(r);
+	n += id_text(line + n, sizeof line - (size_t)n, &id);
 	if (sim)
 		n += snprintf(line + n, sizeof line - (size_t)n, " | %" PRId64 " %.17g %.17g",
 		              r->sim_cycles, r->sim_power_mw, r->sim_energy_uj);
@@ -136,7 +151,7 @@ take_line(DseSweep *w, const Index *x, char *line)
 {
 	char *hash = strrchr(line, '#'), *end;
 	uint64_t check;
-	Knobs k = w->spec->knobs;
+	PointId id;
 	DseResult *r;
 	int64_t i;
 	int kind, used = 0;
@@ -149,10 +164,11 @@ take_line(DseSweep *w, const Index *x, char *line)
 		return -1;
 	if (check != line_check(line, (size_t)(hash - 1 - line)))
 		return -1;
-	if (sscanf(line, "%c %d %d %d %d %d %d %d |%n", &tag, &k.hu, &k.ru, &k.rv, &k.hv, &k.folded,
-	           &k.combine, &k.epilogue, &used) != 8 || !used)
+	if (sscanf(line, "%c %d %d %d %d %d %d %d %d %d %d %d |%n", &tag, &id.v[0], &id.v[1],
+	           &id.v[2], &id.v[3], &id.v[4], &id.v[5], &id.v[6], &id.v[7], &id.v[8], &id.v[9],
+	           &id.v[10], &used) != 12 || !used)
 		return -1;
-	if ((i = index_find(x, w, &k)) < 0)
+	if ((i = index_find(x, w, &id)) < 0)
 		return 1;
 	r = &w->res[i];
 	if (tag == 'S') {

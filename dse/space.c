@@ -6,7 +6,7 @@
 #include "sweep.h"
 
 static const char *const knob_names[DSE_NKNOB] = {
-	"rv", "hu", "ru", "hv", "folded", "combine", "epilogue",
+	"rows", "cols", "pmu_kib", "rv", "hu", "ru", "hv", "folded", "combine", "epilogue", "weights",
 };
 
 const char *
@@ -44,6 +44,10 @@ dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t)
 	int v;
 
 	memset(sp, 0, sizeof *sp);
+	one(c, sp, DSE_K_ROWS, t->rows);
+	one(c, sp, DSE_K_COLS, t->cols);
+	one(c, sp, DSE_K_PMU_KIB, t->pmu.capacity_kib);
+	one(c, sp, DSE_K_WEIGHTS, k->weights);
 	if (k->hv > 1)
 		full = full / k->hv > 1 ? full / k->hv : 1;
 	if (k->rv) {
@@ -89,6 +93,10 @@ parse_value(DseKnob k, const char *s, size_t len, int *out)
 		[DSE_K_FOLDED] = {"false", "true"},
 		[DSE_K_COMBINE] = {"tree", "chain"},
 		[DSE_K_EPILOGUE] = {"serial", "packed"},
+		[DSE_K_WEIGHTS] = {"onchip", "stream"},
+	};
+	static const int top[DSE_NKNOB] = {
+		[DSE_K_ROWS] = 1024, [DSE_K_COLS] = 1024, [DSE_K_PMU_KIB] = 65536,
 	};
 	char buf[32], *end;
 	long v;
@@ -106,7 +114,7 @@ parse_value(DseKnob k, const char *s, size_t len, int *out)
 		return -1;
 	}
 	v = strtol(buf, &end, 10);
-	if (*end || v < 1 || v > 1 << 20)
+	if (*end || v < 1 || v > (top[k] ? top[k] : 1 << 20))
 		return -1;
 	*out = (int)v;
 	return 0;
@@ -124,8 +132,8 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 			break;
 	}
 	if (!eq || k == DSE_NKNOB) {
-		ir_error(c, (Loc){0}, "--set '%s': expected KNOB=VALUES with KNOB one of rv, hu, ru, hv, "
-		         "folded, combine, epilogue", arg);
+		ir_error(c, (Loc){0}, "--set '%s': expected KNOB=VALUES with KNOB one of rows, cols, "
+		         "pmu_kib, rv, hu, ru, hv, folded, combine, epilogue, weights", arg);
 		return -1;
 	}
 	vals = ir_alloc_array(&c->arena, DSE_MAX_VALUES, sizeof *vals);
@@ -141,6 +149,10 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 			         p, knob_names[k],
 			         k == DSE_K_FOLDED ? "true or false" : k == DSE_K_COMBINE ? "tree or chain" :
 			         k == DSE_K_EPILOGUE ? "serial or packed" :
+			         k == DSE_K_WEIGHTS ? "onchip or stream" :
+			         k == DSE_K_ROWS || k == DSE_K_COLS ? "a number from 1 to 1024, a range LO..HI, "
+			         "or a list of them" : k == DSE_K_PMU_KIB ? "KiB from 1 to 65536, a range "
+			         "LO..HI, or a list of them" :
 			         "a number from 1, a range LO..HI, or a list of them");
 			return -1;
 		}

@@ -44,15 +44,33 @@ now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* The points of the space in order, less those that cannot be a design (sweep.h); with out
- * NULL only counted. */
+/* The target of a point: the sweep's, with the point's rows, columns and PMU capacity (and no
+ * published die figures when those differ). */
+static Target
+point_target(const DseSweep *w, const DseResult *r)
+{
+	Target t = *w->target;
+
+	t.rows = r->rows;
+	t.cols = r->cols;
+	t.pmu.capacity_kib = r->pmu_kib;
+	if (t.rows != w->target->rows || t.cols != w->target->cols ||
+	    t.pmu.capacity_kib != w->target->pmu.capacity_kib) {
+		t.die_area_mm2 = 0;
+		t.tdp_w = 0;
+	}
+	return t;
+}
+
+/* The points of the space in order, less those that cannot be a design (sweep.h), into out;
+ * with out NULL only counted. */
 static int64_t
-enumerate(const DseSweep *w, Knobs *out)
+enumerate(const DseSweep *w, DseResult *out)
 {
 	const DseSpace *sp = w->space;
 	const CellSpec *s = w->spec;
-	int64_t n = 0, npcu = ir_target_pcus(w->target), nk = s->input + s->hidden;
-	int i[DSE_NKNOB] = {0}, d;
+	int64_t n = 0, nk = s->input + s->hidden, npcu = 0;
+	int i[DSE_NKNOB] = {0}, d, lastgrid = -1;
 
 	for (d = 0; d < DSE_NKNOB; d++) {
 		if (sp->n[d] == 0)
@@ -62,13 +80,27 @@ enumerate(const DseSweep *w, Knobs *out)
 		int rv = sp->val[DSE_K_RV][i[DSE_K_RV]], hu = sp->val[DSE_K_HU][i[DSE_K_HU]];
 		int ru = sp->val[DSE_K_RU][i[DSE_K_RU]];
 		int combine = sp->val[DSE_K_COMBINE][i[DSE_K_COMBINE]];
+		int grid = i[DSE_K_ROWS] * sp->n[DSE_K_COLS] + i[DSE_K_COLS];
 
+		if (grid != lastgrid) {
+			Target t = *w->target;
+
+			t.rows = sp->val[DSE_K_ROWS][i[DSE_K_ROWS]];
+			t.cols = sp->val[DSE_K_COLS][i[DSE_K_COLS]];
+			npcu = ir_target_pcus(&t);
+			lastgrid = grid;
+		}
 		/* with one tile both ways of adding are one design: it is the tree's point */
 		if (ru <= ceil_div64(nk, rv) && hu <= s->hidden && (int64_t)hu * ru <= npcu &&
 		    !(ru == 1 && combine == COMBINE_CHAIN && sp->n[DSE_K_COMBINE] > 1)) {
 			if (out) {
-				Knobs *k = &out[n];
+				DseResult *r = &out[n];
+				Knobs *k = &r->k;
 
+				memset(r, 0, sizeof *r);
+				r->rows = sp->val[DSE_K_ROWS][i[DSE_K_ROWS]];
+				r->cols = sp->val[DSE_K_COLS][i[DSE_K_COLS]];
+				r->pmu_kib = sp->val[DSE_K_PMU_KIB][i[DSE_K_PMU_KIB]];
 				*k = s->knobs;
 				k->rv = rv;
 				k->hu = hu;
@@ -77,6 +109,9 @@ enumerate(const DseSweep *w, Knobs *out)
 				k->folded = sp->val[DSE_K_FOLDED][i[DSE_K_FOLDED]];
 				k->combine = combine;
 				k->epilogue = sp->val[DSE_K_EPILOGUE][i[DSE_K_EPILOGUE]];
+				k->weights = sp->val[DSE_K_WEIGHTS][i[DSE_K_WEIGHTS]];
+				r->sim_cycles = -1;
+				r->dominator = -1;
 			}
 			n++;
 		}
@@ -94,7 +129,8 @@ static void
 evaluate(Ctx *scratch, const DseSweep *w, DseResult *r)
 {
 	const CellSpec *s = w->spec;
-	DsePoint p = {s, w->fixed, w->target, r->k};
+	Target t = point_target(w, r);
+	DsePoint p = {s, w->fixed, &t, r->k};
 	DseDesign d;
 	ModelEstimate e;
 	int64_t macs = ir_spec_macs_per_step(s) * s->timesteps, peak;
@@ -118,7 +154,7 @@ evaluate(Ctx *scratch, const DseSweep *w, DseResult *r)
 	r->area_mm2 = e.area_used_mm2;
 	r->power_mw = e.power_mw;
 	r->energy_uj = e.energy_uj;
-	peak = (int64_t)ir_target_pcus(w->target) * w->target->pcu.lanes * map_pack(s, w->target);
+	peak = (int64_t)ir_target_pcus(&t) * t.pcu.lanes * map_pack(s, &t);
 	r->util = e.cycles > 0 ? (double)macs / ((double)e.cycles * (double)peak) : 0;
 	r->pcus = d.map->pcus;
 	r->pmus = d.map->pmus;
@@ -137,7 +173,8 @@ within(const DseSweep *w, const DseResult *r)
 static void
 simulate(Ctx *scratch, const DseSweep *w, DseResult *r)
 {
-	DsePoint p = {w->spec, w->fixed, w->target, r->k};
+	Target t = point_target(w, r);
+	DsePoint p = {w->spec, w->fixed, &t, r->k};
 	DseDesign d;
 	SimOptions o = {0};
 	Report *rep;
@@ -345,7 +382,6 @@ in_shard(const DseSweep *w, int64_t i)
 int
 dse_sweep_run(Ctx *c, DseSweep *w)
 {
-	Knobs *pts;
 	int64_t i, *order, *tmp, nlegal = 0, ntodo = 0, nsim, nrank = 0;
 
 	w->npoints = enumerate(w, NULL);
@@ -355,25 +391,17 @@ dse_sweep_run(Ctx *c, DseSweep *w)
 		         "can be a design on '%s' (%d PCUs)", w->target->name, ir_target_pcus(w->target));
 		return -1;
 	}
-	pts = malloc((size_t)w->npoints * sizeof *pts);
 	w->res = calloc((size_t)w->npoints, sizeof *w->res);
 	order = malloc((size_t)w->npoints * sizeof *order);
 	tmp = malloc((size_t)w->npoints * sizeof *tmp);
-	if (!pts || !w->res || !order || !tmp) {
-		free(pts);
+	if (!w->res || !order || !tmp) {
 		free(order);
 		free(tmp);
 		ir_error(c, (Loc){0}, "the sweep's %lld points do not fit in memory",
 		         (long long)w->npoints);
 		return -1;
 	}
-	enumerate(w, pts);
-	for (i = 0; i < w->npoints; i++) {
-		w->res[i].k = pts[i];
-		w->res[i].sim_cycles = -1;
-		w->res[i].dominator = -1;
-	}
-	free(pts);
+	enumerate(w, w->res);
 	if (w->cache_dir) {
 		char tag[32] = "all";
 
@@ -483,6 +511,8 @@ form_name(DseKnob k, int v)
 		return v == COMBINE_CHAIN ? "chain" : "tree";
 	case DSE_K_EPILOGUE:
 		return v == EPILOGUE_PACKED ? "packed" : "serial";
+	case DSE_K_WEIGHTS:
+		return v == WEIGHTS_STREAM ? "stream" : "onchip";
 	default:
 		return "";
 	}
@@ -493,18 +523,20 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 {
 	int64_t i;
 
-	fputs("point,hu,ru,rv,hv,folded,combine,epilogue,maps,reason,unit,need,have,bound_cycles,"
+	fputs("point,rows,cols,pmu_kib,hu,ru,rv,hv,folded,combine,epilogue,weights,maps,reason,unit,"
+	      "need,have,bound_cycles,"
 	      "model_cycles,latency_us,area_mm2,power_mw,energy_uj,mac_util,pcus,dot_pcus,pmus,"
 	      "sim_cycles,sim_power_mw,sim_energy_uj,model_error,meets,front,dominated_by\n", out);
 	for (i = 0; i < w->npoints; i++) {
 		const DseResult *r = &w->res[i];
 		const Knobs *k = &r->k;
 
-		fprintf(out, "%lld,%d,%d,%d,%d,%s,%s,%s,", (long long)i, k->hu, k->ru, k->rv,
-		        k->hv > 1 ? k->hv : 1, form_name(DSE_K_FOLDED, k->folded),
-		        form_name(DSE_K_COMBINE, k->combine), form_name(DSE_K_EPILOGUE, k->epilogue));
+		fprintf(out, "%lld,%d,%d,%d,%d,%d,%d,%d,%s,%s,%s,%s,", (long long)i, r->rows, r->cols,
+		        r->pmu_kib, k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
+		        form_name(DSE_K_FOLDED, k->folded), form_name(DSE_K_COMBINE, k->combine),
+		        form_name(DSE_K_EPILOGUE, k->epilogue), form_name(DSE_K_WEIGHTS, k->weights));
 		if (!r->maps) {
-			fprintf(out, "0,%s,%s,%lld,%lld,%lld,,,,,,,,,,,,,,,0,0,\n", map_fail_name(r->why.kind),
+			fprintf(out, "0,%s,%s,%lld,%lld,%lld,,,,,,,,,,,,,,0,0,\n", map_fail_name(r->why.kind),
 			        r->unit, (long long)r->why.need, (long long)r->why.have,
 			        (long long)r->bound);
 			continue;
@@ -560,7 +592,8 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 		for (j = 0; j < w->space->n[k]; j++) {
 			int v = w->space->val[k][j];
 
-			if (k == DSE_K_FOLDED || k == DSE_K_COMBINE || k == DSE_K_EPILOGUE)
+			if (k == DSE_K_FOLDED || k == DSE_K_COMBINE || k == DSE_K_EPILOGUE ||
+			    k == DSE_K_WEIGHTS)
 				fprintf(out, "%s\"%s\"", j ? ", " : "", form_name((DseKnob)k, v));
 			else
 				fprintf(out, "%s%d", j ? ", " : "", v);
@@ -578,11 +611,13 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 	for (i = 0; i < w->npoints; i++) {
 		const DseResult *r = &w->res[i];
 
-		fprintf(out, "    {\"point\": %lld, \"hu\": %d, \"ru\": %d, \"rv\": %d, \"hv\": %d, "
-		        "\"folded\": %s, \"combine\": \"%s\", \"epilogue\": \"%s\", \"bound_cycles\": %lld, ",
-		        (long long)i, r->k.hu, r->k.ru, r->k.rv, r->k.hv > 1 ? r->k.hv : 1,
-		        form_name(DSE_K_FOLDED, r->k.folded), form_name(DSE_K_COMBINE, r->k.combine),
-		        form_name(DSE_K_EPILOGUE, r->k.epilogue), (long long)r->bound);
+		fprintf(out, "    {\"point\": %lld, \"rows\": %d, \"cols\": %d, \"pmu_kib\": %d, "
+		        "\"hu\": %d, \"ru\": %d, \"rv\": %d, \"hv\": %d, \"folded\": %s, "
+		        "\"combine\": \"%s\", \"epilogue\": \"%s\", \"weights\": \"%s\", "
+		        "\"bound_cycles\": %lld, ", (long long)i, r->rows, r->cols, r->pmu_kib, r->k.hu,
+		        r->k.ru, r->k.rv, r->k.hv > 1 ? r->k.hv : 1, form_name(DSE_K_FOLDED, r->k.folded),
+		        form_name(DSE_K_COMBINE, r->k.combine), form_name(DSE_K_EPILOGUE, r->k.epilogue),
+		        form_name(DSE_K_WEIGHTS, r->k.weights), (long long)r->bound);
 		if (!r->maps) {
 			fprintf(out, "\"maps\": false, \"reason\": \"%s\", \"unit\": \"%s\", \"need\": %lld, "
 			        "\"have\": %lld}", map_fail_name(r->why.kind), r->unit,
@@ -655,7 +690,6 @@ dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSe
 	DseSpace sp;
 	DseSweep w;
 	DseSearchStats stats;
-	Knobs *pts;
 	int64_t *order, *tmp, i, fin[DSE_FINALISTS], smallest = -1;
 	int nfin = 0, j, steps = p->spec->timesteps < 2 ? p->spec->timesteps : 2;
 	int64_t best = -1;
@@ -680,19 +714,16 @@ dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSe
 	}
 	w.npoints = enumerate(&w, NULL);
 	stats.points = w.npoints;
-	pts = malloc((size_t)(w.npoints ? w.npoints : 1) * sizeof *pts);
 	w.res = calloc((size_t)(w.npoints ? w.npoints : 1), sizeof *w.res);
 	order = malloc((size_t)(w.npoints ? w.npoints : 1) * sizeof *order);
 	tmp = malloc((size_t)(w.npoints ? w.npoints : 1) * sizeof *tmp);
-	if (!pts || !w.res || !order || !tmp)
+	if (!w.res || !order || !tmp)
 		IR_BUG("out of memory");
-	enumerate(&w, pts);
+	enumerate(&w, w.res);
 	for (i = 0; i < w.npoints; i++) {
 		DseResult *r = &w.res[i];
-		int hv = pts[i].hv > 1 ? pts[i].hv : 1;
+		int hv = r->k.hv > 1 ? r->k.hv : 1;
 
-		r->k = pts[i];
-		r->sim_cycles = -1;
 		r->bound = (int64_t)s.timesteps * s.batch *
 		           ceil_div64(ceil_div64(s.hidden, r->k.hu), hv) *
 		           ceil_div64(s.input + s.hidden, (int64_t)r->k.ru * r->k.rv);
@@ -702,7 +733,6 @@ dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSe
 		                    (int64_t)w.res[smallest].k.hu * w.res[smallest].k.ru)
 			smallest = i;
 	}
-	free(pts);
 	sort_by_bound(w.res, order, tmp, w.npoints);
 	for (i = 0; i < w.npoints; i++) {
 		DseResult *r = &w.res[order[i]];

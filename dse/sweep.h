@@ -16,7 +16,9 @@
 #include "dse.h"
 
 typedef enum {
-	DSE_K_RV, DSE_K_HU, DSE_K_RU, DSE_K_HV, DSE_K_FOLDED, DSE_K_COMBINE, DSE_K_EPILOGUE,
+	DSE_K_ROWS, DSE_K_COLS, DSE_K_PMU_KIB,      /* the fabric */
+	DSE_K_RV, DSE_K_HU, DSE_K_RU, DSE_K_HV,     /* the schedule */
+	DSE_K_FOLDED, DSE_K_COMBINE, DSE_K_EPILOGUE, DSE_K_WEIGHTS,
 	DSE_NKNOB
 } DseKnob;
 
@@ -32,12 +34,14 @@ typedef struct DseSpace {
 const char *dse_knob_name(DseKnob k);
 
 /* The space of a spec on a target: a knob the spec pins has that one value; the others their
- * default ranges (docs/sweep.md): hu 1 to H, ru 1 to the blocks of k, rv the powers of two up to
- * the PCU's lanes x values a lane (and D + H when that is shorter), hv 1, folded the target's,
- * both ways of combining the partial sums and of filling the epilogue. */
+ * default ranges (docs/sweep.md): the target's rows, columns and PMU capacity, hu 1 to H, ru 1
+ * to D + H (both at most the target's PCUs), rv the powers of two up to the PCU's lanes x values
+ * a lane (and D + H when that is shorter), hv 1, folded the target's, both ways of combining the
+ * partial sums and of filling the epilogue, the weights where the spec puts them. */
 void dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t);
 /* Applies "KNOB=VALUES" (VALUES: a number, a range LO..HI, or a comma-separated list of either;
- * folded true/false, combine tree/chain, epilogue serial/packed). Errors go to c; -1 then. */
+ * folded true/false, combine tree/chain, epilogue serial/packed, weights onchip/stream; rows and
+ * cols 1 to 1024, pmu_kib 1 to 65536). Errors go to c; -1 then. */
 int dse_space_set(Ctx *c, DseSpace *sp, const char *arg);
 
 /* What "best" means: the least of one objective, among the points within the constraints. */
@@ -48,6 +52,7 @@ int dse_objective_find(const char *s);
 /* One point of the sweep. */
 typedef struct DseResult {
 	Knobs k;
+	int rows, cols, pmu_kib;  /* the fabric: the target's with these */
 	int maps;                 /* 1: it maps; 0: why says why */
 	MapFail why;              /* .unit is not kept: see unit */
 	char unit[48];            /* the unit of a per-unit limit, or "" */

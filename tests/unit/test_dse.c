@@ -11,6 +11,7 @@
 #include "dse/sweep.h"
 #include "frontend/fe.h"
 #include "passes/passes.h"
+#include "sim/model.h"
 
 typedef struct Prob {
 	Ctx c;
@@ -308,6 +309,58 @@ test_search_goal(void)
 	}
 }
 
+/* Fabric knobs: each point lowered on the target with its rows, columns and PMU capacity gives
+ * what a direct lowering and the model give on that target; streamed weights stream. */
+static void
+test_fabric(void)
+{
+	Prob p;
+	DseSweep w;
+	int64_t i, checked = 0;
+
+	prob(&p, "cell: lstm\nhidden: 32\ninput: 16\ntimesteps: 2\n");
+	CU_ASSERT_EQUAL(set(&p, "rows=6,16"), 0);
+	CU_ASSERT_EQUAL(set(&p, "cols=4,8"), 0);
+	CU_ASSERT_EQUAL(set(&p, "pmu_kib=2,256"), 0);
+	CU_ASSERT_EQUAL(set(&p, "weights=onchip,stream"), 0);
+	CU_ASSERT_EQUAL(set(&p, "hu=1..3"), 0);
+	CU_ASSERT_EQUAL(set(&p, "ru=1,2"), 0);
+	CU_ASSERT_EQUAL(set(&p, "rv=64"), 0);
+	sweep(&p, &w, 2, 0);
+	CU_ASSERT(w.legal > 0 && w.legal < w.npoints);
+	for (i = 0; i < w.npoints; i += 3) {
+		const DseResult *r = &w.res[i];
+		Target t = p.t;
+		DsePoint q = {&p.s, p.f, &t, r->k};
+		DseDesign d;
+		Ctx c;
+		int maps;
+
+		t.rows = r->rows;
+		t.cols = r->cols;
+		t.pmu.capacity_kib = r->pmu_kib;
+		ir_ctx_init(&c);
+		maps = dse_lower(&c, &q, &d) == 0;
+		CU_ASSERT_EQUAL(maps, r->maps);
+		if (maps && r->maps) {
+			ModelEstimate e;
+
+			model_estimate(d.map, p.s.timesteps, &e);
+			CU_ASSERT_EQUAL(e.cycles, r->cycles);
+			CU_ASSERT_DOUBLE_EQUAL(e.area_used_mm2, r->area_mm2, 1e-9);
+			CU_ASSERT(r->pcus <= ir_target_pcus(&t));
+			CU_ASSERT_EQUAL(d.map->weights == MAP_WEIGHTS_STREAM, r->k.weights == WEIGHTS_STREAM);
+			checked++;
+		} else if (!maps && !r->maps) {
+			CU_ASSERT_EQUAL(d.why.kind, r->why.kind);
+		}
+		ir_ctx_free(&c);
+	}
+	CU_ASSERT(checked > 5);
+	dse_sweep_free(&w);
+	ir_ctx_free(&p.c);
+}
+
 static char *
 as_text(const DseSweep *w, void (*fn)(const DseSweep *, FILE *), size_t *len)
 {
@@ -355,6 +408,7 @@ static CU_TestInfo dse_tests[] = {
 	{"objective and constraints", test_objective},
 	{"search", test_search},
 	{"search for a goal", test_search_goal},
+	{"fabric knobs", test_fabric},
 	{"workers", test_jobs},
 	CU_TEST_INFO_NULL,
 };
