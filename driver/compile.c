@@ -487,6 +487,31 @@ execute(Ctx *c, const Func *f, Memory *m)
 	return rc;
 }
 
+int
+drv_quant_error(DrvQuantRef *q, const Func *fixed, double *max, double *mean)
+{
+	Memory mq;
+	Diff d;
+	int rc;
+
+	if (ir_spec_macs_per_step(q->spec) * q->spec->timesteps > ERROR_MAX_MACS)
+		return -1;
+	if (!q->ran) {
+		if (execute(q->c, q->fp32, &q->mf) < 0)
+			return -1;
+		q->ran = 1;
+	}
+	if (execute(q->c, fixed, &mq) < 0)
+		return -1;
+	rc = ir_compare(q->fp32, &q->mf, fixed, &mq, "h", &d);
+	ir_mem_free(&mq);
+	if (rc != 0)
+		return -1;
+	*max = d.max_abs;
+	*mean = d.mean_abs;
+	return 0;
+}
+
 /* The quantization error of h against the fp32 nest, over all steps. */
 static void
 print_quant_error(Unit *u, FILE *out)
@@ -774,7 +799,8 @@ drv_compile(const Options *o)
 }
 
 int
-drv_prepare(Ctx *c, const Options *o, CellSpec *spec, Target *target, const Func **fixed)
+drv_prepare(Ctx *c, const Options *o, CellSpec *spec, Target *target, const Func **fixed,
+            const Func **fp32)
 {
 	Unit u = {.c = c, .o = o};
 	size_t i;
@@ -790,6 +816,7 @@ drv_prepare(Ctx *c, const Options *o, CellSpec *spec, Target *target, const Func
 	*spec = u.spec;
 	*target = u.target;
 	*fixed = u.ir;
+	*fp32 = u.fp32;
 	return 0;
 }
 

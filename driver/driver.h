@@ -2,6 +2,7 @@
 #ifndef RNNC_DRIVER_H
 #define RNNC_DRIVER_H
 
+#include "../ir/exec.h"
 #include "../ir/ir.h"
 #include "../ir/spec.h"
 #include "../ir/target.h"
@@ -63,7 +64,18 @@ int drv_read_args(const char *dir, char **buf, char **argv, int max);
 int drv_gnuplot(Ctx *c, const char *dir, const char *script);
 /* The spec, target and quantized nest of o->inputs[0], before scheduling: what a sweep varies
  * the knobs of. 0, or -1 after reporting errors to c. */
-int drv_prepare(Ctx *c, const Options *o, CellSpec *spec, Target *target, const Func **fixed);
+int drv_prepare(Ctx *c, const Options *o, CellSpec *spec, Target *target, const Func **fixed,
+                const Func **fp32);
+/* The quantization error of h (max and mean absolute, over all steps) of a quantized nest
+ * against the fp32 one, which is run once; -1 past the budget of compile's own figure. */
+typedef struct DrvQuantRef {
+	Ctx *c;
+	const CellSpec *spec;
+	const Func *fp32;
+	Memory mf;
+	int ran;
+} DrvQuantRef;
+int drv_quant_error(DrvQuantRef *q, const Func *fixed, double *max, double *mean);
 /* The mapped design of o->inputs[0] (a spec file or deepbench:NAME) as rnnc chooses it, for
  * the simulator, and its steps; NULL after reporting errors to c. */
 SimDesign *drv_design(Ctx *c, const Options *o, int *T);

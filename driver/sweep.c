@@ -312,7 +312,7 @@ summary(const DseSweep *w, const char *dir)
 	if (!b)
 		printf("  best        none: no point maps within the constraints\n");
 	if (b) {
-		char kn[192];
+		char kn[256];
 		int at = 0;
 
 		if (w->space->n[DSE_K_ROWS] > 1 || w->space->n[DSE_K_COLS] > 1 ||
@@ -324,10 +324,13 @@ summary(const DseSweep *w, const char *dir)
 
 		if (b->k.hv > 1)
 			at += snprintf(kn + at, sizeof kn - (size_t)at, " hv=%d", b->k.hv);
-		snprintf(kn + at, sizeof kn - (size_t)at, "%s%s%s",
-		         form(b->k.combine == COMBINE_CHAIN, "", " combine=chain"),
-		         form(b->k.epilogue == EPILOGUE_PACKED, "", " epilogue=packed"),
-		         form(b->k.weights == WEIGHTS_STREAM, "", " weights=stream"));
+		at += snprintf(kn + at, sizeof kn - (size_t)at, "%s%s%s",
+		               form(b->k.combine == COMBINE_CHAIN, "", " combine=chain"),
+		               form(b->k.epilogue == EPILOGUE_PACKED, "", " epilogue=packed"),
+		               form(b->k.weights == WEIGHTS_STREAM, "", " weights=stream"));
+		if (w->nvar > 1)
+			snprintf(kn + at, sizeof kn - (size_t)at, " weight_bits=%d act_bits=%d "
+			         "lut_entries=%d", b->wbits, b->abits, b->lut);
 		if (b->sim_cycles >= 0)
 			printf("  best        %s (least %s simulated): %lld cycles (model %lld), %.3f us, "
 			       "%.2f mm2, %.1f mW, %.3f uJ\n", kn, dse_objective_name(w->objective),
@@ -343,7 +346,17 @@ summary(const DseSweep *w, const char *dir)
 		printf("  cache       %lld records from %s/cache, %lld points evaluated and %lld "
 		       "simulated here\n", (long long)w->cached, dir, (long long)w->evaluated,
 		       (long long)w->simulated_here);
+	if (b && w->var[b->var].err_max >= 0)
+		printf("  accuracy    the best's h against fp32 over all steps: max abs error %.3g, mean "
+		       "%.3g (h_error_max, h_error_mean: each point's)\n", w->var[b->var].err_max,
+		       w->var[b->var].err_mean);
 	printf("  written     %s/sweep.csv, %s/sweep.json\n", dir, dir);
+}
+
+static int
+quant_error(void *ctx, const DseVariant *v, double *max, double *mean)
+{
+	return drv_quant_error(ctx, v->fixed, max, mean);
 }
 
 int
@@ -352,7 +365,8 @@ drv_sweep(const Options *o)
 	Ctx c;
 	CellSpec spec;
 	Target target;
-	const Func *fixed;
+	const Func *fixed, *fp32;
+	DrvQuantRef qref = {0};
 	DseSpace sp;
 	DseSweep w;
 	char dir[4096];
@@ -360,7 +374,7 @@ drv_sweep(const Options *o)
 
 	ir_ctx_init(&c);
 	c.verbosity = o->verbosity;
-	if (drv_prepare(&c, o, &spec, &target, &fixed) < 0)
+	if (drv_prepare(&c, o, &spec, &target, &fixed, &fp32) < 0)
 		return drv_finish(&c, 1);
 	if (spec.knobs.weights != WEIGHTS_STREAM &&
 	    ir_spec_weight_bytes(&spec) > ir_target_onchip_bytes(&target)) {
@@ -382,6 +396,7 @@ drv_sweep(const Options *o)
 		target.tdp_w = 0;
 	}
 	dse_space_init(&c, &sp, &spec, &target);
+	sp.vary_numbers = spec.prec.kind == PREC_FIXED;
 	for (i = 0; i < o->nsets; i++) {
 		if (dse_space_set(&c, &sp, o->sets[i]) < 0) {
 			drv_finish(&c, 2);
@@ -391,6 +406,12 @@ drv_sweep(const Options *o)
 	memset(&w, 0, sizeof w);
 	w.spec = &spec;
 	w.fixed = fixed;
+	w.fp32 = fp32;
+	qref.c = &c;
+	qref.spec = &spec;
+	qref.fp32 = fp32;
+	w.qerror = quant_error;
+	w.qerror_ctx = &qref;
 	w.target = &target;
 	w.space = &sp;
 	w.jobs = o->jobs;
@@ -416,8 +437,13 @@ drv_sweep(const Options *o)
 		         "the cache that shards and merges share");
 		return drv_finish(&c, 1);
 	}
-	if (dse_sweep_run(&c, &w) < 0)
+	if (dse_sweep_run(&c, &w) < 0) {
+		if (qref.ran)
+			ir_mem_free(&qref.mf);
 		return drv_finish(&c, 1);
+	}
+	if (qref.ran)
+		ir_mem_free(&qref.mf);
 	if (o->shard_n > 1) {
 		if (o->verbosity >= 0)
 			printf("%s: shard %d of %d on %s: %lld of %lld points here (%lld taken from the "

@@ -7,6 +7,7 @@
 
 static const char *const knob_names[DSE_NKNOB] = {
 	"rows", "cols", "pmu_kib", "rv", "hu", "ru", "hv", "folded", "combine", "epilogue", "weights",
+	"weight_bits", "act_bits", "lut_entries",
 };
 
 const char *
@@ -48,6 +49,9 @@ dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t)
 	one(c, sp, DSE_K_COLS, t->cols);
 	one(c, sp, DSE_K_PMU_KIB, t->pmu.capacity_kib);
 	one(c, sp, DSE_K_WEIGHTS, k->weights);
+	one(c, sp, DSE_K_WBITS, s->prec.weight.bits);
+	one(c, sp, DSE_K_ABITS, s->prec.act.bits);
+	one(c, sp, DSE_K_LUT, s->act.entries);
 	if (k->hv > 1)
 		full = full / k->hv > 1 ? full / k->hv : 1;
 	if (k->rv) {
@@ -86,6 +90,17 @@ dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t)
 }
 
 /* A value of knob k: a number, or the name of a form. */
+/* Widths are 8, 16 or 32 bits, LUTs a power of two of entries from 2. */
+static int
+valid(DseKnob k, int v)
+{
+	if (k == DSE_K_WBITS || k == DSE_K_ABITS)
+		return v == 8 || v == 16 || v == 32;
+	if (k == DSE_K_LUT)
+		return v >= 2 && !(v & (v - 1));
+	return 1;
+}
+
 static int
 parse_value(DseKnob k, const char *s, size_t len, int *out)
 {
@@ -97,6 +112,7 @@ parse_value(DseKnob k, const char *s, size_t len, int *out)
 	};
 	static const int top[DSE_NKNOB] = {
 		[DSE_K_ROWS] = 1024, [DSE_K_COLS] = 1024, [DSE_K_PMU_KIB] = 65536,
+		[DSE_K_WBITS] = 32, [DSE_K_ABITS] = 32, [DSE_K_LUT] = 65536,
 	};
 	char buf[32], *end;
 	long v;
@@ -133,10 +149,15 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 	}
 	if (!eq || k == DSE_NKNOB) {
 		ir_error(c, (Loc){0}, "--set '%s': expected KNOB=VALUES with KNOB one of rows, cols, "
-		         "pmu_kib, rv, hu, ru, hv, folded, combine, epilogue, weights", arg);
+		         "pmu_kib, rv, hu, ru, hv, folded, combine, epilogue, weights, weight_bits, "
+		         "act_bits, lut_entries", arg);
 		return -1;
 	}
 	vals = ir_alloc_array(&c->arena, DSE_MAX_VALUES, sizeof *vals);
+	if ((k == DSE_K_WBITS || k == DSE_K_ABITS || k == DSE_K_LUT) && !sp->vary_numbers) {
+		ir_error(c, (Loc){0}, "--set '%s': this command keeps the spec's numbers", arg);
+		return -1;
+	}
 	for (p = eq + 1;;) {
 		size_t len = strcspn(p, ","), dots;
 		const char *dd = strstr(p, "..");
@@ -150,6 +171,8 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 			         k == DSE_K_FOLDED ? "true or false" : k == DSE_K_COMBINE ? "tree or chain" :
 			         k == DSE_K_EPILOGUE ? "serial or packed" :
 			         k == DSE_K_WEIGHTS ? "onchip or stream" :
+			         k == DSE_K_WBITS || k == DSE_K_ABITS ? "8, 16 or 32, or a list of them" :
+			         k == DSE_K_LUT ? "a power of two from 2 to 65536, or a list of them" :
 			         k == DSE_K_ROWS || k == DSE_K_COLS ? "a number from 1 to 1024, a range LO..HI, "
 			         "or a list of them" : k == DSE_K_PMU_KIB ? "KiB from 1 to 65536, a range "
 			         "LO..HI, or a list of them" :
@@ -158,6 +181,11 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 		}
 		if (dots == len)
 			hi = lo;
+		if (lo == hi && !valid((DseKnob)k, lo)) {
+			ir_error(c, (Loc){0}, "--set '%s': %d is not a value of %s (%s)", arg, lo,
+			         knob_names[k], k == DSE_K_LUT ? "a power of two from 2" : "8, 16 or 32");
+			return -1;
+		}
 		if (hi < lo) {
 			ir_error(c, (Loc){0}, "--set '%s': the range %d..%d is empty", arg, lo, hi);
 			return -1;
@@ -165,6 +193,8 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 		for (v = lo; v <= hi; v++) {
 			int j;
 
+			if (!valid((DseKnob)k, v))
+				continue;  /* a range of widths or LUT sizes: the ones in it there are */
 			for (j = 0; j < n && vals[j] != v; j++)
 				;
 			if (j < n)
@@ -178,6 +208,10 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 		if (!p[len])
 			break;
 		p += len + 1;
+	}
+	if (n == 0) {
+		ir_error(c, (Loc){0}, "--set '%s': no value of %s in it", arg, knob_names[k]);
+		return -1;
 	}
 	sp->val[k] = vals;
 	sp->n[k] = n;

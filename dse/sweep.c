@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../passes/passes.h"
 #include "../sim/model.h"
 #include "../sim/sim.h"
 #include "sweep.h"
@@ -110,6 +111,11 @@ enumerate(const DseSweep *w, DseResult *out)
 				k->combine = combine;
 				k->epilogue = sp->val[DSE_K_EPILOGUE][i[DSE_K_EPILOGUE]];
 				k->weights = sp->val[DSE_K_WEIGHTS][i[DSE_K_WEIGHTS]];
+				r->wbits = sp->val[DSE_K_WBITS][i[DSE_K_WBITS]];
+				r->abits = sp->val[DSE_K_ABITS][i[DSE_K_ABITS]];
+				r->lut = sp->val[DSE_K_LUT][i[DSE_K_LUT]];
+				r->var = (i[DSE_K_WBITS] * sp->n[DSE_K_ABITS] + i[DSE_K_ABITS]) *
+				         sp->n[DSE_K_LUT] + i[DSE_K_LUT];
 				r->sim_cycles = -1;
 				r->dominator = -1;
 			}
@@ -125,12 +131,69 @@ enumerate(const DseSweep *w, DseResult *out)
 	}
 }
 
+/* A fixed-point format of `bits` with as many integer bits as f has. */
+static FixedFmt
+widened(FixedFmt f, int bits)
+{
+	FixedFmt g = {bits, bits - (f.bits - f.frac)};
+
+	if (g.frac < 0)
+		g.frac = 0;
+	return g;
+}
+
+/* One variant per choice of the numbers, in the space's order (the index of enumerate's
+ * r->var): the spec with those widths (each keeping the spec's integer bits), LUT entries and an
+ * accumulator as wide as the exact sums need, quantized from the fp32 nest. */
+static int
+make_variants(Ctx *c, DseSweep *w)
+{
+	const DseSpace *sp = w->space;
+	const CellSpec *s = w->spec;
+	int a, b, l, n = 0, nerrors = c->nerrors;
+
+	w->nvar = sp->n[DSE_K_WBITS] * sp->n[DSE_K_ABITS] * sp->n[DSE_K_LUT];
+	w->var = calloc((size_t)w->nvar, sizeof *w->var);
+	if (!w->var)
+		return -1;
+	for (a = 0; a < sp->n[DSE_K_WBITS]; a++)
+	for (b = 0; b < sp->n[DSE_K_ABITS]; b++)
+	for (l = 0; l < sp->n[DSE_K_LUT]; l++) {
+		DseVariant *v = &w->var[n++];
+		CellSpec *vs = &v->spec;
+		int need, terms = s->input + s->hidden;
+
+		*vs = *s;
+		vs->prec.weight = widened(s->prec.weight, sp->val[DSE_K_WBITS][a]);
+		vs->prec.act = widened(s->prec.act, sp->val[DSE_K_ABITS][b]);
+		vs->act.entries = sp->val[DSE_K_LUT][l];
+		v->err_max = v->err_mean = -1;
+		/* the exact sums of D + H products (docs/numerics.md) */
+		for (need = vs->prec.weight.bits + vs->prec.act.bits; terms > 1; terms = (terms + 1) / 2)
+			need++;
+		if (need > vs->prec.accum_bits)
+			vs->prec.accum_bits = need <= 32 ? 32 : 64;
+		if (need > 64)
+			continue;  /* no accumulator holds them: its points do not map */
+		if (!memcmp(&vs->prec, &s->prec, sizeof s->prec) && vs->act.entries == s->act.entries)
+			v->fixed = w->fixed;
+		else if (w->fp32 && s->prec.kind == PREC_FIXED)
+			v->fixed = pass_quantize(w->fp32, vs);
+		if (!v->fixed)
+			continue;
+		if (w->qerror && s->prec.kind == PREC_FIXED)
+			w->qerror(w->qerror_ctx, v, &v->err_max, &v->err_mean);
+	}
+	return c->nerrors > nerrors ? -1 : 0;
+}
+
 static void
 evaluate(Ctx *scratch, const DseSweep *w, DseResult *r)
 {
-	const CellSpec *s = w->spec;
+	const DseVariant *v = &w->var[r->var];
+	const CellSpec *s = &v->spec;
 	Target t = point_target(w, r);
-	DsePoint p = {s, w->fixed, &t, r->k};
+	DsePoint p = {s, v->fixed, &t, r->k};
 	DseDesign d;
 	ModelEstimate e;
 	int64_t macs = ir_spec_macs_per_step(s) * s->timesteps, peak;
@@ -139,6 +202,12 @@ evaluate(Ctx *scratch, const DseSweep *w, DseResult *r)
 	r->bound = (int64_t)s->timesteps * s->batch * ceil_div64(ceil_div64(s->hidden, r->k.hu), hv) *
 	           ceil_div64(s->input + s->hidden, (int64_t)r->k.ru * r->k.rv);
 	r->done = 1;
+	if (!v->fixed) {
+		r->why.kind = MAP_FAIL_OTHER;
+		r->why.role = -1;
+		snprintf(r->unit, sizeof r->unit, "accumulator");  /* wider than 64 bits */
+		return;
+	}
 	ir_ctx_reset(scratch);
 	if (dse_lower(scratch, &p, &d) < 0) {
 		r->why = d.why;
@@ -173,8 +242,9 @@ within(const DseSweep *w, const DseResult *r)
 static void
 simulate(Ctx *scratch, const DseSweep *w, DseResult *r)
 {
+	const DseVariant *v = &w->var[r->var];
 	Target t = point_target(w, r);
-	DsePoint p = {w->spec, w->fixed, &t, r->k};
+	DsePoint p = {&v->spec, v->fixed, &t, r->k};
 	DseDesign d;
 	SimOptions o = {0};
 	Report *rep;
@@ -402,6 +472,13 @@ dse_sweep_run(Ctx *c, DseSweep *w)
 		return -1;
 	}
 	enumerate(w, w->res);
+	if (make_variants(c, w) < 0) {
+		free(order);
+		free(tmp);
+		if (!w->var)
+			ir_error(c, (Loc){0}, "out of memory");
+		return -1;
+	}
 	if (w->cache_dir) {
 		char tag[32] = "all";
 
@@ -496,7 +573,9 @@ void
 dse_sweep_free(DseSweep *w)
 {
 	free(w->res);
+	free(w->var);
 	w->res = NULL;
+	w->var = NULL;
 }
 
 /* ---- output ------------------------------------------------------------------------------ */
@@ -523,20 +602,22 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 {
 	int64_t i;
 
-	fputs("point,rows,cols,pmu_kib,hu,ru,rv,hv,folded,combine,epilogue,weights,maps,reason,unit,"
-	      "need,have,bound_cycles,"
+	fputs("point,rows,cols,pmu_kib,hu,ru,rv,hv,folded,combine,epilogue,weights,weight_bits,"
+	      "act_bits,lut_entries,maps,reason,unit,need,have,bound_cycles,"
 	      "model_cycles,latency_us,area_mm2,power_mw,energy_uj,mac_util,pcus,dot_pcus,pmus,"
-	      "sim_cycles,sim_power_mw,sim_energy_uj,model_error,meets,front,dominated_by\n", out);
+	      "sim_cycles,sim_power_mw,sim_energy_uj,model_error,h_error_max,h_error_mean,meets,front,"
+	      "dominated_by\n", out);
 	for (i = 0; i < w->npoints; i++) {
 		const DseResult *r = &w->res[i];
 		const Knobs *k = &r->k;
 
-		fprintf(out, "%lld,%d,%d,%d,%d,%d,%d,%d,%s,%s,%s,%s,", (long long)i, r->rows, r->cols,
-		        r->pmu_kib, k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
+		fprintf(out, "%lld,%d,%d,%d,%d,%d,%d,%d,%s,%s,%s,%s,%d,%d,%d,", (long long)i, r->rows,
+		        r->cols, r->pmu_kib, k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
 		        form_name(DSE_K_FOLDED, k->folded), form_name(DSE_K_COMBINE, k->combine),
-		        form_name(DSE_K_EPILOGUE, k->epilogue), form_name(DSE_K_WEIGHTS, k->weights));
+		        form_name(DSE_K_EPILOGUE, k->epilogue), form_name(DSE_K_WEIGHTS, k->weights),
+		        r->wbits, r->abits, r->lut);
 		if (!r->maps) {
-			fprintf(out, "0,%s,%s,%lld,%lld,%lld,,,,,,,,,,,,,,0,0,\n", map_fail_name(r->why.kind),
+			fprintf(out, "0,%s,%s,%lld,%lld,%lld,,,,,,,,,,,,,,,,0,0,\n", map_fail_name(r->why.kind),
 			        r->unit, (long long)r->why.need, (long long)r->why.have,
 			        (long long)r->bound);
 			continue;
@@ -550,6 +631,10 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 			        (double)(r->cycles - r->sim_cycles) / (double)r->sim_cycles);
 		else
 			fputs(",,,,", out);
+		if (w->var[r->var].err_max >= 0)
+			fprintf(out, "%.6g,%.6g,", w->var[r->var].err_max, w->var[r->var].err_mean);
+		else
+			fputs(",,", out);
 		fprintf(out, "%d,%d,", r->meets, r->front);
 		if (r->dominator >= 0)
 			fprintf(out, "%lld", (long long)r->dominator);
@@ -614,10 +699,15 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 		fprintf(out, "    {\"point\": %lld, \"rows\": %d, \"cols\": %d, \"pmu_kib\": %d, "
 		        "\"hu\": %d, \"ru\": %d, \"rv\": %d, \"hv\": %d, \"folded\": %s, "
 		        "\"combine\": \"%s\", \"epilogue\": \"%s\", \"weights\": \"%s\", "
+		        "\"weight_bits\": %d, \"act_bits\": %d, \"lut_entries\": %d, "
 		        "\"bound_cycles\": %lld, ", (long long)i, r->rows, r->cols, r->pmu_kib, r->k.hu,
 		        r->k.ru, r->k.rv, r->k.hv > 1 ? r->k.hv : 1, form_name(DSE_K_FOLDED, r->k.folded),
 		        form_name(DSE_K_COMBINE, r->k.combine), form_name(DSE_K_EPILOGUE, r->k.epilogue),
-		        form_name(DSE_K_WEIGHTS, r->k.weights), (long long)r->bound);
+		        form_name(DSE_K_WEIGHTS, r->k.weights), r->wbits, r->abits, r->lut,
+		        (long long)r->bound);
+		if (w->var[r->var].err_max >= 0)
+			fprintf(out, "\"h_error_max\": %.6g, \"h_error_mean\": %.6g, ",
+			        w->var[r->var].err_max, w->var[r->var].err_mean);
 		if (!r->maps) {
 			fprintf(out, "\"maps\": false, \"reason\": \"%s\", \"unit\": \"%s\", \"need\": %lld, "
 			        "\"have\": %lld}", map_fail_name(r->why.kind), r->unit,
@@ -720,6 +810,8 @@ dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSe
 	if (!w.res || !order || !tmp)
 		IR_BUG("out of memory");
 	enumerate(&w, w.res);
+	if (make_variants(&c, &w) < 0)
+		IR_BUG("the spec's own numbers make no variant");
 	for (i = 0; i < w.npoints; i++) {
 		DseResult *r = &w.res[i];
 		int hv = r->k.hv > 1 ? r->k.hv : 1;
@@ -838,6 +930,7 @@ dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSe
 	}
 	if (st)
 		*st = stats;
+	free(w.var);
 	free(w.res);
 	free(order);
 	free(tmp);

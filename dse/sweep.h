@@ -19,6 +19,7 @@ typedef enum {
 	DSE_K_ROWS, DSE_K_COLS, DSE_K_PMU_KIB,      /* the fabric */
 	DSE_K_RV, DSE_K_HU, DSE_K_RU, DSE_K_HV,     /* the schedule */
 	DSE_K_FOLDED, DSE_K_COMBINE, DSE_K_EPILOGUE, DSE_K_WEIGHTS,
+	DSE_K_WBITS, DSE_K_ABITS, DSE_K_LUT,        /* the numbers: they change the nest */
 	DSE_NKNOB
 } DseKnob;
 
@@ -28,6 +29,8 @@ typedef struct DseSpace {
 	int n[DSE_NKNOB];                  /* values of each knob */
 	int *val[DSE_NKNOB];               /* in the order they are tried (in the Ctx's arena) */
 	int set[DSE_NKNOB];                /* given on the command line (--set) */
+	int vary_numbers;                  /* the widths and LUT may be set (the sweep has the
+	                                    * fp32 nest to quantize them from) */
 } DseSpace;
 
 /* The name of a knob as the spec writes it ("hu", "combine"). */
@@ -37,11 +40,13 @@ const char *dse_knob_name(DseKnob k);
  * default ranges (docs/sweep.md): the target's rows, columns and PMU capacity, hu 1 to H, ru 1
  * to D + H (both at most the target's PCUs), rv the powers of two up to the PCU's lanes x values
  * a lane (and D + H when that is shorter), hv 1, folded the target's, both ways of combining the
- * partial sums and of filling the epilogue, the weights where the spec puts them. */
+ * partial sums and of filling the epilogue, the weights where the spec puts them, and the spec's
+ * weight and activation widths and LUT entries. */
 void dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t);
 /* Applies "KNOB=VALUES" (VALUES: a number, a range LO..HI, or a comma-separated list of either;
  * folded true/false, combine tree/chain, epilogue serial/packed, weights onchip/stream; rows and
- * cols 1 to 1024, pmu_kib 1 to 65536). Errors go to c; -1 then. */
+ * cols 1 to 1024, pmu_kib 1 to 65536, weight_bits and act_bits 8, 16 or 32, lut_entries a power
+ * of two from 2 to 65536). Errors go to c; -1 then. */
 int dse_space_set(Ctx *c, DseSpace *sp, const char *arg);
 
 /* What "best" means: the least of one objective, among the points within the constraints. */
@@ -53,6 +58,8 @@ int dse_objective_find(const char *s);
 typedef struct DseResult {
 	Knobs k;
 	int rows, cols, pmu_kib;  /* the fabric: the target's with these */
+	int wbits, abits, lut;    /* the widths of weights and activations, the LUT entries */
+	int var;                  /* ... as DseSweep.var[var] */
 	int maps;                 /* 1: it maps; 0: why says why */
 	MapFail why;              /* .unit is not kept: see unit */
 	char unit[48];            /* the unit of a per-unit limit, or "" */
@@ -70,9 +77,21 @@ typedef struct DseResult {
 	int64_t dominator;        /* a point on the front that dominates it (-1: none) */
 } DseResult;
 
+/* A spec with one choice of the numbers and its quantized nest. */
+typedef struct DseVariant {
+	CellSpec spec;
+	const Func *fixed;        /* NULL: the numbers do not make a nest (why in c's messages) */
+	double err_max, err_mean; /* |h - fp32 h| over all steps; -1: not measured */
+} DseVariant;
+
 typedef struct DseSweep {
 	const CellSpec *spec;
-	const Func *fixed;
+	const Func *fixed;        /* the spec's own quantized nest */
+	const Func *fp32;         /* the fused fp32 nest, to quantize other widths from (or NULL:
+	                           * the widths and LUT stay the spec's) */
+	/* measures a variant's quantization error, when not NULL; 0 when measured */
+	int (*qerror)(void *ctx, const DseVariant *v, double *max, double *mean);
+	void *qerror_ctx;
 	const Target *target;
 	const DseSpace *space;
 	int jobs;                 /* workers (threads) */
@@ -96,6 +115,8 @@ typedef struct DseSweep {
 	int nsim;
 	int64_t cached, evaluated, simulated_here;
 	FILE *cache;
+	DseVariant *var;          /* one per choice of the numbers (malloc'd) */
+	int nvar;
 } DseSweep;
 
 /* Visits every point of the space (see the top of this file); 0, or -1 when the space is

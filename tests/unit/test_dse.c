@@ -8,6 +8,7 @@
 
 #include <CUnit/CUnit.h>
 #include "../cu_main.h"
+#include "../design.h"
 #include "dse/sweep.h"
 #include "frontend/fe.h"
 #include "passes/passes.h"
@@ -17,7 +18,7 @@ typedef struct Prob {
 	Ctx c;
 	CellSpec s;
 	Target t;
-	const Func *f;
+	const Func *f, *fp32;
 	DseSpace sp;
 } Prob;
 
@@ -27,9 +28,12 @@ prob(Prob *p, const char *text)
 	ir_ctx_init(&p->c);
 	CU_ASSERT_FATAL(fe_parse_spec(&p->c, "t.yaml", text, strlen(text), &p->s) == 0);
 	CU_ASSERT_FATAL(fe_resolve_target(&p->c, &p->s, NULL, NULL, &p->t) == 0);
-	p->f = pass_quantize(pass_fuse(pass_build(&p->c, &p->s)), &p->s);
+	p->fp32 = pass_fuse(pass_build(&p->c, &p->s));
+	CU_ASSERT_FATAL(p->fp32 != NULL);
+	p->f = pass_quantize(p->fp32, &p->s);
 	CU_ASSERT_FATAL(p->f != NULL);
 	dse_space_init(&p->c, &p->sp, &p->s, &p->t);
+	p->sp.vary_numbers = 1;
 }
 
 static void
@@ -38,6 +42,7 @@ sweep(Prob *p, DseSweep *w, int jobs, int simulate)
 	memset(w, 0, sizeof *w);
 	w->spec = &p->s;
 	w->fixed = p->f;
+	w->fp32 = p->fp32;
 	w->target = &p->t;
 	w->space = &p->sp;
 	w->jobs = jobs;
@@ -361,6 +366,55 @@ test_fabric(void)
 	ir_ctx_free(&p.c);
 }
 
+/* Widths and LUT sizes: a point of other numbers is the design of the spec written with them
+ * (the accumulator as wide as the sums need), compiled on its own. */
+static void
+test_numbers(void)
+{
+	static const char *const base = "cell: gru\nhidden: 24\ninput: 9\ntimesteps: 2\n";
+	Prob p;
+	DseSweep w;
+	int64_t i, checked = 0;
+
+	prob(&p, base);
+	CU_ASSERT_EQUAL(set(&p, "weight_bits=8..16"), 0);
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_WBITS], 2);
+	CU_ASSERT_EQUAL(set(&p, "lut_entries=100..600"), 0);
+	CU_ASSERT_EQUAL(p.sp.n[DSE_K_LUT], 3);  /* 128, 256, 512 */
+	CU_ASSERT_EQUAL(set(&p, "act_bits=12"), -1);
+	CU_ASSERT_EQUAL(set(&p, "hu=1..3"), 0);
+	CU_ASSERT_EQUAL(set(&p, "ru=1..2"), 0);
+	CU_ASSERT_EQUAL(set(&p, "rv=8,32"), 0);
+	sweep(&p, &w, 2, 0);
+	CU_ASSERT_EQUAL(w.nvar, 6);
+	for (i = 0; i < w.npoints; i += 5) {
+		const DseResult *r = &w.res[i];
+		char text[512];
+		Design d;
+		int maps;
+
+		snprintf(text, sizeof text, "%sprecision: {weight_bits: %d, weight_frac: %d, "
+		         "accum_bits: 32}\nactivation: {entries: %d}\nschedule: {hu: %d, ru: %d, rv: %d, "
+		         "combine: %s, epilogue: %s}\n", base, r->wbits, r->wbits - 1, r->lut, r->k.hu,
+		         r->k.ru, r->k.rv, r->k.combine == COMBINE_CHAIN ? "chain" : "tree",
+		         r->k.epilogue == EPILOGUE_PACKED ? "packed" : "serial");
+		maps = design(&d, text) == 0;
+		CU_ASSERT_EQUAL(maps, r->maps);
+		if (maps && r->maps) {
+			ModelEstimate e;
+
+			model_estimate(d.m, 2, &e);
+			CU_ASSERT_EQUAL(e.cycles, r->cycles);
+			CU_ASSERT_DOUBLE_EQUAL(e.power_mw, r->power_mw, 1e-9);
+			checked++;
+		}
+		ir_ctx_free(&d.c);
+	}
+	CU_ASSERT(checked > 5);
+	dse_sweep_free(&w);
+	ir_ctx_free(&p.c);
+}
+
 static char *
 as_text(const DseSweep *w, void (*fn)(const DseSweep *, FILE *), size_t *len)
 {
@@ -409,6 +463,7 @@ static CU_TestInfo dse_tests[] = {
 	{"search", test_search},
 	{"search for a goal", test_search_goal},
 	{"fabric knobs", test_fabric},
+	{"widths and LUT sizes", test_numbers},
 	{"workers", test_jobs},
 	CU_TEST_INFO_NULL,
 };
