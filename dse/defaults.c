@@ -22,7 +22,7 @@ dse_fixed_fail(const MapFail *f)
 
 	/* an xh copy's contents and banks depend on the batch, the sizes and rv only */
 	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_HOIST || k == MAP_FAIL_FOLDED ||
-	       k == MAP_FAIL_LANES || k == MAP_FAIL_NETWORK ||
+	       k == MAP_FAIL_CANDIDATE || k == MAP_FAIL_LANES || k == MAP_FAIL_NETWORK ||
 	       ((k == MAP_FAIL_CAPACITY || k == MAP_FAIL_BANKS) && f->role == MAP_XH);
 }
 
@@ -71,7 +71,7 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 	const Target *t = p->target;
 	int n = s->input + s->hidden, full = t->pcu.lanes * map_pack(s, t);
 	int hu0 = p->knobs.hu, ru0 = p->knobs.ru, ntiles, total, ru, form, nfin = 0, i;
-	int max_total = ir_target_pcus(t);
+	int max_total = ir_target_pcus(t), cap[2], merge;
 	int64_t best = -1;
 	Ctx scratch;
 	DsePoint q = *p;
@@ -88,6 +88,12 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 	k->ru = ru0 ? ru0 : 1;
 	base = *k;
 	ntiles = (int)ceil_div64(n, k->rv);
+	/* the GRU candidate gate split or merged (one dot product fewer per tile and copy), unless
+	 * pinned; merged only where the mapping takes it: rv divides D, one row a token */
+	merge = s->cell == CELL_GRU && base.candidate < 0 && s->input % k->rv == 0 && k->hv <= 1;
+	/* per candidate form, the totals hu x ru whose dot products may fit the PCUs */
+	cap[0] = base.candidate == CANDIDATE_MERGED ? 0 : max_total;
+	cap[1] = base.candidate == CANDIDATE_MERGED || merge ? max_total : 0;
 	ir_ctx_init(&scratch);
 	/* from the largest hu x ru down: the fast designs come first, and then the stream bound
 	 * of a smaller one (below) rules it out before it is built */
@@ -105,14 +111,16 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 				continue;
 			if (nfin == DSE_FINALISTS && bound >= fin[nfin - 1].cycles)
 				continue;
-			/* both ways of adding the partial sums and of filling the epilogue's stages,
-			 * unless the spec pinned them (with one tile both ways of adding are one) */
-			for (form = 0; form < 4; form++) {
+			/* both ways of adding the partial sums, of filling the epilogue's stages and
+			 * (GRU) of computing the candidate gate, unless the spec pinned them (with one
+			 * tile both ways of adding are one) */
+			for (form = 0; form < 8; form++) {
 				DseDesign d;
 				ModelEstimate e;
+				int c = form & 4 || base.candidate == CANDIDATE_MERGED;
 
 				if ((base.combine >= 0 && form & 1) || (base.epilogue >= 0 && form & 2) ||
-				    (ru == 1 && form & 1))
+				    (!merge && form & 4) || (ru == 1 && form & 1) || total > cap[c])
 					continue;
 				q.knobs = base;
 				q.knobs.hu = hu;
@@ -121,6 +129,8 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 					q.knobs.combine = form & 1 ? COMBINE_CHAIN : COMBINE_TREE;
 				if (base.epilogue < 0)
 					q.knobs.epilogue = form & 2 ? EPILOGUE_PACKED : EPILOGUE_SERIAL;
+				if (merge)
+					q.knobs.candidate = form & 4 ? CANDIDATE_MERGED : CANDIDATE_SPLIT;
 				ir_ctx_reset(&scratch);
 				if (dse_lower(&scratch, &q, &d) == 0) {
 					model_estimate(d.map, s->timesteps, &e);
@@ -134,8 +144,9 @@ dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why)
 					 * the PCUs over the latter fits */
 					int64_t per = d.why.need / ((int64_t)hu * ru);
 
-					if (per > 0 && d.why.have / per < max_total)
-						max_total = (int)(d.why.have / per);
+					if (per > 0 && d.why.have / per < cap[c])
+						cap[c] = (int)(d.why.have / per);
+					max_total = cap[0] > cap[1] ? cap[0] : cap[1];
 				}
 				if (dse_fixed_fail(&d.why))
 					goto done;  /* no hu, ru or form changes these */

@@ -45,8 +45,9 @@ int dse_map(Ctx *c, DseDesign *d);
 int dse_lower(Ctx *c, const DsePoint *p, DseDesign *d);
 
 /* The default schedule for the unpinned knobs of p->knobs (0 for hu, ru, rv; -1 for the
- * combine and epilogue forms): rv the PCU's lanes x values per lane (or D + H when shorter);
- * over every hu x ru whose dot products fit the PCUs and each unpinned form, the analytic
+ * combine, epilogue and candidate forms): rv the PCU's lanes x values per lane (or D + H when
+ * shorter); over every hu x ru whose dot products fit the PCUs and each unpinned form (the GRU
+ * candidate gate merged only where rv divides D and hv is 1), the analytic
  * model's DSE_FINALISTS fastest are simulated (two steps: the first and a steady one) and the
  * fastest simulated one is the choice.
  * Fills *k; returns 0, or -1 when nothing maps (then *k holds rv and hu = ru = 1, or the
