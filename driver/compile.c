@@ -428,7 +428,8 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 		        "stream)\n",
 		        mib(wbytes), (double)wbytes / (double)chip, mib(chip));
 	if (k->hu || k->ru || k->rv || k->hv || k->folded >= 0 || k->hoist_input >= 0 ||
-	    k->weights == WEIGHTS_STREAM || k->combine >= 0 || k->epilogue >= 0) {
+	    k->weights == WEIGHTS_STREAM || k->combine >= 0 || k->epilogue >= 0 ||
+	    k->candidate >= 0) {
 		fprintf(out, "  schedule     pinned:");
 		if (k->hu) fprintf(out, " hu=%d", k->hu);
 		if (k->ru) fprintf(out, " ru=%d", k->ru);
@@ -443,6 +444,8 @@ print_summary(const CellSpec *s, const Target *t, FILE *out)
 			fprintf(out, " combine=%s", k->combine == COMBINE_CHAIN ? "chain" : "tree");
 		if (k->epilogue >= 0)
 			fprintf(out, " epilogue=%s", k->epilogue == EPILOGUE_PACKED ? "packed" : "serial");
+		if (k->candidate >= 0)
+			fprintf(out, " candidate=%s", k->candidate == CANDIDATE_MERGED ? "merged" : "split");
 		fputc('\n', out);
 	}
 }
@@ -770,6 +773,8 @@ drv_compile(const Options *o)
 				printf(" combine=chain");
 			if (u.map->epilogue == MAP_EPI_PACKED)
 				printf(" epilogue=packed");
+			if (u.map->candidate == MAP_CANDIDATE_MERGED)
+				printf(" candidate=merged");
 			printf("%s: ", u.defaulted ? " (searched)" : "");
 			map_summary(u.map, stdout);
 			print_dot_share(u.map, stdout);

@@ -12,7 +12,7 @@ dse_fixed_fail(const MapFail *f)
 
 	/* an xh copy's contents and banks depend on the batch, the sizes and rv only */
 	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_HOIST || k == MAP_FAIL_FOLDED ||
-	       k == MAP_FAIL_LANES || k == MAP_FAIL_NETWORK ||
+	       k == MAP_FAIL_CANDIDATE || k == MAP_FAIL_LANES || k == MAP_FAIL_NETWORK ||
 	       ((k == MAP_FAIL_CAPACITY || k == MAP_FAIL_BANKS) && f->role == MAP_XH);
 }
 

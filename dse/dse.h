@@ -45,7 +45,7 @@ int dse_map(Ctx *c, DseDesign *d);
 int dse_lower(Ctx *c, const DsePoint *p, DseDesign *d);
 
 /* The default schedule for the unpinned knobs of p->knobs (0 for hu, ru, rv; -1 for the
- * combine and epilogue forms): dse_search below, without its statistics. The model's
+ * combine, epilogue and candidate forms): dse_search below, without its statistics. The model's
  * DSE_FINALISTS fastest points are simulated (two steps: the first and a steady one) ... */
 enum { DSE_FINALISTS = 3 };
 /* ... unless their two steps would take more than this many simulated unit-cycles (the model's

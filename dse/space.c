@@ -6,8 +6,8 @@
 #include "sweep.h"
 
 static const char *const knob_names[DSE_NKNOB] = {
-	"rows", "cols", "pmu_kib", "rv", "hu", "ru", "hv", "folded", "combine", "epilogue", "weights",
-	"weight_bits", "act_bits", "lut_entries",
+	"rows", "cols", "pmu_kib", "rv", "hu", "ru", "hv", "folded", "combine", "epilogue",
+	"candidate", "weights", "weight_bits", "act_bits", "lut_entries",
 };
 
 const char *
@@ -87,6 +87,11 @@ dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t)
 		one(c, sp, DSE_K_EPILOGUE, k->epilogue);
 	else
 		range(c, sp, DSE_K_EPILOGUE, EPILOGUE_SERIAL, EPILOGUE_PACKED);
+	/* only a GRU's candidate gate comes in two halves */
+	if (k->candidate >= 0 || s->cell != CELL_GRU)
+		one(c, sp, DSE_K_CANDIDATE, k->candidate);
+	else
+		range(c, sp, DSE_K_CANDIDATE, CANDIDATE_SPLIT, CANDIDATE_MERGED);
 }
 
 /* A value of knob k: a number, or the name of a form. */
@@ -108,6 +113,7 @@ parse_value(DseKnob k, const char *s, size_t len, int *out)
 		[DSE_K_FOLDED] = {"false", "true"},
 		[DSE_K_COMBINE] = {"tree", "chain"},
 		[DSE_K_EPILOGUE] = {"serial", "packed"},
+		[DSE_K_CANDIDATE] = {"split", "merged"},
 		[DSE_K_WEIGHTS] = {"onchip", "stream"},
 	};
 	static const int top[DSE_NKNOB] = {
@@ -149,8 +155,8 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 	}
 	if (!eq || k == DSE_NKNOB) {
 		ir_error(c, (Loc){0}, "--set '%s': expected KNOB=VALUES with KNOB one of rows, cols, "
-		         "pmu_kib, rv, hu, ru, hv, folded, combine, epilogue, weights, weight_bits, "
-		         "act_bits, lut_entries", arg);
+		         "pmu_kib, rv, hu, ru, hv, folded, combine, epilogue, candidate, weights, "
+		         "weight_bits, act_bits, lut_entries", arg);
 		return -1;
 	}
 	vals = ir_alloc_array(&c->arena, DSE_MAX_VALUES, sizeof *vals);
@@ -171,6 +177,7 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 			         k == DSE_K_FOLDED ? "true or false" : k == DSE_K_COMBINE ? "tree or chain" :
 			         k == DSE_K_EPILOGUE ? "serial or packed" :
 			         k == DSE_K_WEIGHTS ? "onchip or stream" :
+			         k == DSE_K_CANDIDATE ? "split or merged" :
 			         k == DSE_K_WBITS || k == DSE_K_ABITS ? "8, 16 or 32, or a list of them" :
 			         k == DSE_K_LUT ? "a power of two from 2 to 65536, or a list of them" :
 			         k == DSE_K_ROWS || k == DSE_K_COLS ? "a number from 1 to 1024, a range LO..HI, "

@@ -81,6 +81,8 @@ enumerate(const DseSweep *w, DseResult *out)
 		int rv = sp->val[DSE_K_RV][i[DSE_K_RV]], hu = sp->val[DSE_K_HU][i[DSE_K_HU]];
 		int ru = sp->val[DSE_K_RU][i[DSE_K_RU]];
 		int combine = sp->val[DSE_K_COMBINE][i[DSE_K_COMBINE]];
+		int cand = sp->val[DSE_K_CANDIDATE][i[DSE_K_CANDIDATE]];
+		int hv = sp->val[DSE_K_HV][i[DSE_K_HV]];
 		int grid = i[DSE_K_ROWS] * sp->n[DSE_K_COLS] + i[DSE_K_COLS];
 
 		if (grid != lastgrid) {
@@ -91,9 +93,13 @@ enumerate(const DseSweep *w, DseResult *out)
 			npcu = ir_target_pcus(&t);
 			lastgrid = grid;
 		}
-		/* with one tile both ways of adding are one design: it is the tree's point */
+		/* with one tile both ways of adding are one design: it is the tree's point; the
+		 * merged candidate gate of a space that has both forms only where it can be built
+		 * (rv divides D, one row a token) */
 		if (ru <= ceil_div64(nk, rv) && hu <= s->hidden && (int64_t)hu * ru <= npcu &&
-		    !(ru == 1 && combine == COMBINE_CHAIN && sp->n[DSE_K_COMBINE] > 1)) {
+		    !(ru == 1 && combine == COMBINE_CHAIN && sp->n[DSE_K_COMBINE] > 1) &&
+		    !(cand == CANDIDATE_MERGED && sp->n[DSE_K_CANDIDATE] > 1 &&
+		      (s->input % rv || hv > 1))) {
 			if (out) {
 				DseResult *r = &out[n];
 				Knobs *k = &r->k;
@@ -106,7 +112,8 @@ enumerate(const DseSweep *w, DseResult *out)
 				k->rv = rv;
 				k->hu = hu;
 				k->ru = ru;
-				k->hv = sp->val[DSE_K_HV][i[DSE_K_HV]];
+				k->hv = hv;
+				k->candidate = cand;
 				k->folded = sp->val[DSE_K_FOLDED][i[DSE_K_FOLDED]];
 				k->combine = combine;
 				k->epilogue = sp->val[DSE_K_EPILOGUE][i[DSE_K_EPILOGUE]];
@@ -592,6 +599,8 @@ form_name(DseKnob k, int v)
 		return v == EPILOGUE_PACKED ? "packed" : "serial";
 	case DSE_K_WEIGHTS:
 		return v == WEIGHTS_STREAM ? "stream" : "onchip";
+	case DSE_K_CANDIDATE:
+		return v == CANDIDATE_MERGED ? "merged" : v == CANDIDATE_SPLIT ? "split" : "";
 	default:
 		return "";
 	}
@@ -602,7 +611,7 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 {
 	int64_t i;
 
-	fputs("point,rows,cols,pmu_kib,hu,ru,rv,hv,folded,combine,epilogue,weights,weight_bits,"
+	fputs("point,rows,cols,pmu_kib,hu,ru,rv,hv,folded,combine,epilogue,candidate,weights,weight_bits,"
 	      "act_bits,lut_entries,maps,reason,unit,need,have,bound_cycles,"
 	      "model_cycles,latency_us,area_mm2,power_mw,energy_uj,mac_util,pcus,dot_pcus,pmus,"
 	      "sim_cycles,sim_power_mw,sim_energy_uj,model_error,h_error_max,h_error_mean,meets,front,"
@@ -611,11 +620,11 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 		const DseResult *r = &w->res[i];
 		const Knobs *k = &r->k;
 
-		fprintf(out, "%lld,%d,%d,%d,%d,%d,%d,%d,%s,%s,%s,%s,%d,%d,%d,", (long long)i, r->rows,
+		fprintf(out, "%lld,%d,%d,%d,%d,%d,%d,%d,%s,%s,%s,%s,%s,%d,%d,%d,", (long long)i, r->rows,
 		        r->cols, r->pmu_kib, k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
 		        form_name(DSE_K_FOLDED, k->folded), form_name(DSE_K_COMBINE, k->combine),
-		        form_name(DSE_K_EPILOGUE, k->epilogue), form_name(DSE_K_WEIGHTS, k->weights),
-		        r->wbits, r->abits, r->lut);
+		        form_name(DSE_K_EPILOGUE, k->epilogue), form_name(DSE_K_CANDIDATE, k->candidate),
+		        form_name(DSE_K_WEIGHTS, k->weights), r->wbits, r->abits, r->lut);
 		if (!r->maps) {
 			fprintf(out, "0,%s,%s,%lld,%lld,%lld,,,,,,,,,,,,,,,,0,0,\n", map_fail_name(r->why.kind),
 			        r->unit, (long long)r->why.need, (long long)r->why.have,
@@ -678,7 +687,7 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 			int v = w->space->val[k][j];
 
 			if (k == DSE_K_FOLDED || k == DSE_K_COMBINE || k == DSE_K_EPILOGUE ||
-			    k == DSE_K_WEIGHTS)
+			    k == DSE_K_CANDIDATE || k == DSE_K_WEIGHTS)
 				fprintf(out, "%s\"%s\"", j ? ", " : "", form_name((DseKnob)k, v));
 			else
 				fprintf(out, "%s%d", j ? ", " : "", v);
@@ -698,13 +707,14 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 
 		fprintf(out, "    {\"point\": %lld, \"rows\": %d, \"cols\": %d, \"pmu_kib\": %d, "
 		        "\"hu\": %d, \"ru\": %d, \"rv\": %d, \"hv\": %d, \"folded\": %s, "
-		        "\"combine\": \"%s\", \"epilogue\": \"%s\", \"weights\": \"%s\", "
-		        "\"weight_bits\": %d, \"act_bits\": %d, \"lut_entries\": %d, "
-		        "\"bound_cycles\": %lld, ", (long long)i, r->rows, r->cols, r->pmu_kib, r->k.hu,
-		        r->k.ru, r->k.rv, r->k.hv > 1 ? r->k.hv : 1, form_name(DSE_K_FOLDED, r->k.folded),
-		        form_name(DSE_K_COMBINE, r->k.combine), form_name(DSE_K_EPILOGUE, r->k.epilogue),
-		        form_name(DSE_K_WEIGHTS, r->k.weights), r->wbits, r->abits, r->lut,
-		        (long long)r->bound);
+		        "\"combine\": \"%s\", \"epilogue\": \"%s\", \"candidate\": \"%s\", "
+		        "\"weights\": \"%s\", \"weight_bits\": %d, \"act_bits\": %d, "
+		        "\"lut_entries\": %d, \"bound_cycles\": %lld, ", (long long)i, r->rows, r->cols,
+		        r->pmu_kib, r->k.hu, r->k.ru, r->k.rv, r->k.hv > 1 ? r->k.hv : 1,
+		        form_name(DSE_K_FOLDED, r->k.folded), form_name(DSE_K_COMBINE, r->k.combine),
+		        form_name(DSE_K_EPILOGUE, r->k.epilogue),
+		        form_name(DSE_K_CANDIDATE, r->k.candidate), form_name(DSE_K_WEIGHTS, r->k.weights),
+		        r->wbits, r->abits, r->lut, (long long)r->bound);
 		if (w->var[r->var].err_max >= 0)
 			fprintf(out, "\"h_error_max\": %.6g, \"h_error_mean\": %.6g, ",
 			        w->var[r->var].err_max, w->var[r->var].err_mean);

@@ -11,6 +11,7 @@ static const char *const act_names[] = {"lut", "exact", NULL};
 static const char *const weights_names[] = {"onchip", "stream", NULL};
 static const char *const combine_names[] = {"tree", "chain", NULL};
 static const char *const epilogue_names[] = {"serial", "packed", NULL};
+static const char *const candidate_names[] = {"split", "merged", NULL};
 static const int word_choices[] = {8, 16, 32, 0};
 static const int accum_choices[] = {16, 32, 64, 0};
 
@@ -63,6 +64,9 @@ static const Field schedule_fields[] = {
 	{.key = "epilogue", .kind = FK_ENUM, .off = O(knobs.epilogue), .names = epilogue_names,
 	 .help = "serial (one op per stage) or packed (the ops of a dependence level share a "
 	         "stage)"},
+	{.key = "candidate", .kind = FK_ENUM, .off = O(knobs.candidate), .names = candidate_names,
+	 .help = "GRU: split (the candidate gate's x and h halves in two dot products) or merged "
+	         "(one dot product with two accumulators)"},
 	{0},
 };
 
@@ -100,6 +104,7 @@ set_defaults(CellSpec *s)
 	s->knobs.hoist_input = -1;
 	s->knobs.combine = -1;
 	s->knobs.epilogue = -1;
+	s->knobs.candidate = -1;
 }
 
 /* The default name: the file name without directories and extension, made a valid name. */
@@ -176,6 +181,10 @@ check_spec(Ctx *c, const YNode *doc, CellSpec *s)
 	if (k->hv > s->hidden)
 		ir_error(c, fe_loc_of(doc, "schedule.hv"),
 		         "'schedule.hv' = %d exceeds hidden = %d", k->hv, s->hidden);
+	if (k->candidate == CANDIDATE_MERGED && s->cell != CELL_GRU)
+		ir_error(c, fe_loc_of(doc, "schedule.candidate"),
+		         "'schedule.candidate' = merged applies to a GRU cell only (its candidate gate's "
+		         "x and h halves); this cell is %s: leave candidate unset", cell_names[s->cell]);
 	if (k->rv > red)
 		ir_error(c, fe_loc_of(doc, "schedule.rv"),
 		         "'schedule.rv' = %d exceeds the reduction length input + hidden = %d", k->rv,

@@ -43,6 +43,9 @@ typedef struct Knobs {
 	                   * the tree; the default schedule chooses), COMBINE_TREE, COMBINE_CHAIN */
 	int epilogue;     /* the epilogue's stages: -1 unset (serial for the mapping; the default
 	                   * schedule chooses), EPILOGUE_SERIAL, EPILOGUE_PACKED */
+	int candidate;    /* GRU: the candidate gate's x and h halves: -1 unset (split for the
+	                   * mapping; the default schedule chooses), CANDIDATE_SPLIT,
+	                   * CANDIDATE_MERGED */
 } Knobs;
 
 enum { WEIGHTS_ONCHIP, WEIGHTS_STREAM };
@@ -51,6 +54,9 @@ enum { COMBINE_TREE, COMBINE_CHAIN };
 /* serial: one op per stage in program order; packed: the ops of one dependence level share a
  * stage on separate lanes (docs/mapping.md) */
 enum { EPILOGUE_SERIAL, EPILOGUE_PACKED };
+/* split: the GRU candidate gate's x half (k < D) and h half (k >= D) are two dot products;
+ * merged: one dot product with two accumulators computes both (docs/mapping.md) */
+enum { CANDIDATE_SPLIT, CANDIDATE_MERGED };
 
 struct YNode;
 

@@ -73,7 +73,7 @@ map_link_name(MapLinkKind k)
 
 static const char *const fail_names[NMAPFAIL] = {
 	"ok", "shape", "hv", "folded", "lanes", "network", "chip", "capacity", "banks", "dots", "pcus",
-	"pmus", "ports", "hoist", "other",
+	"pmus", "ports", "hoist", "candidate", "other",
 };
 
 const char *
@@ -109,8 +109,9 @@ map_link_flits(const Mapping *m, const MapLink *l)
 {
 	int w = l->vector ? m->t->net.vector_bits : m->t->net.scalar_bits;
 
-	/* hv = 1 designs keep one flit a token whatever their widths, as before the hv form */
-	return m->hv > 1 && w > 0 && l->bits > w ? (l->bits + w - 1) / w : 1;
+	/* hv = 1 designs keep one flit a token whatever their widths, as before the hv form,
+	 * except the merged candidate gate's tokens of two sums */
+	return (m->hv > 1 || l->vals > 1) && w > 0 && l->bits > w ? (l->bits + w - 1) / w : 1;
 }
 
 const char *
@@ -302,6 +303,7 @@ read_nest(Build *b)
 			return shape_error(b, y->loc, "a product does not read a [gate, row, k] weight "
 			                   "tensor");
 		p->result = j;
+		p->second = p->into = -1;
 		p->weight = a->i.acc.tensor;
 		p->gate = (int)a->i.acc.idx[0].c;
 		p->k_lo = 0;
@@ -372,7 +374,19 @@ add_link(Build *b, int src, int dst, int vector, int bits, int port, MapLinkKind
 	l->bits = bits;
 	l->port = port;
 	l->what = what;
+	l->vals = 1;
 	return port;
+}
+
+/* The merged candidate gate's links of a row's two sums (partial, chained, full): the last
+ * link made carries both, twice the bits (two flits on a scalar link of one sum's width). */
+static void
+two_sums(Build *b)
+{
+	MapLink *l = &b->m->link[b->m->nlink - 1];
+
+	l->bits *= 2;
+	l->vals = 2;
 }
 
 static MapStage *
@@ -451,19 +465,28 @@ part_row(const Mapping *m, const MapCopy *cp, int i, int parts)
 	return cp->lo + (int32_t)(g < rows ? g : rows);
 }
 
+/* The k a dot product reads: its product's, and with the merged candidate gate (a product
+ * with a `second`) the second half's too, [0, D) and [D, N) together. */
+static int32_t
+dot_k_hi(const Mapping *m, const MapProduct *p)
+{
+	return p->second >= 0 ? m->prod[p->second].k_hi : p->k_hi;
+}
+
 static int
 weight_slice(Mapping *m, MapSlice *sl, const MapProduct *p, int r, int32_t lo, int32_t hi)
 {
 	const Tensor *w = &m->f->tensors[p->weight];
+	int32_t k_hi = dot_k_hi(m, p);
 
 	memset(sl, 0, sizeof *sl);
 	sl->tensor = p->weight;
 	sl->ndim = 3;
 	sl->lo[0] = p->gate, sl->hi[0] = p->gate + 1;
 	sl->lo[1] = lo, sl->hi[1] = hi;
-	sl->lo[2] = p->k_lo, sl->hi[2] = p->k_hi;
+	sl->lo[2] = p->k_lo, sl->hi[2] = k_hi;
 	sl->k_tile = r, sl->k_tiles = m->ru, sl->k_width = m->rv;
-	sl->elems = (int64_t)(hi - lo) * tile_k(m, r, p->k_lo, p->k_hi);
+	sl->elems = (int64_t)(hi - lo) * tile_k(m, r, p->k_lo, k_hi);
 	sl->bytes = sl->elems * type_bytes(w->ty);
 	return 0;
 }
@@ -706,12 +729,25 @@ build_epilogue(Build *b, int u, const int *sum)
 				val[a].last = us;
 		}
 	}
-	/* the sums arrive from the dot products (or their combine trees) */
+	/* the sums arrive from the dot products (or their combine trees); the merged candidate
+	 * gate's two in one token, where the first of them is used (the other, when it is used
+	 * later, travels on between the segments like a value computed there) */
 	for (j = 0; j < m->nprod; j++) {
 		Ref res = ir_node(f, m->reduce)->l.res[j];
-		int at = val[res].seg < 0 ? 0 : val[res].seg;
+		int at = val[res].seg < 0 ? 0 : val[res].seg, q = m->prod[j].second;
 
+		if (m->prod[j].into >= 0)
+			continue;
+		if (q >= 0) {
+			Ref res2 = ir_node(f, m->reduce)->l.res[q];
+			int at2 = val[res2].seg < 0 ? 0 : val[res2].seg;
+
+			at = at2 < at ? at2 : at;
+			val[res].seg = val[res2].seg = at;
+		}
 		add_link(b, sum[j], seg_unit[at], 0, type_bits(ir_node(f, res)->i.ty), -1, MAP_L_SUM);
+		if (q >= 0)
+			two_sums(b);
 	}
 	/* values live across segment boundaries travel on to the next segment */
 	for (s = 0; s + 1 < nseg; s++) {
@@ -857,8 +893,11 @@ build_combine(Build *b, int p, int u, const int *in, int nin)
 			if (!ns)
 				c->stage[c->nstage++] = stage(MAP_ST_COMBINE, OP_ADD, ir_ops[OP_ADD].cycles, 1);
 			c->lanes = ceil_div(hi - lo, 2);
-			for (j = lo; j < hi; j++)
+			for (j = lo; j < hi; j++) {
 				add_link(b, cur[j], k, 0, bits, -1, MAP_L_PARTIAL);
+				if (m->prod[p].second >= 0)
+					two_sums(b);  /* the merged candidate gate: both sums added */
+			}
 			next[i] = k;
 		}
 		memcpy(cur, next, (size_t)groups * sizeof *cur);
@@ -879,8 +918,11 @@ build_chain(Build *b, int p, const int *last)
 	Mapping *m = b->m;
 	int bits = type_bits(ir_node(m->f, ir_node(m->f, m->reduce)->l.res[p])->i.ty), r;
 
-	for (r = 1; r < m->ru; r++)
+	for (r = 1; r < m->ru; r++) {
 		add_link(b, last[r - 1], last[r], 0, bits, -1, MAP_L_CHAIN);
+		if (m->prod[p].second >= 0)
+			two_sums(b);  /* the merged candidate gate: both sums chained */
+	}
 	return last[m->ru - 1];
 }
 
@@ -904,7 +946,11 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 			const MapProduct *pr = &m->prod[p];
 			int wbits = type_bits(m->f->tensors[pr->weight].ty);
 			int first = -1, prev = -1, parts, xh;
+			int32_t k_hi = dot_k_hi(m, pr);
 			MapSlice whole;
+
+			if (pr->into >= 0)
+				continue;  /* the merged candidate gate's h half: its x half's dot product */
 
 			for (s = 0; s < nseg; s++) {
 				/* chained sums: tile r's first product starts beside tile r - 1 of its
@@ -938,9 +984,10 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				d->rows = (int64_t)(cp->hi - cp->lo) * m->B;
 				d->vsteps = row_groups(m, cp->hi - cp->lo) * m->B * m->nt;
 				if (s == 0)
-					d->macs = d->rows * tile_k(m, r, pr->k_lo, pr->k_hi);
+					d->macs = d->rows * tile_k(m, r, pr->k_lo, k_hi);
 				if (s == nseg - 1) {
-					d->accumulators = m->hv;  /* one per row of a group */
+					/* one per row of a group; the merged candidate gate: one per half */
+					d->accumulators = m->hv * (pr->second >= 0 ? 2 : 1);
 					d->acc_bits = 64;  /* partial sums are kept exact (schedule.c) */
 				}
 				if (prev >= 0) {
@@ -986,7 +1033,7 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 				         "(gate %d, %d rows x %lld values) are %lld KiB, %d PMUs of %d KiB, but "
 				         "a PCU reads at most %d weight PMU%s (pcu.vector_inputs %d, one for "
 				         "xh); raise hu (%d) or ru (%d)", pr->gate, cp->hi - cp->lo,
-				         (long long)tile_k(m, r, pr->k_lo, pr->k_hi),
+				         (long long)tile_k(m, r, pr->k_lo, k_hi),
 				         (long long)((whole.bytes + 1023) / 1024), parts, t->pmu.capacity_kib,
 				         parts_max, parts_max == 1 ? "" : "s", t->pcu.ports.vector_in, m->hu,
 				         m->ru);
@@ -1020,10 +1067,17 @@ build_copy(Build *b, int u, MapStage *chain, int nchain, int parts_max)
 			}
 		}
 	}
-	for (p = 0; p < m->nprod; p++)
+	for (p = 0; p < m->nprod; p++) {
+		if (m->prod[p].into >= 0)
+			continue;
 		sum[p] = m->ru == 1 ? last[p] : m->combine == MAP_COMBINE_CHAIN ?
 		         build_chain(b, p, &last[p * m->ru]) :
 		         build_combine(b, p, u, &last[p * m->ru], m->ru);
+	}
+	for (p = 0; p < m->nprod; p++) {
+		if (m->prod[p].into >= 0)
+			sum[p] = sum[m->prod[p].into];
+	}
 	build_epilogue(b, u, sum);
 }
 
@@ -1272,6 +1326,54 @@ check_counts(Build *b)
 
 /* ---- the whole ----------------------------------------------------------------------------- */
 
+/* schedule.candidate: merged. The GRU candidate gate's two halves, products p and q of the same
+ * weights and gate over k in [0, D) and [D, N), become one dot product per tile and copy with
+ * two accumulators: a vector step whose block lies in k < D adds into the first, one in
+ * k >= D into the second, and the row's token carries both sums on (docs/mapping.md). So no
+ * block may straddle D: rv must divide D (the blocks start at multiples of rv). Row groups
+ * (hv > 1) would carry 2 x hv sums a token: not mapped yet. */
+static int
+merge_candidate(Build *b)
+{
+	Mapping *m = b->m;
+	int p, q;
+
+	for (p = 0; p < m->nprod; p++) {
+		for (q = 0; q < m->nprod; q++) {
+			const MapProduct *x = &m->prod[p], *h = &m->prod[q];
+
+			if (p != q && x->weight == h->weight && x->gate == h->gate && x->k_lo == 0 &&
+			    x->k_hi == m->D && h->k_lo == m->D && h->k_hi == m->N)
+				goto found;
+		}
+	}
+	ir_error(b->c, m->f->loc, "candidate: merged needs a gate computed in two products of the "
+	         "same weights over k < D and k >= D (the GRU candidate gate); '%s' has none: "
+	         "use candidate: split", m->name);
+	fail(b, MAP_FAIL_CANDIDATE, -1, 2, 0);
+	return -1;
+found:
+	if (m->hv > 1) {
+		ir_error(b->c, m->f->loc, "candidate: merged with hv = %d is not mapped yet (a row "
+		         "group's token would carry 2 x %d sums); leave hv unset or use candidate: "
+		         "split", m->hv, m->hv);
+		fail(b, MAP_FAIL_CANDIDATE, -1, m->hv, 1);
+		return -1;
+	}
+	if (m->D % m->rv) {
+		ir_error(b->c, m->f->loc, "candidate: merged needs rv to divide D, so that no vector "
+		         "step straddles the x half (k < D) and the h half: rv = %d, D = %d leaves %d; "
+		         "use an rv that divides %d, or candidate: split", m->rv, m->D, m->D % m->rv,
+		         m->D);
+		fail(b, MAP_FAIL_CANDIDATE, -1, m->rv, m->D);
+		return -1;
+	}
+	m->prod[p].second = q;
+	m->prod[q].into = p;
+	m->ndot = m->nprod - 1;
+	return 0;
+}
+
 static Mapping *build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t,
                               MapFail *why);
 
@@ -1306,7 +1408,12 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 	m->epilogue = s->knobs.epilogue == EPILOGUE_PACKED ? MAP_EPI_PACKED : MAP_EPI_SERIAL;
 	m->weight_bytes = ir_spec_weight_bytes(s);
 	m->combine = s->knobs.combine == COMBINE_CHAIN ? MAP_COMBINE_CHAIN : MAP_COMBINE_TREE;
+	m->candidate = s->knobs.candidate == CANDIDATE_MERGED ? MAP_CANDIDATE_MERGED :
+	               MAP_CANDIDATE_SPLIT;
 	if (read_nest(&b) < 0)
+		goto out;
+	m->ndot = m->nprod;
+	if (m->candidate == MAP_CANDIDATE_MERGED && merge_candidate(&b) < 0)
 		goto out;
 	if (m->weights == MAP_WEIGHTS_STREAM) {
 		m->stream_bytes_per_step = m->weight_bytes;
@@ -1386,11 +1493,11 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 	/* the dot products alone, before any unit is made: a candidate far too large for the
 	 * chip costs nothing but this */
 	nchain = dot_chain(m, t, chain);
-	dots = (int64_t)m->nprod * m->hu * m->ru * ceil_div(nchain, t->pcu.stages);
+	dots = (int64_t)m->ndot * m->hu * m->ru * ceil_div(nchain, t->pcu.stages);
 	if (dots > ir_target_pcus(t)) {
 		ir_error(c, m->f->loc, "units: the design needs at least %lld dot-product PCUs (%d "
 		         "products x hu %d x ru %d x %d segments) but the target has %d PCUs (%d x %d "
-		         "%s); lower hu or ru", (long long)dots, m->nprod, m->hu, m->ru,
+		         "%s); lower hu or ru", (long long)dots, m->ndot, m->hu, m->ru,
 		         ceil_div(nchain, t->pcu.stages), ir_target_pcus(t), t->rows, t->cols,
 		         ir_layout_name(t->layout));
 		fail(&b, MAP_FAIL_DOTS, -1, dots, ir_target_pcus(t));

@@ -163,7 +163,9 @@ typedef enum {
 typedef struct MapLink {
 	int src, dst;         /* unit indices */
 	int vector;           /* 1: vector network, 0: scalar network */
-	int bits;             /* bits used per flit */
+	int bits;             /* bits of a token (in map_link_flits flits) */
+	int vals;             /* values per row a token carries: 2 for the merged candidate gate's
+	                       * partial, chained and full sums, else 1 (0 read as 1) */
 	int port;             /* the producer's output port of that network */
 	int hops;             /* switch hops on the XY route */
 	MapLinkKind what;     /* the data */
@@ -174,6 +176,12 @@ typedef struct MapProduct {
 	int gate;             /* the first index of its weight loads */
 	int32_t k_lo, k_hi;   /* the k it reads */
 	int weight;           /* the weight tensor */
+	/* schedule.candidate: merged (GRU): the candidate gate's two halves, the same weights
+	 * and gate over k in [0, D) and [D, N), are one dot product with two accumulators. The
+	 * x half's product (the first) has `second` = the h half's, whose sum its second
+	 * accumulator holds; the h half has `into` = the x half's and no units of its own. -1
+	 * otherwise. */
+	int second, into;
 } MapProduct;
 
 typedef struct MapCopy {
@@ -200,6 +208,11 @@ typedef enum { MAP_COMBINE_TREE, MAP_COMBINE_CHAIN } MapCombineForm;
  * side by side on the lanes). */
 typedef enum { MAP_EPI_SERIAL, MAP_EPI_PACKED } MapEpilogue;
 
+/* The GRU candidate gate's x and h halves (schedule.candidate): two dot products, or one with
+ * two accumulators whose row tokens carry both sums (docs/mapping.md, "The merged candidate
+ * gate"). A step whose block lies in k < D adds into accumulator 0, one in k >= D into 1. */
+typedef enum { MAP_CANDIDATE_SPLIT, MAP_CANDIDATE_MERGED } MapCandidate;
+
 typedef struct Mapping {
 	const Func *f;
 	const Target *t;
@@ -211,8 +224,9 @@ typedef struct Mapping {
 	int inlane;           /* in-lane reduce stages, log2(pack) */
 	int H, D, N, B;
 	int nt;               /* vector steps per tile, ceil(N / (ru * rv)) */
-	int nprod;
+	int nprod;            /* the reduction's results */
 	MapProduct prod[IR_MAXRES];
+	int ndot;             /* dot products per tile and copy: nprod, less one when merged */
 	MapCopy *copy;        /* hu of them */
 	MapTile *tile;        /* ru of them */
 	int xh;               /* the xh tensor */
@@ -248,6 +262,7 @@ typedef struct Mapping {
 	int hvec;
 	int nhbuf, hlevels;
 	MapEpilogue epilogue;         /* schedule.epilogue */
+	MapCandidate candidate;       /* schedule.candidate */
 } Mapping;
 
 /* Why a design does not map, as data (the message goes to the Ctx beside it): the resource
@@ -269,6 +284,8 @@ typedef enum {
 	MAP_FAIL_PMUS,        /* PMUs needed beyond the chip's */
 	MAP_FAIL_PORTS,       /* a unit's vector or scalar inputs or outputs */
 	MAP_FAIL_HOIST,       /* hoist_input: true, which the mapping does not apply yet */
+	MAP_FAIL_CANDIDATE,   /* candidate: merged where rv does not divide D, hv > 1, or no
+	                       * candidate gate in two halves */
 	MAP_FAIL_OTHER,
 	NMAPFAIL
 } MapFailKind;
@@ -307,7 +324,8 @@ const char *map_link_name(MapLinkKind k);
 /* The link is read once per row by an epilogue segment rather than a token stream. */
 int map_link_side(MapLinkKind k);
 /* Flits a token of the link takes, one a cycle: ceil(bits / the network's width), at least 1.
- * Only the hv form's links of a row group's values take more than one. */
+ * Only the hv form's links of a row group's values and the merged candidate gate's links of
+ * two sums take more than one. */
 int map_link_flits(const Mapping *m, const MapLink *l);
 
 #endif

@@ -198,9 +198,19 @@ map_print(const Mapping *m, FILE *out)
 	if (m->combine == MAP_COMBINE_CHAIN)
 		fprintf(out, "combine chain: each tile's last dot segment adds the previous tile's "
 		        "sum\n");
-	for (i = 0; i < m->nprod; i++)
-		fprintf(out, "product p%d gate %d k %d:%d weights %s\n", i, m->prod[i].gate,
+	/* likewise the split candidate gate */
+	if (m->candidate == MAP_CANDIDATE_MERGED)
+		fprintf(out, "candidate merged: one dot product, two accumulators (k < %d, k >= %d), "
+		        "%d dot products per tile and copy\n", m->D, m->D, m->ndot);
+	for (i = 0; i < m->nprod; i++) {
+		fprintf(out, "product p%d gate %d k %d:%d weights %s", i, m->prod[i].gate,
 		        m->prod[i].k_lo, m->prod[i].k_hi, m->f->tensors[m->prod[i].weight].name);
+		if (m->prod[i].second >= 0)
+			fprintf(out, " dot acc 0, p%d in acc 1", m->prod[i].second);
+		if (m->prod[i].into >= 0)
+			fprintf(out, " in the dot of p%d, acc 1", m->prod[i].into);
+		fputc('\n', out);
+	}
 	for (i = 0; i < m->hu; i++)
 		fprintf(out, "copy u%d rows %d:%d\n", i, m->copy[i].lo, m->copy[i].hi);
 	if (m->hvec)
@@ -221,6 +231,8 @@ map_print(const Mapping *m, FILE *out)
 		        l->hops, map_link_name(l->what));
 		if (l->what == MAP_L_SUM)
 			fprintf(out, " p%d", m->unit[l->src].prod);
+		if (l->what == MAP_L_SUM && m->prod[m->unit[l->src].prod].second >= 0)
+			fprintf(out, "+p%d", m->prod[m->unit[l->src].prod].second);
 		if (map_link_flits(m, l) > 1)  /* hv > 1: a row group's values, one flit a cycle */
 			fprintf(out, " flits %d", map_link_flits(m, l));
 		fputc('\n', out);

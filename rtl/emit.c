@@ -100,6 +100,8 @@ rtl_unsupported(const Mapping *m, const CellSpec *s)
 		       "built in Verilog";
 	if (m->hv > 1)
 		return "hv > 1 is simulated, not yet built in Verilog";
+	if (m->candidate == MAP_CANDIDATE_MERGED)
+		return "candidate: merged is simulated, not yet built in Verilog";
 	for (i = 1; i < f->nnodes; i++) {
 		const Node *n = ir_node(f, i);
 

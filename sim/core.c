@@ -26,6 +26,7 @@ typedef struct Tok {
 	int32_t b, j, s;     /* batch, row (with hv > 1: row group) within the copy, vector step */
 	int32_t last;        /* the row's last vector step */
 	int64_t v;           /* its value: a vector step's exact sum, a partial sum, a sum */
+	int64_t v2;          /* a merged unit's row (schedule.candidate: merged): the second sum */
 	int32_t vi;          /* hv > 1 with values: the group's hv values, a vector of the pool
 	                      * (Sim.vpool); -1 for none */
 } Tok;
@@ -56,6 +57,7 @@ typedef struct SUnit {
 	int side;            /* flit-hops of its table, parameter and state traffic per row */
 	int side_vec;
 	int64_t acc;
+	int64_t acc2;        /* a merged dot product: the second half's accumulator */
 	int64_t pos, len;    /* PMU streams: position in this step's walk, its length */
 	int64_t next_issue;
 	int64_t recv;        /* xh: h values received this step */
@@ -278,11 +280,19 @@ pcu_drain(Sim *s, SUnit *u, int *stalled)
 				*stalled = 1;
 				return 0;
 			}
-			o.v = u->acc + t->v;
+			/* merged: the row's last step adds into the accumulator of its half */
+			if (du->merged && t->s >= du->acc2_step) {
+				o.v = u->acc;
+				o.v2 = u->acc2 + t->v;
+			} else {
+				o.v = u->acc + t->v;
+				o.v2 = u->acc2;
+			}
 			if (u->chain) {
 				Tok c = pop(s, u->chain);
 
 				o.v += c.v;
+				o.v2 += c.v2;
 				if (c.vi >= 0)
 					vec_add_free(s, vec_at(s, o.vi), c.vi);
 			}
@@ -295,8 +305,10 @@ pcu_drain(Sim *s, SUnit *u, int *stalled)
 					u->accv[k] = 0;
 				}
 			}
-			u->acc = 0;
+			u->acc = u->acc2 = 0;
 			push_outs(s, u, o);
+		} else if (du->merged && t->s >= du->acc2_step) {
+			u->acc2 += t->v;
 		} else {
 			u->acc += t->v;
 			if (t->vi >= 0)
@@ -386,6 +398,7 @@ pcu_take(Sim *s, SUnit *u, Tok *t)
 		t->last = x.last;
 		if (du->role == SIM_COMBINE) {
 			t->v += x.v;
+			t->v2 += x.v2;
 			if (x.vi >= 0 && t->vi < 0)
 				t->vi = x.vi;
 			else if (x.vi >= 0)
@@ -400,9 +413,12 @@ pcu_take(Sim *s, SUnit *u, Tok *t)
 				vec_free(s, x.vi);
 			} else if (s->h) {
 				s->h->sum(s->h->ctx, src, x.b, du->lo + x.j, x.v);
+				if (s->d->unit[src].merged)
+					s->h->sum2(s->h->ctx, src, x.b, du->lo + x.j, x.v2);
 			}
 		} else {
 			t->v = x.v;
+			t->v2 = x.v2;
 			t->vi = x.vi;
 		}
 	}
@@ -516,7 +532,7 @@ stream_cycle(Sim *s, SUnit *u)
 	}
 	t.s = (int32_t)(p % d->nt);
 	t.last = t.s == d->nt - 1;
-	t.v = 0;
+	t.v = t.v2 = 0;
 	t.vi = -1;
 	if (!xh)
 		t.j += (int32_t)(u->du->row_off / hv_of(d));

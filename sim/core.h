@@ -38,6 +38,11 @@ typedef struct SimUnitDesc {
 	int32_t row_off;      /* weight PMU: its first row within its copy */
 	int ii;               /* cycles per issue: PMU bank conflicts, an epilogue's table reads */
 	int64_t row_bytes;    /* weight PMU of a streaming design: one row of its slice */
+	/* schedule.candidate: merged: this dot product (or combine) carries two sums a row, the
+	 * GRU candidate gate's x and h halves; a dot product's vector steps from acc2_step on
+	 * (its blocks in k >= D) add into the second accumulator. Only values depend on them. */
+	int merged;
+	int32_t acc2_step;
 } SimUnitDesc;
 
 typedef struct SimLinkDesc {
@@ -159,6 +164,9 @@ typedef struct SimHooks {
 	int64_t (*dot)(void *ctx, int unit, int t, int b, int i, int s);  /* a vector step's sum */
 	void (*sum)(void *ctx, int unit, int b, int i, int64_t v);  /* unit's sum reaches the epilogue */
 	void (*epi)(void *ctx, int unit, int t, int b, int i);      /* a segment finishes a row */
+	/* the second sum of a merged unit's row (schedule.candidate: merged) reaches the
+	 * epilogue */
+	void (*sum2)(void *ctx, int unit, int b, int i, int64_t v);
 } SimHooks;
 
 /* Simulates d for T steps into *r (its arrays from malloc: sim_report_release frees them).

@@ -83,9 +83,10 @@ sim_emit(const SimDesign *d, int T, const SimOptions *o, FILE *out)
 
 		fprintf(out, "\t{");
 		put_string(u->name, out);
-		fprintf(out, ", %d, %d, %d, %d, %d, %d, %d, %ld, %ld, %ld, %d, %lld},\n", u->pcu,
-		        u->role, u->prod, u->tile, u->seg, u->depth, u->accumulate, (long)u->lo,
-		        (long)u->hi, (long)u->row_off, u->ii, (long long)u->row_bytes);
+		fprintf(out, ", %d, %d, %d, %d, %d, %d, %d, %ld, %ld, %ld, %d, %lld, %d, %ld},\n",
+		        u->pcu, u->role, u->prod, u->tile, u->seg, u->depth, u->accumulate,
+		        (long)u->lo, (long)u->hi, (long)u->row_off, u->ii, (long long)u->row_bytes,
+		        u->merged, (long)u->acc2_step);
 	}
 	fprintf(out, "};\n\nstatic const SimLinkDesc design_links[] = {\n");
 	for (i = 0; i < d->nlink; i++) {

@@ -233,6 +233,16 @@ xh_pos(const Model *s, int64_t b, int64_t j)
 	return (b * s->maxrows + j + 1) * s->m->nt - 1;
 }
 
+/* Designs whose consumers may be slower than the rows because a row's token takes several
+ * flits: the hv form's row groups, and the merged candidate gate's two sums a row
+ * (schedule.candidate: merged), whose consumers issue at most once per 2 cycles, slower than
+ * the rows when a row is one vector step (nt = 1). */
+static int
+flit_rows(const Mapping *m)
+{
+	return m->hv > 1 || (m->candidate == MAP_CANDIDATE_MERGED && m->nt < 2);
+}
+
 /* When stream link k (xh or weights) issues the first and the last token its consumer (a dot
  * product) takes in a step; -1 for one it does not carry (a weight part of other rows). */
 static void
@@ -247,14 +257,14 @@ stream_times(const Model *s, int k, int64_t *e0, int64_t *e1)
 	 * flits), the stream slows down rather than starts later: its first vector still leaves
 	 * at once (with hv = 1 a held-back stream waits from the start, for a join's FIFO) */
 	if (l->what == MAP_L_XH) {
-		*e0 = m->hv > 1 ? 0 : src->shift;
+		*e0 = flit_rows(m) ? 0 : src->shift;
 		*e1 = xh_pos(s, m->B - 1, rows_of(m, m->unit[l->dst].copy) - 1) * src->ii + src->shift;
 	} else {
 		/* a part streams its own rows: the first part the first row, the last the last */
 		const MapSlice *sl = &m->unit[l->src].slice[0];
 		int64_t lo = sl->lo[1], hi = sl->hi[1];
 
-		*e0 = lo == cp->lo ? (m->hv > 1 ? 0 : src->shift) : -1;
+		*e0 = lo == cp->lo ? (flit_rows(m) ? 0 : src->shift) : -1;
 		*e1 = hi == cp->hi ? (m->B * groups_of(m, hi - lo) * m->nt - 1) * src->ii + src->shift
 		                   : -1;
 	}
@@ -568,6 +578,30 @@ hbuf_active(const Model *s, int i)
 	return busy_cycles;
 }
 
+/* schedule.candidate: merged: a row's two sums take 2 flits, and the combine or epilogue that
+ * takes them issues a row per 2 cycles at most. With one vector step a row (nt = 1) that is
+ * slower than the streams, and backpressure then holds every dot product of the copy to it:
+ * its vector steps come that many cycles apart (the pipeline stays busy between them). Where
+ * the backpressure rounds settle, the held-back takes count those cycles already; where they
+ * do not (the model then keeps the times without backpressure), this does. 1 otherwise. */
+static int64_t
+merged_gap(const Model *s)
+{
+	const Mapping *m = s->m;
+	int64_t gap = 1;
+	int k;
+
+	if (m->candidate != MAP_CANDIDATE_MERGED || m->nt > 1 || s->rounds < MODEL_ROUNDS)
+		return 1;
+	for (k = 0; k < m->nlink; k++) {
+		const MapLink *l = &m->link[k];
+
+		if (l->vals > 1 && l->what != MAP_L_CHAIN)
+			gap = max64(gap, ceil_div64(map_link_flits(m, l), m->nt));
+	}
+	return gap;
+}
+
 /* Active cycles per step of every unit; flit-hops per step. */
 static void
 activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
@@ -608,7 +642,7 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		}
 		switch (mu->role) {
 		case MAP_DOT:
-			g = s->iix;
+			g = max64(s->iix, merged_gap(s));
 			bg = ((s->maxrows - rows) * nt + 1) * s->iix;
 			u->active += busy(u->depth, B, rows * nt, g, bg);
 			break;

@@ -86,6 +86,15 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 		u->tile = mu->tile;
 		u->seg = mu->seg;
 		u->ii = 1;
+		if ((mu->role == MAP_DOT || mu->role == MAP_COMBINE) && mu->prod >= 0 &&
+		    m->prod[mu->prod].second >= 0) {
+			/* the merged candidate gate: tile r's block of step s starts at
+			 * (s x ru + r) x rv, a multiple of rv, which divides D */
+			int32_t first = (int32_t)(m->D / m->rv) - (mu->tile > 0 ? mu->tile : 0);
+
+			u->merged = 1;
+			u->acc2_step = first > 0 ? (first + m->ru - 1) / m->ru : 0;
+		}
 		if (mu->copy >= 0) {
 			u->lo = m->copy[mu->copy].lo;
 			u->hi = m->copy[mu->copy].hi;
@@ -173,9 +182,14 @@ static int64_t
 hook_dot(void *ctx, int unit, int t, int b, int i, int s)
 {
 	SimVal *v = ctx;
-	const MapUnit *mu = &v->m->unit[unit];
+	const Mapping *m = v->m;
+	const MapUnit *mu = &m->unit[unit];
+	int p = mu->prod;
 
-	return sim_val_dot(v, mu->prod, t, b, i, s, mu->tile);
+	/* the merged candidate gate: a step's block in k >= D is the h half's */
+	if (m->prod[p].second >= 0 && ((int64_t)s * m->ru + mu->tile) * m->rv >= m->D)
+		p = m->prod[p].second;
+	return sim_val_dot(v, p, t, b, i, s, mu->tile);
 }
 
 static void
@@ -184,6 +198,14 @@ hook_sum(void *ctx, int unit, int b, int i, int64_t sum)
 	SimVal *v = ctx;
 
 	sim_val_sum(v, v->m->unit[unit].prod, b, i, sum);
+}
+
+static void
+hook_sum2(void *ctx, int unit, int b, int i, int64_t sum)
+{
+	SimVal *v = ctx;
+
+	sim_val_sum(v, v->m->prod[v->m->unit[unit].prod].second, b, i, sum);
 }
 
 static void
@@ -200,7 +222,7 @@ sim_run(Ctx *c, const Mapping *m, int T, const SimOptions *o, Memory *mem)
 	SimDesign *d = sim_design(c, m);
 	Report *r = ir_alloc(&c->arena, sizeof *r), tmp;
 	SimVal val;
-	SimHooks hooks = {&val, hook_input, hook_dot, hook_sum, hook_epi};
+	SimHooks hooks = {&val, hook_input, hook_dot, hook_sum, hook_epi, hook_sum2};
 	int values = 0;
 	SimStep *steps;
 	SimUnitStat *units;

@@ -311,6 +311,7 @@ check_roundtrip(const char *name, const char *text, size_t len)
 	CU_ASSERT_EQUAL(s.act.lo, s2.act.lo);
 	CU_ASSERT_EQUAL(s.act.hi, s2.act.hi);
 	CU_ASSERT_EQUAL(s.knobs.combine, s2.knobs.combine);
+	CU_ASSERT_EQUAL(s.knobs.candidate, s2.knobs.candidate);
 	free(p1);
 	free(p2);
 	ir_ctx_free(&c);
@@ -328,6 +329,8 @@ test_spec_roundtrip(void)
 		"cell: lstm\nhidden: 64\ntimesteps: 2\ntarget: plasticine\nname: \"x.y_z\"\n",
 		"cell: gru\nhidden: 16\ntimesteps: 2\nschedule: {ru: 2, combine: chain}\n",
 		"cell: rnn\nhidden: 16\ntimesteps: 2\nschedule: {combine: tree, weights: stream}\n",
+		"cell: gru\nhidden: 16\ntimesteps: 2\nschedule: {rv: 8, candidate: merged}\n",
+		"cell: gru\nhidden: 16\ntimesteps: 2\nschedule: {candidate: split}\n",
 	};
 	size_t i;
 

@@ -500,7 +500,7 @@ point_cycles(const DsePoint *p, const Knobs *k, int sim)
 }
 
 /* The model's third-best cycles over every hu x ru up to the PCUs, both combine and both
- * epilogue forms, at rv; *best: the knobs of the best. */
+ * epilogue forms and, for a GRU, both candidate forms, at rv; *best: the knobs of the best. */
 static int64_t
 brute_force_third(const DsePoint *p, int rv, Knobs *best)
 {
@@ -509,7 +509,10 @@ brute_force_third(const DsePoint *p, int rv, Knobs *best)
 
 	for (hu = 1; hu <= pcus && hu <= p->spec->hidden; hu++) {
 		for (ru = 1; hu * ru <= pcus; ru++) {
-			for (form = 0; form < 4; form++) {
+			for (form = 0; form < (p->spec->cell == CELL_GRU ? 8 : 4); form++) {
+				if (p->knobs.candidate >= 0 &&
+				    (form & 4 ? CANDIDATE_MERGED : CANDIDATE_SPLIT) != p->knobs.candidate)
+					continue;
 				Knobs k = p->knobs;
 				int64_t c;
 				int i;
@@ -519,6 +522,8 @@ brute_force_third(const DsePoint *p, int rv, Knobs *best)
 				k.rv = rv;
 				k.combine = form & 1 ? COMBINE_CHAIN : COMBINE_TREE;
 				k.epilogue = form & 2 ? EPILOGUE_PACKED : EPILOGUE_SERIAL;
+				if (p->spec->cell == CELL_GRU)
+					k.candidate = form & 4 ? CANDIDATE_MERGED : CANDIDATE_SPLIT;
 				if ((c = point_cycles(p, &k, 0)) < 0)
 					continue;
 				for (i = 0; i < 3 && top[i] >= 0 && top[i] <= c; i++)
@@ -577,6 +582,47 @@ test_defaults(void)
 	d.s.input = 8192;
 	CU_ASSERT_EQUAL(dse_fabric_for(&d.s, &d.t, &rows, &cols), -1);
 	ir_ctx_free(&d.c);
+}
+
+/* The default schedule of a GRU tries the candidate gate split and merged: among the model's
+ * three fastest of every point, both forms included; and merged wherever rv divides D unless
+ * the spec pins it (here split: the default keeps it). */
+static void
+test_defaults_gru(void)
+{
+	static const char *const texts[] = {
+		"cell: gru\nhidden: 256\ntimesteps: 2\n",
+		"cell: gru\nhidden: 256\ntimesteps: 2\nschedule: {candidate: split}\n",
+	};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		Design d;
+		Knobs k, best;
+		Func *f;
+		DsePoint p;
+		MapFail why;
+
+		ir_ctx_init(&d.c);
+		CU_ASSERT_FATAL(fe_parse_spec(&d.c, "t.yaml", texts[i], strlen(texts[i]), &d.s) == 0);
+		CU_ASSERT_FATAL(fe_resolve_target(&d.c, &d.s, NULL, NULL, &d.t) == 0);
+		f = pass_quantize(pass_fuse(pass_build(&d.c, &d.s)), &d.s);
+		CU_ASSERT_FATAL(f != NULL);
+		p.spec = &d.s;
+		p.fixed = f;
+		p.target = &d.t;
+		p.knobs = d.s.knobs;
+		CU_ASSERT_EQUAL(dse_default_knobs(&p, &k, &why), 0);
+		CU_ASSERT_EQUAL(k.rv, 64);
+		CU_ASSERT(point_cycles(&p, &k, 0) <= brute_force_third(&p, 64, &best));
+		CU_ASSERT(point_cycles(&p, &k, 1) <= point_cycles(&p, &best, 1));
+		if (i == 1)
+			CU_ASSERT_EQUAL(k.candidate, CANDIDATE_SPLIT);
+		if (getenv("MAP_TEST_VERBOSE"))
+			fprintf(stderr, "\ngru 256 default: hu %d ru %d candidate %d (best %d %d %d)\n",
+			        k.hu, k.ru, k.candidate, best.hu, best.ru, best.candidate);
+		ir_ctx_free(&d.c);
+	}
 }
 
 /* On the paper's 2 : 1 fabric every PCU-kind unit (dot product, combine, epilogue) sits on a
@@ -652,8 +698,10 @@ test_pmu2_layout(void)
 /* Every problem of the paper's table (baselines.md) maps on plasticine-rnn at some hu x ru,
  * with rv 64 and the chained combine, whose dot products take at least 75% of the chip's PCUs:
  * on the fabric rnnc compiles it for (dse_choose), which is the nominal 24 x 24 except for the
- * weights that exceed it (LSTM 2048, GRU 2560) and for GRU 2048, whose r and z dot products
- * need 2 weight PMUs each at every hu x ru that leaves room for the others (docs/mapping.md). */
+ * weights that exceed it (LSTM 2048, GRU 2560). A GRU tries its candidate gate split and
+ * merged: GRU 2048 fits the nominal chip only merged (split, its r and z dot products need
+ * more weight PMUs than they can read at every hu x ru that leaves room for the others;
+ * docs/mapping.md). */
 static void
 test_paper_fill(void)
 {
@@ -671,7 +719,7 @@ test_paper_fill(void)
 		DsePoint p;
 		Func *f;
 		DseChoice ch;
-		int hu, ru, best = 0, pcus;
+		int hu, ru, best = 0, pcus, form;
 
 		CU_ASSERT_FATAL(e != NULL);
 		ir_ctx_init(&c);
@@ -682,7 +730,6 @@ test_paper_fill(void)
 		CU_ASSERT_FATAL(dse_choose(&c, &s, f, &t, &ch) == 0);
 		t = ch.target;
 		CU_ASSERT_EQUAL(t.rows != 24, !strcmp(problems[i], "lstm-2048-t25") ||
-		                !strcmp(problems[i], "gru-2048-t375") ||
 		                !strcmp(problems[i], "gru-2560-t375"));
 		pcus = ir_target_pcus(&t);
 		p.spec = &s;
@@ -692,15 +739,21 @@ test_paper_fill(void)
 		p.knobs.rv = 64;
 		p.knobs.combine = COMBINE_CHAIN;
 		ir_ctx_init(&scratch);
-		for (hu = 1; 4 * hu <= pcus; hu++) {
-			for (ru = 1; 4 * hu * ru <= pcus; ru++) {
-				DseDesign d;
+		for (form = 0; form < (s.cell == CELL_GRU ? 2 : 1); form++) {
+			int per = s.cell == CELL_RNN ? 1 : form ? 3 : 4;
 
-				p.knobs.hu = hu;
-				p.knobs.ru = ru;
-				ir_ctx_reset(&scratch);
-				if (dse_lower(&scratch, &p, &d) == 0 && count(d.map, MAP_DOT) > best)
-					best = count(d.map, MAP_DOT);
+			p.knobs.candidate = s.cell != CELL_GRU ? -1 : form ? CANDIDATE_MERGED :
+			                    CANDIDATE_SPLIT;
+			for (hu = 1; per * hu <= pcus; hu++) {
+				for (ru = 1; per * hu * ru <= pcus; ru++) {
+					DseDesign d;
+
+					p.knobs.hu = hu;
+					p.knobs.ru = ru;
+					ir_ctx_reset(&scratch);
+					if (dse_lower(&scratch, &p, &d) == 0 && count(d.map, MAP_DOT) > best)
+						best = count(d.map, MAP_DOT);
+				}
 			}
 		}
 		if (4 * best < 3 * pcus)
@@ -850,6 +903,7 @@ static CU_TestInfo map_tests[] = {
 	{"determinism", test_determinism},
 	{"MAC accounting", test_macs},
 	{"default schedule", test_defaults},
+	{"default schedule, GRU candidate forms", test_defaults_gru},
 	{"pmu2 layout", test_pmu2_layout},
 	{"packed epilogue", test_packed_epilogue},
 	CU_TEST_INFO_NULL,

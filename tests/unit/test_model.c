@@ -426,6 +426,90 @@ test_hv(void)
 	check(&err);
 }
 
+/* The merged candidate gate (schedule.candidate: merged): small GRU designs, hu 1/2/3, ru
+ * 1/2/3/5, rv 4/8/16/64 with D a multiple of rv, the tree and the chained combine, folded on
+ * and off, the epilogue serial or packed; medium sizes (H 128 to 512, rv 64) and the GRU 1024
+ * and 1536 designs of the default schedule on plasticine-rnn (docs/mapping.md). */
+static void
+test_merged(void)
+{
+	static const int hus[] = {1, 2, 3}, rus[] = {1, 2, 3, 5}, rvs[] = {4, 8, 16, 64};
+	static const int Hs[] = {1, 7, 16, 33, 64}, mHs[] = {128, 200, 256, 384, 512};
+	static const int mhus[] = {1, 2, 3, 4, 6, 8};
+	Errors err, split;
+	int a, b, v, fo, z, h, n = 0;
+	char text[512], label[128];
+
+	memset(&err, 0, sizeof err);
+	memset(&split, 0, sizeof split);
+	for (a = 0; a < 3; a++)
+	for (b = 0; b < 4; b++)
+	for (v = 0; v < 4; v++)
+	for (fo = 0; fo < 2; fo++)
+	for (z = 0; z < 2; z++) {
+		int k = n++, H = Hs[(k / 2 + 2 * z) % 5], D = rvs[v] * (1 + k % 3), B = k % 3 ? 1 : 3;
+		int T = (k / 2) % 2 ? 3 : 1, chain = (k / 3) % 2, packed = (k / 5) % 2;
+
+		snprintf(text, sizeof text, "name: mg%d\ncell: gru\nhidden: %d\ninput: %d\n"
+		         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, "
+		         "combine: %s, epilogue: %s, candidate: merged}\n", k, H, D, T, B, hus[a],
+		         rus[b], rvs[v], fo ? "true" : "false", chain ? "chain" : "tree",
+		         packed ? "packed" : "serial");
+		snprintf(label, sizeof label, "gru H%d D%d B%d T%d hu%d ru%d rv%d%s%s%s merged", H, D, B,
+		         T, hus[a], rus[b], rvs[v], fo ? "" : " unfolded", chain ? " chain" : "",
+		         packed ? " packed" : "");
+		compare(&err, text, label);
+		if (getenv("MODEL_TEST_SPLIT")) {
+			/* the same design split, for comparison (not checked), on a grid that holds
+			 * its fourth dot product */
+			memcpy(strstr(text, "candidate: merged"), "candidate: split} ", 18);
+			strcat(text, "target: {grid: {rows: 24, cols: 24}}\n");
+			strcat(label, " as split");
+			compare(&split, text, label);
+		}
+	}
+	for (h = 0; h < 5; h++)
+	for (a = 0; a < 6; a++)
+	for (b = 1; b <= 4; b++) {
+		int B = (a + b) % 2 ? 4 : 1, chain = (h + a) % 2;
+
+		if ((h + a + b) % 3)
+			continue;
+		snprintf(text, sizeof text, "name: med\ncell: gru\nhidden: %d\ninput: %d\n"
+		         "timesteps: 2\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: 64, combine: %s, "
+		         "candidate: merged}\n", mHs[h], mHs[h] / 2 + 64 - mHs[h] / 2 % 64, B, mhus[a], b,
+		         chain ? "chain" : "tree");
+		snprintf(label, sizeof label, "gru H%d D%d B%d T2 hu%d ru%d rv64%s merged", mHs[h],
+		         mHs[h] / 2 + 64 - mHs[h] / 2 % 64, B, mhus[a], b, chain ? " chain" : "");
+		compare(&err, text, label);
+	}
+	CU_ASSERT(compare(&err, "name: dbm0\ncell: gru\nhidden: 1024\ntimesteps: 3\n"
+	                  "schedule: {hu: 7, ru: 8, rv: 64, combine: chain, epilogue: packed, "
+	                  "candidate: merged}\ntarget: plasticine-rnn\n",
+	                  "gru-1024 hu7 ru8 rv64 chain packed merged plasticine-rnn") == 0 ||
+	          getenv("MODEL_TEST_ONLY"));
+	CU_ASSERT(compare(&err, "name: dbm1\ncell: gru\nhidden: 1536\ntimesteps: 3\n"
+	                  "schedule: {hu: 4, ru: 11, rv: 64, combine: chain, epilogue: packed, "
+	                  "candidate: merged}\ntarget: plasticine-rnn\n",
+	                  "gru-1536 hu4 ru11 rv64 chain packed merged plasticine-rnn") == 0 ||
+	          getenv("MODEL_TEST_ONLY"));
+	summary(&err, "merged candidate gate");
+	if (getenv("MODEL_TEST_SPLIT"))
+		summary(&split, "the small merged designs split, on a 24 x 24 grid");
+	CU_ASSERT(err.n >= 150 || getenv("MODEL_TEST_ONLY"));
+	/* as check(), but a chained design of short rows (GRU H 33, D 192, hu 3, ru 3, rv 64,
+	 * unfolded: 11 rows of 2 vector steps a copy) is off by 16% in power and 28% in energy,
+	 * the chained model's weakness (docs/model.md; its split form is off by 21% and 27%) */
+	if (err.n) {
+		CU_ASSERT(err.sum[F_CYCLES] / err.n <= 0.05);
+		CU_ASSERT(err.max[F_CYCLES] <= 0.15);
+		CU_ASSERT(err.sum[F_POWER] / err.n <= 0.05);
+		CU_ASSERT(err.max[F_POWER] <= 0.20);
+		CU_ASSERT(err.sum[F_ENERGY] / err.n <= 0.05);
+		CU_ASSERT(err.max[F_ENERGY] <= 0.30);
+	}
+}
+
 /* Weights streamed from DRAM (schedule.weights: stream), bound by the bandwidth or not. */
 static void
 test_stream(void)
@@ -539,6 +623,7 @@ static CU_TestInfo model_tests[] = {
 	{"hv row groups", test_hv},
 	{"chained combine against the simulator", test_chain},
 	{"packed epilogues against the simulator", test_packed},
+	{"merged candidate gate against the simulator", test_merged},
 	{"DeepBench sizes against the simulator", test_deepbench},
 	{"deterministic text", test_deterministic},
 	CU_TEST_INFO_NULL,

@@ -279,6 +279,116 @@ test_values_hv(void)
 		        lanes);
 }
 
+/* h of the simulator for a design, or NULL when it does not map: a copy in *h of n values. */
+static int64_t *
+sim_h(const char *text, int64_t *n, int64_t *cycles)
+{
+	Design d;
+	Memory ms;
+	SimOptions o = {0};
+	Report *r;
+	int64_t *h;
+	int t;
+
+	if (design(&d, text) < 0) {
+		ir_ctx_free(&d.c);
+		return NULL;
+	}
+	CU_ASSERT_FATAL(ir_mem_init(d.f, &ms) == 0);
+	o.values = 1;
+	r = sim_run(&d.c, d.m, d.s.timesteps, &o, &ms);
+	CU_ASSERT_FATAL(r != NULL && r->values);
+	*cycles = r->cycles;
+	t = ir_find_tensor(d.f, "h");
+	CU_ASSERT_FATAL(t >= 0);
+	*n = ms.buf[t].n;
+	h = malloc((size_t)*n * sizeof *h);
+	CU_ASSERT_FATAL(h != NULL);
+	memcpy(h, ms.buf[t].q, (size_t)*n * sizeof *h);
+	ir_mem_free(&ms);
+	ir_ctx_free(&d.c);
+	return h;
+}
+
+/* The merged candidate gate (schedule.candidate: merged): GRU designs, hu 1/2/3, ru 1/2/3/5,
+ * rv 4/8/16/64 with D a multiple of rv, the tree and the chained combine, folded on and off, the
+ * weights on chip or streamed, batch 1 and 2. Each must equal the interpreter (h, xh), and the
+ * split form's h step for step, bit for bit; it has 3 dot products per tile and copy where the
+ * split form has 4, the merged one with two accumulators, and the same MACs. */
+static void
+test_values_merged(void)
+{
+	static const int hus[] = {1, 2, 3}, rus[] = {1, 2, 3, 5}, rvs[] = {4, 8, 16, 64};
+	static const int Hs[] = {5, 13, 32, 7};
+	int a, b, v, cm, n = 0, mapped = 0;
+	char text[2][512];
+
+	for (a = 0; a < 3; a++)
+	for (b = 0; b < 4; b++)
+	for (v = 0; v < 4; v++)
+	for (cm = 0; cm < 2; cm++) {
+		int k = n++, rc, H = Hs[k % 4], D = rvs[v] * (1 + k % 3), f, i, dots[2] = {0, 0};
+		int64_t nh[2], cyc[2];
+		int64_t *h[2];
+		Design d;
+
+		/* every tile gets at least one vector step: D + H >= ru x rv */
+		while (D + H < rus[b] * rvs[v])
+			D += rvs[v];
+		for (f = 0; f < 2; f++)
+			snprintf(text[f], sizeof text[f], "name: g%d\ncell: gru\nhidden: %d\ninput: %d\n"
+			         "timesteps: %d\nbatch: %d\nschedule: {hu: %d, ru: %d, rv: %d, folded: %s, "
+			         "weights: %s, combine: %s, candidate: %s}\n", k, H, D, 1 + k % 3,
+			         1 + (k / 3) % 2, hus[a], rus[b], rvs[v], k % 2 ? "true" : "false",
+			         k % 5 == 0 ? "stream" : "onchip", cm ? "chain" : "tree",
+			         f ? "merged" : "split");
+		rc = check_values(text[1]);
+		CU_ASSERT(rc <= 0);
+		if (rc != 0)
+			continue;
+		mapped++;
+		for (f = 1; f >= 0; f--) {
+			int64_t macs = 0;
+
+			/* the split form may not fit (4 dot products per tile and copy) */
+			if (design(&d, text[f]) < 0) {
+				CU_ASSERT(f == 0 && (d.why.kind == MAP_FAIL_PCUS ||
+				                     d.why.kind == MAP_FAIL_DOTS));
+				dots[0] = dots[1] / 3 * 4;
+				ir_ctx_free(&d.c);
+				continue;
+			}
+			CU_ASSERT_EQUAL(d.m->candidate, f ? MAP_CANDIDATE_MERGED : MAP_CANDIDATE_SPLIT);
+			CU_ASSERT_EQUAL(d.m->ndot, f ? 3 : 4);
+			for (i = 0; i < d.m->nunit; i++) {
+				const MapUnit *u = &d.m->unit[i];
+
+				macs += u->macs;
+				if (u->role == MAP_DOT && u->accumulators) {
+					dots[f]++;
+					CU_ASSERT_EQUAL(u->accumulators, f && u->gate == 2 ? 2 : 1);
+				}
+			}
+			CU_ASSERT_EQUAL(macs, ir_spec_macs_per_step(&d.s));
+			CU_ASSERT_EQUAL(macs, d.m->macs);
+			ir_ctx_free(&d.c);
+		}
+		CU_ASSERT_EQUAL(dots[1] * 4, dots[0] * 3);
+		h[0] = sim_h(text[0], &nh[0], &cyc[0]);
+		h[1] = sim_h(text[1], &nh[1], &cyc[1]);
+		CU_ASSERT_FATAL(h[1] != NULL);
+		if (h[0]) {
+			CU_ASSERT_EQUAL(nh[0], nh[1]);
+			CU_ASSERT(nh[0] == nh[1] && memcmp(h[0], h[1], (size_t)nh[0] * sizeof *h[0]) == 0);
+		}
+		free(h[0]);
+		free(h[1]);
+	}
+	CU_ASSERT(mapped >= 70);
+	if (getenv("SIM_TEST_VERBOSE"))
+		fprintf(stderr, "\n%d of %d merged designs map\n", mapped, n);
+}
+
 /* Seeded random designs over a wider space than the matrices (design.c: random_design), the
  * weights streamed in one in four, the epilogue packed in one in two. */
 static void
@@ -759,6 +869,7 @@ static CU_TestInfo sim_tests[] = {
 	{"values, h through hbufs", test_values_hdist},
 	{"the hbufs' latency shows in the cycles", test_hdist_latency},
 	{"values, hv row groups", test_values_hv},
+	{"values, merged candidate gate", test_values_merged},
 	{"hand-derived cycles", test_hand_derived},
 	{"hand-derived cycles, streamed weights", test_hand_derived_stream},
 	{"hand-derived cycles, chained combine", test_hand_derived_chain},
