@@ -66,6 +66,7 @@ typedef struct Model {
 	int *in0, *in;         /* the token links into unit i: in[in0[i] .. in0[i + 1]) */
 	int maxrows, iix;
 	int rounds;            /* rounds of backpressure until the times settled */
+	int replayed;          /* they did not: the step was replayed token by token */
 	int64_t period;        /* streamed weights, DRAM-bound: cycles between rows; else 0 */
 } Model;
 
@@ -399,6 +400,315 @@ backward(Model *s)
 	return moved;
 }
 
+/* ---- the replay: a step token by token, where the constraints do not settle ---------------
+ *
+ * When the joined paths differ by more than the shorter one buffers, no steady state at one
+ * vector a cycle exists: the streams issue in bursts as the FIFOs fill and drain, and the
+ * difference constraints above have no solution. The step is then replayed token by token
+ * with the simulator's rules, as a recurrence on the cycles at which each token is pushed
+ * and popped, no cycle loop: a stream issues token n no earlier than ii after token n - 1 and
+ * than the cycle after every consumer popped token n - cap (cap = fifo_depth + latency); a PCU
+ * takes a token when all its inputs are visible, ii after its last take and outside the
+ * cycles its pipeline stalls; a pipeline is rigid, so a token reaches the exit `depth` cycles
+ * after it entered plus every stall while it was inside; it leaves when every FIFO it goes to
+ * has room (and, for a chained dot segment, when the previous tile's sum of the row is
+ * there). The h links and the hbufs never hold anything back and keep the times above.
+ * O(vector steps x units) for a step. */
+
+/* A link's token history in the replay: when each token was pushed and popped (-1: not yet). */
+typedef struct RLink {
+	int64_t *push, *pop;
+	int64_t n;             /* tokens a step */
+	int cap;               /* tokens it holds: fifo_depth + latency (without a token's flits) */
+} RLink;
+
+/* A PCU in the replay: its last tokens (those still in the pipeline) in a ring. */
+typedef struct RUnit {
+	int64_t *take, *reach, *out;   /* ring of `depth` entries */
+	int64_t n;             /* tokens taken */
+	int64_t last_event;    /* the last cycle it took or dropped a token */
+	int64_t last_take;
+	int64_t first_push;    /* the first token it sent on */
+	int nout, *outs;       /* the links it pushes into (no h, no side links) */
+	int last_seg;          /* a dot product's last segment: it accumulates, rows leave */
+} RUnit;
+
+/* The cycle a PCU takes its next token, ready at `ready`: one event a cycle, ii after its
+ * last take, never while its pipeline stalls (the window from a token's reaching the exit to
+ * its leaving); with `take`, the token enters and its reach time is set. */
+static int64_t
+replay_take(const Model *s, RUnit *r, int i, int64_t ready, int take, int64_t *reach)
+{
+	const MUnit *u = &s->u[i];
+	int64_t t = max64(ready, r->last_event + 1), k, n0 = max64(0, r->n - u->depth), add = 0;
+
+	if (r->n > 0)
+		t = max64(t, r->last_take + u->ii);
+	for (k = n0; k < r->n; k++) {
+		int64_t e = r->reach[k % u->depth], o = r->out[k % u->depth];
+
+		if (t >= e && t < o)
+			t = o;
+	}
+	r->last_event = t;
+	if (!take)
+		return t;
+	for (k = n0; k < r->n; k++) {
+		int64_t e = r->reach[k % u->depth], o = r->out[k % u->depth];
+
+		if (e > t)
+			add += o - e;
+	}
+	r->last_take = t;
+	*reach = t + u->depth + add;
+	return t;
+}
+
+/* Token n of PCU i leaves: at its reach time, or later when a FIFO it sends to is full or (a
+ * chained row) the previous tile's sum has not arrived; `row` >= 0 when it sends row `row`,
+ * -1 when it only passes the accumulator on. Returns the cycle. */
+static int64_t
+replay_leave(Model *s, RLink *rl, RUnit *ru, int i, int64_t t, int64_t reach, int64_t tok,
+             int64_t row)
+{
+	const Mapping *m = s->m;
+	MUnit *u = &s->u[i];
+	RUnit *r = &ru[i];
+	int64_t out = reach, prev = r->n > 0 ? r->out[(r->n - 1) % u->depth] : -1;
+	int k;
+
+	if (r->n > 0)
+		out = max64(out, prev + 1);
+	if (row >= 0 || !r->last_seg) {
+		int64_t o = r->last_seg ? row : tok;
+
+		for (k = 0; k < r->nout; k++) {
+			const RLink *l = &rl[r->outs[k]];
+
+			if (o - l->cap >= 0)
+				out = max64(out, l->pop[o - l->cap] + 1);
+		}
+		if (r->last_seg && u->chain >= 0) {
+			const RLink *c = &rl[u->chain];
+
+			out = max64(out, c->push[row] + s->lat[u->chain]);
+		}
+		for (k = 0; k < r->nout; k++)
+			rl[r->outs[k]].push[o] = out;
+		if (r->last_seg && u->chain >= 0)
+			rl[u->chain].pop[row] = out;
+		if (r->first_push < 0)
+			r->first_push = out;
+		u->out1 = out;
+	}
+	(void)m;
+	/* active from the cycle after a token enters to the cycle it leaves */
+	u->active += max64(0, out - max64(t, prev));
+	r->take[r->n % u->depth] = t;
+	r->reach[r->n % u->depth] = reach;
+	r->out[r->n % u->depth] = out;
+	if (r->n == 0)
+		u->take0 = t;
+	u->take1 = t;
+	r->n++;
+	return out;
+}
+
+/* The replay of a step (above). Returns 0, or -1 where the creation order does not give a
+ * token's producer before its consumer (the times are then left as they were). */
+static int
+replay(Model *s)
+{
+	const Mapping *m = s->m;
+	int64_t nt = m->nt, L = (int64_t)m->B * s->maxrows * nt, p;
+	RLink *rl = zalloc((size_t)m->nlink, sizeof *rl);
+	RUnit *ru = zalloc((size_t)m->nunit, sizeof *ru);
+	int64_t *issued = zalloc((size_t)m->nunit, sizeof *issued);
+	int i, j, k, fail = 0;
+
+	for (k = 0; k < m->nlink; k++) {
+		const MapLink *l = &m->link[k];
+		int64_t n;
+
+		if (map_link_side(l->what) || l->what == MAP_L_H || l->what == MAP_L_HVEC)
+			continue;
+		rl[k].n = tokens(s, k);
+		rl[k].cap = MODEL_FIFO_DEPTH + (l->hops * s->t->net.hop_cycles > 1 ?
+		                                l->hops * s->t->net.hop_cycles : 1);
+		rl[k].push = zalloc((size_t)rl[k].n, sizeof *rl[k].push);
+		rl[k].pop = zalloc((size_t)rl[k].n, sizeof *rl[k].pop);
+		for (n = 0; n < rl[k].n; n++)
+			rl[k].push[n] = rl[k].pop[n] = -1;
+		ru[l->src].nout++;
+	}
+	for (i = 0; i < m->nunit; i++) {
+		MUnit *u = &s->u[i];
+
+		ru[i].outs = zalloc((size_t)ru[i].nout, sizeof *ru[i].outs);
+		ru[i].nout = 0;
+		ru[i].last_event = ru[i].last_take = ru[i].first_push = -1;
+		if (m->unit[i].kind != MAP_PCU)
+			continue;
+		ru[i].take = zalloc((size_t)u->depth, sizeof *ru[i].take);
+		ru[i].reach = zalloc((size_t)u->depth, sizeof *ru[i].reach);
+		ru[i].out = zalloc((size_t)u->depth, sizeof *ru[i].out);
+		ru[i].last_seg = m->unit[i].role == MAP_DOT;
+		u->active = 0;
+	}
+	for (k = 0; k < m->nlink; k++) {
+		if (rl[k].push) {
+			int src = m->link[k].src;
+
+			ru[src].outs[ru[src].nout++] = k;
+			if (m->link[k].what == MAP_L_LANES)
+				ru[src].last_seg = 0;
+		}
+	}
+	for (p = 0; p < L && !fail; p++) {
+		int64_t b = p / (s->maxrows * nt), jr = p / nt % s->maxrows, st = p % nt;
+
+		/* the streams: xh copies every position, a weight part the rows it holds */
+		for (i = 0; i < m->nunit; i++) {
+			const MapUnit *mu = &m->unit[i];
+			MUnit *u = &s->u[i];
+			RUnit *r = &ru[i];
+			int64_t q = p, x;
+
+			if (mu->role == MAP_WEIGHT) {
+				const MapCopy *cp = &m->copy[mu->copy];
+				int64_t glo = (mu->slice[0].lo[1] - cp->lo) / (m->hv > 1 ? m->hv : 1);
+				int64_t gn = slice_rows(m, mu);
+
+				if (jr < glo || jr >= glo + gn)
+					continue;
+				q = (b * gn + jr - glo) * nt + st;
+			} else if (mu->role != MAP_XH) {
+				continue;
+			}
+			x = r->last_event < 0 ? 0 : r->last_event + u->ii;
+			for (k = 0; k < r->nout; k++) {
+				const RLink *l = &rl[r->outs[k]];
+
+				if (q - l->cap >= 0)
+					x = max64(x, l->pop[q - l->cap] + 1);
+			}
+			for (k = 0; k < r->nout; k++)
+				rl[r->outs[k]].push[q] = x;
+			r->last_event = x;
+			issued[i] = q + 1;
+		}
+		/* the PCUs, producers first */
+		for (i = 0; i < m->nunit && !fail; i++) {
+			const MapUnit *mu = &m->unit[i];
+			MUnit *u = &s->u[i];
+			RUnit *r = &ru[i];
+			int64_t R = rows_of(m, mu->copy), ready = 0, t, reach = 0, tok, row;
+			int xh = -1, w = -1, pred = -1;
+
+			if (mu->kind != MAP_PCU)
+				continue;
+			if (mu->role != MAP_DOT && (st != nt - 1 || jr >= R))
+				continue;
+			row = b * R + jr;
+			tok = mu->role == MAP_DOT ? row * nt + st : row;
+			for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+				int64_t n;
+
+				k = s->in[j];
+				if (!rl[k].push || k == u->chain)
+					continue;
+				if (m->link[k].what == MAP_L_XH) {
+					xh = k;
+					n = p;
+				} else if (m->link[k].what == MAP_L_WEIGHTS) {
+					const MapUnit *wu = &m->unit[m->link[k].src];
+					int64_t glo = (wu->slice[0].lo[1] - m->copy[mu->copy].lo) /
+					              (m->hv > 1 ? m->hv : 1);
+
+					if (jr >= R || jr < glo || jr >= glo + slice_rows(m, wu))
+						continue;
+					w = k;
+					n = (b * slice_rows(m, wu) + jr - glo) * nt + st;
+				} else {
+					n = tok;
+				}
+				if (jr >= R)
+					continue;
+				if (rl[k].push[n] < 0) {
+					fail = 1;
+					break;
+				}
+				if (rl[k].push[n] + s->lat[k] >= ready) {
+					ready = rl[k].push[n] + s->lat[k];
+					pred = k;
+				}
+			}
+			if (fail)
+				break;
+			if (xh >= 0 && jr >= R) {
+				/* a row of a longer copy: popped, these lanes idle */
+				rl[xh].pop[p] = replay_take(s, r, i, rl[xh].push[p] + s->lat[xh], 0, NULL);
+				continue;
+			}
+			if (jr >= R)
+				continue;
+			t = replay_take(s, r, i, ready, 1, &reach);
+			for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+				k = s->in[j];
+				if (!rl[k].push || k == u->chain)
+					continue;
+				if (k == xh)
+					rl[k].pop[p] = t;
+				else if (m->link[k].what == MAP_L_WEIGHTS && k == w)
+					rl[k].pop[(b * slice_rows(m, &m->unit[m->link[k].src]) + jr -
+					           (m->unit[m->link[k].src].slice[0].lo[1] -
+					            m->copy[mu->copy].lo) / (m->hv > 1 ? m->hv : 1)) * nt +
+					          st] = t;
+				else if (m->link[k].what != MAP_L_WEIGHTS)
+					rl[k].pop[tok] = t;
+			}
+			if (u->chain >= 0 && st == nt - 1 && rl[u->chain].push[row] < 0) {
+				fail = 1;
+				break;
+			}
+			u->pred = pred;
+			if (mu->role == MAP_DOT && ru[i].last_seg)
+				t = replay_leave(s, rl, ru, i, t, reach, tok, st == nt - 1 ? row : -1);
+			else
+				t = replay_leave(s, rl, ru, i, t, reach, tok, tok);
+			if (u->chain >= 0 && st == nt - 1 &&
+			    rl[u->chain].push[row] + s->lat[u->chain] == t && t > reach)
+				u->pred = u->chain;
+		}
+	}
+	for (i = 0; i < m->nunit && !fail; i++) {
+		const MapUnit *mu = &m->unit[i];
+		MUnit *u = &s->u[i];
+
+		if (mu->kind == MAP_PCU) {
+			u->out0 = ru[i].first_push;
+			u->free1 = u->take1;
+			u->floor1 = 0;
+		} else if (issued[i] > 0) {
+			u->shift = ru[i].last_event - (issued[i] - 1) * u->ii;
+		}
+	}
+	for (k = 0; k < m->nlink; k++) {
+		free(rl[k].push);
+		free(rl[k].pop);
+	}
+	for (i = 0; i < m->nunit; i++) {
+		free(ru[i].outs);
+		free(ru[i].take);
+		free(ru[i].reach);
+		free(ru[i].out);
+	}
+	free(rl);
+	free(ru);
+	free(issued);
+	return fail ? -1 : 0;
+}
+
 /* When each h of the copy behind h link k arrives at its consumer, row by row in the order the
  * epilogue sends them (b, j): back from the last row's arrival, rows nt vector steps apart in
  * the xh stream, or ii apart where the epilogue issues slower. */
@@ -529,6 +839,9 @@ timing(Model *s)
 		for (i = 0; i < m->nunit; i++)
 			s->u[i].floor1 = s->u[i].shift = 0;
 		forward(s);
+		/* replay the step token by token (the times above stay where it cannot) */
+		if (m->weights != MAP_WEIGHTS_STREAM)
+			s->replayed = replay(s) == 0;
 	}
 	hbuf_timing(s);
 }
@@ -583,7 +896,7 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		int64_t rows = rows_of(m, mu->copy), g, bg;
 
 		/* a pipeline held back by backpressure stays busy the cycles it waits */
-		if (mu->kind == MAP_PCU)
+		if (mu->kind == MAP_PCU && !s->replayed)
 			u->active += max64(0, u->take1 - u->free1);
 		if (s->period && (mu->role == MAP_DOT || mu->role == MAP_COMBINE ||
 		                  mu->role == MAP_EPI)) {
@@ -610,13 +923,14 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		case MAP_DOT:
 			g = s->iix;
 			bg = ((s->maxrows - rows) * nt + 1) * s->iix;
-			u->active += busy(u->depth, B, rows * nt, g, bg);
+			/* (replayed: counted token by token) */
+			u->active += s->replayed ? 0 : busy(u->depth, B, rows * nt, g, bg);
 			break;
 		case MAP_COMBINE:
 		case MAP_EPI:
 			g = max64(nt * s->iix, u->ii);
 			bg = max64((s->maxrows - rows + 1) * nt * s->iix, u->ii);
-			u->active += busy(u->depth, B, rows, g, bg);
+			u->active += s->replayed ? 0 : busy(u->depth, B, rows, g, bg);
 			for (k = 0; k < u->naux; k++)
 				s->u[u->aux[k]].active += B * rows;
 			*fv += B * rows * u->side_vec;
