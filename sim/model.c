@@ -37,6 +37,9 @@
 enum { MODEL_FIFO_DEPTH = 4 };
 /* Rounds of the backpressure constraints before the model gives them up. */
 enum { MODEL_ROUNDS = 16 };
+/* The replay of a step whose constraints settled after moving: at most this many vector
+ * steps x units (a few milliseconds); beyond it the steady state is the estimate. */
+enum { MODEL_REPLAY_WORK = 1 << 16 };
 
 typedef struct MUnit {
 	int depth;             /* PCU: pipeline slots */
@@ -464,14 +467,13 @@ replay_take(const Model *s, RUnit *r, int i, int64_t ready, int take, int64_t *r
 	return t;
 }
 
-/* Token n of PCU i leaves: at its reach time, or later when a FIFO it sends to is full or (a
- * chained row) the previous tile's sum has not arrived; `row` >= 0 when it sends row `row`,
- * -1 when it only passes the accumulator on. Returns the cycle. */
+/* PCU i's token taken at t leaves: at its reach time, or later when a FIFO it sends to is full
+ * or (a chained row) the previous tile's sum has not arrived. `row` >= 0: it sends token `row`
+ * of its links (a row, or a vector step on a lanes link); -1: a vector step that stays in the
+ * accumulator. Returns the cycle. */
 static int64_t
-replay_leave(Model *s, RLink *rl, RUnit *ru, int i, int64_t t, int64_t reach, int64_t tok,
-             int64_t row)
+replay_leave(Model *s, RLink *rl, RUnit *ru, int i, int64_t t, int64_t reach, int64_t row)
 {
-	const Mapping *m = s->m;
 	MUnit *u = &s->u[i];
 	RUnit *r = &ru[i];
 	int64_t out = reach, prev = r->n > 0 ? r->out[(r->n - 1) % u->depth] : -1;
@@ -479,8 +481,8 @@ replay_leave(Model *s, RLink *rl, RUnit *ru, int i, int64_t t, int64_t reach, in
 
 	if (r->n > 0)
 		out = max64(out, prev + 1);
-	if (row >= 0 || !r->last_seg) {
-		int64_t o = r->last_seg ? row : tok;
+	if (row >= 0) {
+		int64_t o = row;
 
 		for (k = 0; k < r->nout; k++) {
 			const RLink *l = &rl[r->outs[k]];
@@ -501,7 +503,6 @@ replay_leave(Model *s, RLink *rl, RUnit *ru, int i, int64_t t, int64_t reach, in
 			r->first_push = out;
 		u->out1 = out;
 	}
-	(void)m;
 	/* active from the cycle after a token enters to the cycle it leaves */
 	u->active += max64(0, out - max64(t, prev));
 	r->take[r->n % u->depth] = t;
@@ -521,10 +522,14 @@ replay(Model *s)
 {
 	const Mapping *m = s->m;
 	int64_t nt = m->nt, L = (int64_t)m->B * s->maxrows * nt, p;
+	int hv = m->hv > 1 ? m->hv : 1;
 	RLink *rl = zalloc((size_t)m->nlink, sizeof *rl);
 	RUnit *ru = zalloc((size_t)m->nunit, sizeof *ru);
-	int64_t *issued = zalloc((size_t)m->nunit, sizeof *issued);
-	int i, j, k, fail = 0;
+	int64_t *glo = zalloc((size_t)m->nunit, sizeof *glo), *gn = zalloc((size_t)m->nunit,
+	                                                                    sizeof *gn);
+	int *streams = zalloc((size_t)m->nunit, sizeof *streams), nstream = 0;
+	int *pcus = zalloc((size_t)m->nunit, sizeof *pcus), npcu = 0;
+	int i, j, k, x, fail = 0;
 
 	for (k = 0; k < m->nlink; k++) {
 		const MapLink *l = &m->link[k];
@@ -542,17 +547,28 @@ replay(Model *s)
 		ru[l->src].nout++;
 	}
 	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *mu = &m->unit[i];
 		MUnit *u = &s->u[i];
 
 		ru[i].outs = zalloc((size_t)ru[i].nout, sizeof *ru[i].outs);
 		ru[i].nout = 0;
 		ru[i].last_event = ru[i].last_take = ru[i].first_push = -1;
-		if (m->unit[i].kind != MAP_PCU)
+		if (mu->role == MAP_WEIGHT) {
+			/* a part holds whole row groups of its copy */
+			glo[i] = (mu->slice[0].lo[1] - m->copy[mu->copy].lo) / hv;
+			gn[i] = slice_rows(m, mu);
+			streams[nstream++] = i;
+		} else if (mu->role == MAP_XH) {
+			gn[i] = s->maxrows;
+			streams[nstream++] = i;
+		}
+		if (mu->kind != MAP_PCU)
 			continue;
+		pcus[npcu++] = i;
 		ru[i].take = zalloc((size_t)u->depth, sizeof *ru[i].take);
 		ru[i].reach = zalloc((size_t)u->depth, sizeof *ru[i].reach);
 		ru[i].out = zalloc((size_t)u->depth, sizeof *ru[i].out);
-		ru[i].last_seg = m->unit[i].role == MAP_DOT;
+		ru[i].last_seg = mu->role == MAP_DOT;
 		u->active = 0;
 	}
 	for (k = 0; k < m->nlink; k++) {
@@ -567,130 +583,101 @@ replay(Model *s)
 	for (p = 0; p < L && !fail; p++) {
 		int64_t b = p / (s->maxrows * nt), jr = p / nt % s->maxrows, st = p % nt;
 
-		/* the streams: xh copies every position, a weight part the rows it holds */
-		for (i = 0; i < m->nunit; i++) {
-			const MapUnit *mu = &m->unit[i];
-			MUnit *u = &s->u[i];
+		/* the streams: xh copies every position, a weight part the rows it holds; token
+		 * q no earlier than ii after the one before and than the cycle after every
+		 * consumer popped token q - cap */
+		for (x = 0; x < nstream; x++) {
+			MUnit *u = &s->u[i = streams[x]];
 			RUnit *r = &ru[i];
-			int64_t q = p, x;
+			int64_t q = (b * gn[i] + jr - glo[i]) * nt + st, t;
 
-			if (mu->role == MAP_WEIGHT) {
-				const MapCopy *cp = &m->copy[mu->copy];
-				int64_t glo = (mu->slice[0].lo[1] - cp->lo) / (m->hv > 1 ? m->hv : 1);
-				int64_t gn = slice_rows(m, mu);
-
-				if (jr < glo || jr >= glo + gn)
-					continue;
-				q = (b * gn + jr - glo) * nt + st;
-			} else if (mu->role != MAP_XH) {
+			if (jr < glo[i] || jr >= glo[i] + gn[i])
 				continue;
-			}
-			x = r->last_event < 0 ? 0 : r->last_event + u->ii;
+			t = r->last_event < 0 ? 0 : r->last_event + u->ii;
 			for (k = 0; k < r->nout; k++) {
 				const RLink *l = &rl[r->outs[k]];
 
 				if (q - l->cap >= 0)
-					x = max64(x, l->pop[q - l->cap] + 1);
+					t = max64(t, l->pop[q - l->cap] + 1);
 			}
 			for (k = 0; k < r->nout; k++)
-				rl[r->outs[k]].push[q] = x;
-			r->last_event = x;
-			issued[i] = q + 1;
+				rl[r->outs[k]].push[q] = t;
+			r->last_event = t;
+			r->n = q + 1;
 		}
-		/* the PCUs, producers first */
-		for (i = 0; i < m->nunit && !fail; i++) {
-			const MapUnit *mu = &m->unit[i];
+		/* the PCUs, producers first: a dot segment takes every vector step of its copy's
+		 * rows (and pops the xh vectors of longer copies' rows), a combine or epilogue
+		 * segment every row */
+		for (x = 0; x < npcu && !fail; x++) {
+			const MapUnit *mu = &m->unit[i = pcus[x]];
 			MUnit *u = &s->u[i];
 			RUnit *r = &ru[i];
-			int64_t R = rows_of(m, mu->copy), ready = 0, t, reach = 0, tok, row;
-			int xh = -1, w = -1, pred = -1;
+			int64_t R = rows_of(m, mu->copy), ready = 0, t, reach = 0, tok, row, n[8];
+			int pred = -1, nin = 0, in[8];
 
-			if (mu->kind != MAP_PCU)
-				continue;
 			if (mu->role != MAP_DOT && (st != nt - 1 || jr >= R))
 				continue;
 			row = b * R + jr;
 			tok = mu->role == MAP_DOT ? row * nt + st : row;
 			for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
-				int64_t n;
-
 				k = s->in[j];
 				if (!rl[k].push || k == u->chain)
 					continue;
-				if (m->link[k].what == MAP_L_XH) {
-					xh = k;
-					n = p;
-				} else if (m->link[k].what == MAP_L_WEIGHTS) {
-					const MapUnit *wu = &m->unit[m->link[k].src];
-					int64_t glo = (wu->slice[0].lo[1] - m->copy[mu->copy].lo) /
-					              (m->hv > 1 ? m->hv : 1);
-
-					if (jr >= R || jr < glo || jr >= glo + slice_rows(m, wu))
-						continue;
-					w = k;
-					n = (b * slice_rows(m, wu) + jr - glo) * nt + st;
-				} else {
-					n = tok;
+				if (m->link[k].what == MAP_L_XH && jr >= R) {
+					/* a row of a longer copy: popped, these lanes idle */
+					rl[k].pop[p] = replay_take(s, r, i, rl[k].push[p] + s->lat[k], 0,
+					                           NULL);
+					break;
 				}
 				if (jr >= R)
 					continue;
-				if (rl[k].push[n] < 0) {
+				if (m->link[k].what == MAP_L_XH) {
+					n[nin] = p;
+				} else if (m->link[k].what == MAP_L_WEIGHTS) {
+					int w = m->link[k].src;
+
+					if (jr < glo[w] || jr >= glo[w] + gn[w])
+						continue;
+					n[nin] = (b * gn[w] + jr - glo[w]) * nt + st;
+				} else {
+					n[nin] = tok;
+				}
+				if (rl[k].push[n[nin]] < 0 || nin == 8) {
 					fail = 1;
 					break;
 				}
-				if (rl[k].push[n] + s->lat[k] >= ready) {
-					ready = rl[k].push[n] + s->lat[k];
+				if (rl[k].push[n[nin]] + s->lat[k] >= ready) {
+					ready = rl[k].push[n[nin]] + s->lat[k];
 					pred = k;
 				}
+				in[nin++] = k;
 			}
-			if (fail)
-				break;
-			if (xh >= 0 && jr >= R) {
-				/* a row of a longer copy: popped, these lanes idle */
-				rl[xh].pop[p] = replay_take(s, r, i, rl[xh].push[p] + s->lat[xh], 0, NULL);
+			if (fail || jr >= R)
 				continue;
-			}
-			if (jr >= R)
-				continue;
-			t = replay_take(s, r, i, ready, 1, &reach);
-			for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
-				k = s->in[j];
-				if (!rl[k].push || k == u->chain)
-					continue;
-				if (k == xh)
-					rl[k].pop[p] = t;
-				else if (m->link[k].what == MAP_L_WEIGHTS && k == w)
-					rl[k].pop[(b * slice_rows(m, &m->unit[m->link[k].src]) + jr -
-					           (m->unit[m->link[k].src].slice[0].lo[1] -
-					            m->copy[mu->copy].lo) / (m->hv > 1 ? m->hv : 1)) * nt +
-					          st] = t;
-				else if (m->link[k].what != MAP_L_WEIGHTS)
-					rl[k].pop[tok] = t;
-			}
 			if (u->chain >= 0 && st == nt - 1 && rl[u->chain].push[row] < 0) {
 				fail = 1;
 				break;
 			}
+			t = replay_take(s, r, i, ready, 1, &reach);
+			for (j = 0; j < nin; j++)
+				rl[in[j]].pop[n[j]] = t;
 			u->pred = pred;
-			if (mu->role == MAP_DOT && ru[i].last_seg)
-				t = replay_leave(s, rl, ru, i, t, reach, tok, st == nt - 1 ? row : -1);
-			else
-				t = replay_leave(s, rl, ru, i, t, reach, tok, tok);
-			if (u->chain >= 0 && st == nt - 1 &&
-			    rl[u->chain].push[row] + s->lat[u->chain] == t && t > reach)
+			t = replay_leave(s, rl, ru, i, t, reach,
+			                 !r->last_seg ? tok : st == nt - 1 ? row : -1);
+			if (u->chain >= 0 && st == nt - 1 && t > reach &&
+			    rl[u->chain].push[row] + s->lat[u->chain] == t)
 				u->pred = u->chain;
 		}
 	}
 	for (i = 0; i < m->nunit && !fail; i++) {
-		const MapUnit *mu = &m->unit[i];
 		MUnit *u = &s->u[i];
 
-		if (mu->kind == MAP_PCU) {
+		if (m->unit[i].kind == MAP_PCU) {
 			u->out0 = ru[i].first_push;
 			u->free1 = u->take1;
 			u->floor1 = 0;
-		} else if (issued[i] > 0) {
-			u->shift = ru[i].last_event - (issued[i] - 1) * u->ii;
+		} else if (ru[i].n > 0) {
+			u->shift = ru[i].last_event - (ru[i].n - 1) * u->ii;
 		}
 	}
 	for (k = 0; k < m->nlink; k++) {
@@ -705,7 +692,10 @@ replay(Model *s)
 	}
 	free(rl);
 	free(ru);
-	free(issued);
+	free(glo);
+	free(gn);
+	free(streams);
+	free(pcus);
 	return fail ? -1 : 0;
 }
 
@@ -839,10 +829,13 @@ timing(Model *s)
 		for (i = 0; i < m->nunit; i++)
 			s->u[i].floor1 = s->u[i].shift = 0;
 		forward(s);
-		/* replay the step token by token (the times above stay where it cannot) */
-		if (m->weights != MAP_WEIGHTS_STREAM)
-			s->replayed = replay(s) == 0;
 	}
+	/* where they did not settle, or settled after moving and the step is short, replay the
+	 * step token by token (the times above stay where it cannot: streamed weights) */
+	if (m->weights != MAP_WEIGHTS_STREAM &&
+	    (it == MODEL_ROUNDS || (it > 1 && (int64_t)m->B * s->maxrows * m->nt * m->nunit <=
+	                                      MODEL_REPLAY_WORK)))
+		s->replayed = replay(s) == 0;
 	hbuf_timing(s);
 }
 
