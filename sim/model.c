@@ -69,7 +69,9 @@ typedef struct Model {
 	int *in0, *in;         /* the token links into unit i: in[in0[i] .. in0[i + 1]) */
 	int maxrows, iix;
 	int rounds;            /* rounds of backpressure until the times settled */
-	int replayed;          /* they did not: the step was replayed token by token */
+	int replayed;          /* the step was replayed token by token (below) */
+	int64_t **harr;        /* replayed: per h link, the cycle each h arrives; per xh copy,
+	                        * the cycle it issues each vector */
 	int64_t period;        /* streamed weights, DRAM-bound: cycles between rows; else 0 */
 } Model;
 
@@ -433,6 +435,7 @@ typedef struct RUnit {
 	int64_t last_take;
 	int64_t first_push;    /* the first token it sent on */
 	int nout, *outs;       /* the links it pushes into (no h, no side links) */
+	int nh, *h;            /* its h links (never full) */
 	int last_seg;          /* a dot product's last segment: it accumulates, rows leave */
 } RUnit;
 
@@ -531,10 +534,19 @@ replay(Model *s)
 	int *pcus = zalloc((size_t)m->nunit, sizeof *pcus), npcu = 0;
 	int i, j, k, x, fail = 0;
 
+	s->harr = zalloc((size_t)(m->nlink + m->nunit), sizeof *s->harr);
+	for (i = 0; i < m->nunit; i++) {
+		if (m->unit[i].role == MAP_XH)
+			s->harr[m->nlink + i] = zalloc((size_t)L, sizeof **s->harr);
+	}
 	for (k = 0; k < m->nlink; k++) {
 		const MapLink *l = &m->link[k];
 		int64_t n;
 
+		if (l->what == MAP_L_H) {
+			s->harr[k] = zalloc((size_t)tokens(s, k), sizeof **s->harr);
+			ru[l->src].nh++;
+		}
 		if (map_link_side(l->what) || l->what == MAP_L_H || l->what == MAP_L_HVEC)
 			continue;
 		rl[k].n = tokens(s, k);
@@ -551,7 +563,8 @@ replay(Model *s)
 		MUnit *u = &s->u[i];
 
 		ru[i].outs = zalloc((size_t)ru[i].nout, sizeof *ru[i].outs);
-		ru[i].nout = 0;
+		ru[i].h = zalloc((size_t)ru[i].nh, sizeof *ru[i].h);
+		ru[i].nout = ru[i].nh = 0;
 		ru[i].last_event = ru[i].last_take = ru[i].first_push = -1;
 		if (mu->role == MAP_WEIGHT) {
 			/* a part holds whole row groups of its copy */
@@ -572,6 +585,8 @@ replay(Model *s)
 		u->active = 0;
 	}
 	for (k = 0; k < m->nlink; k++) {
+		if (m->link[k].what == MAP_L_H)
+			ru[m->link[k].src].h[ru[m->link[k].src].nh++] = k;
 		if (rl[k].push) {
 			int src = m->link[k].src;
 
@@ -602,6 +617,8 @@ replay(Model *s)
 			}
 			for (k = 0; k < r->nout; k++)
 				rl[r->outs[k]].push[q] = t;
+			if (m->unit[i].role == MAP_XH)
+				s->harr[m->nlink + i][q] = t;
 			r->last_event = t;
 			r->n = q + 1;
 		}
@@ -664,6 +681,8 @@ replay(Model *s)
 			u->pred = pred;
 			t = replay_leave(s, rl, ru, i, t, reach,
 			                 !r->last_seg ? tok : st == nt - 1 ? row : -1);
+			for (j = 0; j < r->nh; j++)
+				s->harr[r->h[j]][row] = t + s->lat[r->h[j]];
 			if (u->chain >= 0 && st == nt - 1 && t > reach &&
 			    rl[u->chain].push[row] + s->lat[u->chain] == t)
 				u->pred = u->chain;
@@ -686,6 +705,7 @@ replay(Model *s)
 	}
 	for (i = 0; i < m->nunit; i++) {
 		free(ru[i].outs);
+		free(ru[i].h);
 		free(ru[i].take);
 		free(ru[i].reach);
 		free(ru[i].out);
@@ -696,6 +716,12 @@ replay(Model *s)
 	free(gn);
 	free(streams);
 	free(pcus);
+	if (fail) {
+		for (k = 0; k < m->nlink + m->nunit; k++)
+			free(s->harr[k]);
+		free(s->harr);
+		s->harr = NULL;
+	}
 	return fail ? -1 : 0;
 }
 
@@ -710,6 +736,10 @@ h_arrivals(const Model *s, int k, int64_t *at)
 	int64_t B = m->B, rows = rows_of(m, m->unit[src].copy), last = xh_pos(s, B - 1, rows - 1);
 	int64_t end = s->u[src].out1 + s->lat[k], n;
 
+	if (s->harr && s->harr[k]) {
+		memcpy(at, s->harr[k], (size_t)(B * rows) * sizeof *at);
+		return;
+	}
 	for (n = 0; n < B * rows; n++) {
 		int64_t b = B - 1 - n / rows, j = rows - 1 - n % rows;
 
@@ -874,6 +904,39 @@ hbuf_active(const Model *s, int i)
 	return busy_cycles;
 }
 
+/* A replayed xh copy is active in the distinct cycles it issues a vector or takes h (or a
+ * vector of h from an hbuf), the stream held back or not. */
+static int64_t
+xh_replayed_active(const Model *s, int i)
+{
+	const Mapping *m = s->m;
+	int64_t L = (int64_t)m->B * s->maxrows * m->nt, n = 0, cap = L, k, c = 0;
+	int64_t *at;
+	int j;
+
+	for (j = s->in0[i]; j < s->in0[i + 1]; j++)
+		cap += tokens(s, s->in[j]);
+	at = zalloc((size_t)cap, sizeof *at);
+	memcpy(at, s->harr[m->nlink + i], (size_t)L * sizeof *at);
+	n = L;
+	for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+		int l = s->in[j], src = m->link[l].src;
+
+		if (m->link[l].what == MAP_L_HVEC) {
+			for (k = 0; k < s->u[src].ntok; k++)
+				at[n++] = s->u[src].hout[k] + s->lat[l];
+		} else {
+			h_arrivals(s, l, at + n);
+			n += tokens(s, l);
+		}
+	}
+	qsort(at, (size_t)n, sizeof *at, int64_cmp);
+	for (k = 0; k < n; k++)
+		c += !k || at[k] != at[k - 1];
+	free(at);
+	return c;
+}
+
 /* Active cycles per step of every unit; flit-hops per step. */
 static void
 activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
@@ -930,7 +993,7 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 			*fs += B * rows * (u->side - u->side_vec);
 			break;
 		case MAP_XH:
-			u->active += L;
+			u->active += s->replayed ? xh_replayed_active(s, i) : L;
 			break;
 		case MAP_WEIGHT:
 			u->active += B * slice_rows(m, mu) * nt;
@@ -956,7 +1019,7 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 	}
 	/* an xh copy is active in the cycles after its last issue in which h arrives: mark
 	 * them, row by row back from each copy's last h, in a window as long as the tail */
-	for (i = 0; i < m->nunit; i++) {
+	for (i = 0; i < m->nunit && !s->replayed; i++) {
 		int64_t last_issue = (L - 1) * s->u[i].ii + s->u[i].shift;
 		int64_t win = compute - 1 - last_issue, c;
 		char *mark;
@@ -1115,6 +1178,9 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	free(active);
 	for (i = 0; i < m->nunit; i++)
 		free(s.u[i].hout);
+	for (k = 0; s.harr && k < m->nlink + m->nunit; k++)
+		free(s.harr[k]);
+	free(s.harr);
 	free(s.u);
 	free(s.lat);
 	free(s.in0);
