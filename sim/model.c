@@ -842,7 +842,7 @@ static void
 timing(Model *s)
 {
 	const Mapping *m = s->m;
-	int i, it;
+	int i, it, slow = 0;
 
 	forward(s);
 	/* the wait for a chained sum is a stall: the pipeline holds its tokens and stays active */
@@ -860,11 +860,19 @@ timing(Model *s)
 			s->u[i].floor1 = s->u[i].shift = 0;
 		forward(s);
 	}
-	/* where they did not settle, or settled after moving and the step is short, replay the
-	 * step token by token (the times above stay where it cannot: streamed weights) */
+	/* a PCU that issues slower than its tokens come (hv > 1: a group's flits; a table read
+	 * in several cycles): its rows queue in bursts the steady state only averages */
+	for (i = 0; i < m->nunit; i++) {
+		if (m->unit[i].kind == MAP_PCU &&
+		    s->u[i].ii > (m->unit[i].role == MAP_DOT ? 1 : (int64_t)m->nt) * s->iix)
+			slow = 1;
+	}
+	/* where they did not settle, replay the step token by token; where they settled after
+	 * moving, or a PCU is slow, too when the step is short (the times above stay where it
+	 * cannot: streamed weights) */
 	if (m->weights != MAP_WEIGHTS_STREAM &&
-	    (it == MODEL_ROUNDS || (it > 1 && (int64_t)m->B * s->maxrows * m->nt * m->nunit <=
-	                                      MODEL_REPLAY_WORK)))
+	    (it == MODEL_ROUNDS || ((it > 1 || slow) && (int64_t)m->B * s->maxrows * m->nt *
+	                                                m->nunit <= MODEL_REPLAY_WORK)))
 		s->replayed = replay(s) == 0;
 	hbuf_timing(s);
 }
