@@ -1139,7 +1139,7 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	if (m->weights == MAP_WEIGHTS_STREAM) {
 		/* every weight PMU takes a row in turn from one DRAM stream, which starts the
 		 * latency after the step does: a row of all of them every `period` cycles */
-		int64_t r = sim_dram_millibytes(t->dram.bandwidth_gbs, t->clock_mhz), per = 0;
+		int64_t r = sim_dram_millibytes(t->dram.bandwidth_gbs, t->clock_mhz), per = 0, all;
 
 		for (i = 0; i < m->nunit; i++) {
 			const MapUnit *mu = &m->unit[i];
@@ -1148,12 +1148,15 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 				per += mu->slice[0].bytes / (mu->slice[0].hi[1] - mu->slice[0].lo[1]) *
 				       (m->hv > 1 ? m->hv : 1);  /* a row group's rows at once */
 		}
+		/* the bytes arrive at r thousandths a cycle without rounding between rows: the
+		 * last round of rows is in ceil(maxrows x bytes / rate) cycles */
+		all = ceil_div64(s.maxrows * per * 1000, r);
 		per = ceil_div64(per * 1000, r);
 		if (per > (int64_t)m->B * m->nt)
 			s.period = per;
 		/* the first row waits for the latency; the last for all rows before it */
 		e->compute = max64(e->compute + t->dram.latency_cycles + 1,
-		                   t->dram.latency_cycles + s.maxrows * per + e->path + 1);
+		                   t->dram.latency_cycles + all + e->path + 1);
 	}
 	e->first_step_cycles = e->dram_first + e->compute;
 	e->step_cycles = max64(e->compute, e->dram_step);
