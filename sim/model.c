@@ -253,8 +253,15 @@ stream_times(const Model *s, int k, int64_t *e0, int64_t *e1)
 	 * flits), the stream slows down rather than starts later: its first vector still leaves
 	 * at once (with hv = 1 a held-back stream waits from the start, for a join's FIFO) */
 	if (l->what == MAP_L_XH) {
+		int64_t last = xh_pos(s, m->B - 1, rows_of(m, m->unit[l->dst].copy) - 1);
+
 		*e0 = m->hv > 1 ? 0 : src->shift;
-		*e1 = xh_pos(s, m->B - 1, rows_of(m, m->unit[l->dst].copy) - 1) * src->ii + src->shift;
+		*e1 = last * src->ii + src->shift;
+		/* a replayed stream: the cycles it issued them */
+		if (s->harr && s->harr[m->nlink + l->src]) {
+			*e0 = s->harr[m->nlink + l->src][0];
+			*e1 = s->harr[m->nlink + l->src][last];
+		}
 	} else {
 		/* a part streams its own rows: the first part the first row, the last the last */
 		const MapSlice *sl = &m->unit[l->src].slice[0];
