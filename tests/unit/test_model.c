@@ -104,13 +104,14 @@ check(const Errors *err)
 {
 	if (!err->n)
 		return;
-	/* the targets of the model: mean within 5%, every design within 15% */
-	CU_ASSERT(err->sum[F_CYCLES] / err->n <= 0.05);
-	CU_ASSERT(err->max[F_CYCLES] <= 0.15);
-	CU_ASSERT(err->sum[F_POWER] / err->n <= 0.05);
-	CU_ASSERT(err->max[F_POWER] <= 0.15);
-	CU_ASSERT(err->sum[F_ENERGY] / err->n <= 0.05);
-	CU_ASSERT(err->max[F_ENERGY] <= 0.15);
+	/* what the model achieves on the weights on chip (docs/model.md), with a margin: cycles
+	 * exact but for a few large designs (at most 0.12%), power and energy within 2.6% */
+	CU_ASSERT(err->sum[F_CYCLES] / err->n <= 0.0005);
+	CU_ASSERT(err->max[F_CYCLES] <= 0.005);
+	CU_ASSERT(err->sum[F_POWER] / err->n <= 0.001);
+	CU_ASSERT(err->max[F_POWER] <= 0.03);
+	CU_ASSERT(err->sum[F_ENERGY] / err->n <= 0.001);
+	CU_ASSERT(err->max[F_ENERGY] <= 0.03);
 }
 
 /* LSTM, GRU and vanilla cells; hu 1/2/3, ru 1/2/3/5, rv 1/2/4/8/16/64, folded on and off; each
@@ -449,14 +450,14 @@ test_stream(void)
 	}
 	summary(&err, "streamed weights");
 	CU_ASSERT(err.n >= 50 || getenv("MODEL_TEST_ONLY"));
-	/* cycles meet the target; the activity of bursts of rows is approximated (docs/model.md):
-	 * power and energy were measured at 7.0% mean and 19.3% max */
-	CU_ASSERT(err.sum[F_CYCLES] / err.n <= 0.05);
-	CU_ASSERT(err.max[F_CYCLES] <= 0.15);
-	CU_ASSERT(err.sum[F_POWER] / err.n <= 0.10);
-	CU_ASSERT(err.max[F_POWER] <= 0.25);
-	CU_ASSERT(err.sum[F_ENERGY] / err.n <= 0.10);
-	CU_ASSERT(err.max[F_ENERGY] <= 0.25);
+	/* cycles were measured at 0.34% mean and 1.7% max; the activity of the rows' bursts is
+	 * approximated (docs/model.md): power and energy at 7.1% mean and 19.0% max */
+	CU_ASSERT(err.sum[F_CYCLES] / err.n <= 0.005);
+	CU_ASSERT(err.max[F_CYCLES] <= 0.025);
+	CU_ASSERT(err.sum[F_POWER] / err.n <= 0.08);
+	CU_ASSERT(err.max[F_POWER] <= 0.21);
+	CU_ASSERT(err.sum[F_ENERGY] / err.n <= 0.08);
+	CU_ASSERT(err.max[F_ENERGY] <= 0.21);
 }
 
 /* The hand-derived design of test_sim.c: the model is exact there. */
