@@ -1141,6 +1141,7 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 		e->path_wait = e->path - e->path_depth - e->path_links;
 	}
 	e->rounds = s.rounds;
+	e->replayed = s.replayed;
 	e->dram_first = dram_cycles(t, (int64_t)m->B * (m->D + m->H) * abytes);
 	e->dram_step = dram_cycles(t, (int64_t)m->B * m->D * abytes);
 	if (m->weights == MAP_WEIGHTS_STREAM) {
@@ -1214,11 +1215,11 @@ model_print(const ModelEstimate *e, FILE *out)
 	fprintf(out, "  step         %lld vectors per xh copy, one every %d cycle%s, the last h %lld "
 	        "cycles later (copy %d, %lld cycles before the stream's end; the stream held back "
 	        "%lld): depth %lld over %d PCUs, links %lld (%lld hops), waits %lld; %lld cycles "
-	        "in all\n",
+	        "in all%s\n",
 	        (long long)e->stream, e->ii, e->ii == 1 ? "" : "s", (long long)e->path, e->path_copy,
 	        (long long)e->skew, (long long)e->stall, (long long)e->path_depth, e->path_units,
 	        (long long)e->path_links, (long long)e->path_hops, (long long)e->path_wait,
-	        (long long)e->compute);
+	        (long long)e->compute, e->replayed ? " (replayed token by token)" : "");
 	fprintf(out, "  dram         x_0 and h_0 in %lld cycles, x_t in %lld (fetched while the step "
 	        "before runs)\n", (long long)e->dram_first, (long long)e->dram_step);
 	fprintf(out, "  lower bound  %lld cycles\n", (long long)e->lower_bound);

@@ -27,6 +27,7 @@ typedef struct Errors {
 	int n;
 	double sum[NFIG], max[NFIG];
 	int exact_cycles;
+	int replayed;
 	char worst[NFIG][96];
 } Errors;
 
@@ -65,6 +66,7 @@ compare(Errors *err, const char *text, const char *label)
 	x[F_ENERGY] = rel(e.energy_uj, r->energy_uj);
 	err->n++;
 	err->exact_cycles += e.cycles == r->cycles;
+	err->replayed += e.replayed;
 	for (k = 0; k < NFIG; k++) {
 		err->sum[k] += x[k];
 		if (x[k] > err->max[k] || err->n == 1) {
@@ -74,9 +76,10 @@ compare(Errors *err, const char *text, const char *label)
 	}
 	if (getenv("MODEL_TEST_VERBOSE")) {
 		fprintf(stderr, "%-40s cycles %9lld model %9lld (%6.2f%%) power %8.2f model %8.2f "
-		        "(%6.2f%%) step %lld/%lld rounds %d\n", label, (long long)r->cycles, (long long)e.cycles,
-		        100 * x[F_CYCLES], r->power_mw, e.power_mw, 100 * x[F_POWER],
-		        (long long)r->step[r->simulated - 1].cycles, (long long)e.step_cycles, e.rounds);
+		        "(%6.2f%%) step %lld/%lld rounds %d%s\n", label, (long long)r->cycles,
+		        (long long)e.cycles, 100 * x[F_CYCLES], r->power_mw, e.power_mw,
+		        100 * x[F_POWER], (long long)r->step[r->simulated - 1].cycles,
+		        (long long)e.step_cycles, e.rounds, e.replayed ? " replayed" : "");
 		if (x[F_CYCLES] > 0.05 || x[F_POWER] > 0.05) {
 			model_print(&e, stderr);
 			sim_report_print(r, stderr);
@@ -91,8 +94,8 @@ summary(const Errors *err, const char *what)
 {
 	int k;
 
-	printf("\n  model vs simulator, %s: %d designs, cycles exact in %d\n", what, err->n,
-	       err->exact_cycles);
+	printf("\n  model vs simulator, %s: %d designs, cycles exact in %d, replayed %d\n", what,
+	       err->n, err->exact_cycles, err->replayed);
 	printf("    %-8s %10s %10s   %s\n", "figure", "mean err", "max err", "worst design");
 	for (k = 0; k < NFIG; k++)
 		printf("    %-8s %9.3f%% %9.3f%%   %s\n", fig_names[k],
