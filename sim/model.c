@@ -26,7 +26,10 @@
  * the cycle after its consumer took token n - cap), solved by alternating a backward pass over
  * the links with the forward pass until nothing moves. When they do not settle (the joined
  * paths differ by more than the shorter one buffers, so the stream cannot keep its rate), the
- * model keeps the times without backpressure. docs/model.md gives the measured error. */
+ * step is replayed token by token: a recurrence on the cycles each token is pushed into and
+ * popped from each link, by the simulator's rules, O(vector steps x units); so too, when the
+ * step is short, where the constraints settled after moving or a PCU issues slower than its
+ * tokens come. docs/model.md gives the measured error. */
 #include <stdlib.h>
 #include <string.h>
 
