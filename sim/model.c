@@ -26,7 +26,10 @@
  * the cycle after its consumer took token n - cap), solved by alternating a backward pass over
  * the links with the forward pass until nothing moves. When they do not settle (the joined
  * paths differ by more than the shorter one buffers, so the stream cannot keep its rate), the
- * model keeps the times without backpressure. docs/model.md gives the measured error. */
+ * step is replayed token by token: a recurrence on the cycles each token is pushed into and
+ * popped from each link, by the simulator's rules, O(vector steps x units); so too, when the
+ * step is short, where the constraints settled after moving or a PCU issues slower than its
+ * tokens come. docs/model.md gives the measured error. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +40,9 @@
 enum { MODEL_FIFO_DEPTH = 4 };
 /* Rounds of the backpressure constraints before the model gives them up. */
 enum { MODEL_ROUNDS = 16 };
+/* The replay of a step whose constraints settled after moving: at most this many vector
+ * steps x units (a few milliseconds); beyond it the steady state is the estimate. */
+enum { MODEL_REPLAY_WORK = 1 << 16 };
 
 typedef struct MUnit {
 	int depth;             /* PCU: pipeline slots */
@@ -66,6 +72,9 @@ typedef struct Model {
 	int *in0, *in;         /* the token links into unit i: in[in0[i] .. in0[i + 1]) */
 	int maxrows, iix;
 	int rounds;            /* rounds of backpressure until the times settled */
+	int replayed;          /* the step was replayed token by token (below) */
+	int64_t **harr;        /* replayed: per h link, the cycle each h arrives; per xh copy,
+	                        * the cycle it issues each vector */
 	int64_t period;        /* streamed weights, DRAM-bound: cycles between rows; else 0 */
 } Model;
 
@@ -257,8 +266,15 @@ stream_times(const Model *s, int k, int64_t *e0, int64_t *e1)
 	 * flits), the stream slows down rather than starts later: its first vector still leaves
 	 * at once (with hv = 1 a held-back stream waits from the start, for a join's FIFO) */
 	if (l->what == MAP_L_XH) {
+		int64_t last = xh_pos(s, m->B - 1, rows_of(m, m->unit[l->dst].copy) - 1);
+
 		*e0 = flit_rows(m) ? 0 : src->shift;
-		*e1 = xh_pos(s, m->B - 1, rows_of(m, m->unit[l->dst].copy) - 1) * src->ii + src->shift;
+		*e1 = last * src->ii + src->shift;
+		/* a replayed stream: the cycles it issued them */
+		if (s->harr && s->harr[m->nlink + l->src]) {
+			*e0 = s->harr[m->nlink + l->src][0];
+			*e1 = s->harr[m->nlink + l->src][last];
+		}
 	} else {
 		/* a part streams its own rows: the first part the first row, the last the last */
 		const MapSlice *sl = &m->unit[l->src].slice[0];
@@ -409,6 +425,326 @@ backward(Model *s)
 	return moved;
 }
 
+/* ---- the replay: a step token by token, where the constraints do not settle ---------------
+ *
+ * When the joined paths differ by more than the shorter one buffers, no steady state at one
+ * vector a cycle exists: the streams issue in bursts as the FIFOs fill and drain, and the
+ * difference constraints above have no solution. The step is then replayed token by token
+ * with the simulator's rules, as a recurrence on the cycles at which each token is pushed
+ * and popped, no cycle loop: a stream issues token n no earlier than ii after token n - 1 and
+ * than the cycle after every consumer popped token n - cap (cap = fifo_depth + latency); a PCU
+ * takes a token when all its inputs are visible, ii after its last take and outside the
+ * cycles its pipeline stalls; a pipeline is rigid, so a token reaches the exit `depth` cycles
+ * after it entered plus every stall while it was inside; it leaves when every FIFO it goes to
+ * has room (and, for a chained dot segment, when the previous tile's sum of the row is
+ * there). The h links and the hbufs never hold anything back and keep the times above.
+ * O(vector steps x units) for a step. */
+
+/* A link's token history in the replay: when each token was pushed and popped (-1: not yet). */
+typedef struct RLink {
+	int64_t *push, *pop;
+	int64_t n;             /* tokens a step */
+	int cap;               /* tokens it holds: fifo_depth + latency (without a token's flits) */
+} RLink;
+
+/* A PCU in the replay: its last tokens (those still in the pipeline) in a ring. */
+typedef struct RUnit {
+	int64_t *take, *reach, *out;   /* ring of `depth` entries */
+	int64_t n;             /* tokens taken */
+	int64_t last_event;    /* the last cycle it took or dropped a token */
+	int64_t last_take;
+	int64_t first_push;    /* the first token it sent on */
+	int nout, *outs;       /* the links it pushes into (no h, no side links) */
+	int nh, *h;            /* its h links (never full) */
+	int last_seg;          /* a dot product's last segment: it accumulates, rows leave */
+} RUnit;
+
+/* The cycle a PCU takes its next token, ready at `ready`: one event a cycle, ii after its
+ * last take, never while its pipeline stalls (the window from a token's reaching the exit to
+ * its leaving); with `take`, the token enters and its reach time is set. */
+static int64_t
+replay_take(const Model *s, RUnit *r, int i, int64_t ready, int take, int64_t *reach)
+{
+	const MUnit *u = &s->u[i];
+	int64_t t = max64(ready, r->last_event + 1), k, n0 = max64(0, r->n - u->depth), add = 0;
+
+	if (r->n > 0)
+		t = max64(t, r->last_take + u->ii);
+	for (k = n0; k < r->n; k++) {
+		int64_t e = r->reach[k % u->depth], o = r->out[k % u->depth];
+
+		if (t >= e && t < o)
+			t = o;
+	}
+	r->last_event = t;
+	if (!take)
+		return t;
+	for (k = n0; k < r->n; k++) {
+		int64_t e = r->reach[k % u->depth], o = r->out[k % u->depth];
+
+		if (e > t)
+			add += o - e;
+	}
+	r->last_take = t;
+	*reach = t + u->depth + add;
+	return t;
+}
+
+/* PCU i's token taken at t leaves: at its reach time, or later when a FIFO it sends to is full
+ * or (a chained row) the previous tile's sum has not arrived. `row` >= 0: it sends token `row`
+ * of its links (a row, or a vector step on a lanes link); -1: a vector step that stays in the
+ * accumulator. Returns the cycle. */
+static int64_t
+replay_leave(Model *s, RLink *rl, RUnit *ru, int i, int64_t t, int64_t reach, int64_t row)
+{
+	MUnit *u = &s->u[i];
+	RUnit *r = &ru[i];
+	int64_t out = reach, prev = r->n > 0 ? r->out[(r->n - 1) % u->depth] : -1;
+	int k;
+
+	if (r->n > 0)
+		out = max64(out, prev + 1);
+	if (row >= 0) {
+		int64_t o = row;
+
+		for (k = 0; k < r->nout; k++) {
+			const RLink *l = &rl[r->outs[k]];
+
+			if (o - l->cap >= 0)
+				out = max64(out, l->pop[o - l->cap] + 1);
+		}
+		if (r->last_seg && u->chain >= 0) {
+			const RLink *c = &rl[u->chain];
+
+			out = max64(out, c->push[row] + s->lat[u->chain]);
+		}
+		for (k = 0; k < r->nout; k++)
+			rl[r->outs[k]].push[o] = out;
+		if (r->last_seg && u->chain >= 0)
+			rl[u->chain].pop[row] = out;
+		if (r->first_push < 0)
+			r->first_push = out;
+		u->out1 = out;
+	}
+	/* active from the cycle after a token enters to the cycle it leaves */
+	u->active += max64(0, out - max64(t, prev));
+	r->take[r->n % u->depth] = t;
+	r->reach[r->n % u->depth] = reach;
+	r->out[r->n % u->depth] = out;
+	if (r->n == 0)
+		u->take0 = t;
+	u->take1 = t;
+	r->n++;
+	return out;
+}
+
+/* The replay of a step (above). Returns 0, or -1 where the creation order does not give a
+ * token's producer before its consumer (the times are then left as they were). */
+static int
+replay(Model *s)
+{
+	const Mapping *m = s->m;
+	int64_t nt = m->nt, L = (int64_t)m->B * s->maxrows * nt, p;
+	int hv = m->hv > 1 ? m->hv : 1;
+	RLink *rl = zalloc((size_t)m->nlink, sizeof *rl);
+	RUnit *ru = zalloc((size_t)m->nunit, sizeof *ru);
+	int64_t *glo = zalloc((size_t)m->nunit, sizeof *glo), *gn = zalloc((size_t)m->nunit,
+	                                                                    sizeof *gn);
+	int *streams = zalloc((size_t)m->nunit, sizeof *streams), nstream = 0;
+	int *pcus = zalloc((size_t)m->nunit, sizeof *pcus), npcu = 0;
+	int i, j, k, x, fail = 0;
+
+	s->harr = zalloc((size_t)(m->nlink + m->nunit), sizeof *s->harr);
+	for (i = 0; i < m->nunit; i++) {
+		if (m->unit[i].role == MAP_XH)
+			s->harr[m->nlink + i] = zalloc((size_t)L, sizeof **s->harr);
+	}
+	for (k = 0; k < m->nlink; k++) {
+		const MapLink *l = &m->link[k];
+		int64_t n;
+
+		if (l->what == MAP_L_H) {
+			s->harr[k] = zalloc((size_t)tokens(s, k), sizeof **s->harr);
+			ru[l->src].nh++;
+		}
+		if (map_link_side(l->what) || l->what == MAP_L_H || l->what == MAP_L_HVEC)
+			continue;
+		rl[k].n = tokens(s, k);
+		rl[k].cap = MODEL_FIFO_DEPTH + (l->hops * s->t->net.hop_cycles > 1 ?
+		                                l->hops * s->t->net.hop_cycles : 1);
+		rl[k].push = zalloc((size_t)rl[k].n, sizeof *rl[k].push);
+		rl[k].pop = zalloc((size_t)rl[k].n, sizeof *rl[k].pop);
+		for (n = 0; n < rl[k].n; n++)
+			rl[k].push[n] = rl[k].pop[n] = -1;
+		ru[l->src].nout++;
+	}
+	for (i = 0; i < m->nunit; i++) {
+		const MapUnit *mu = &m->unit[i];
+		MUnit *u = &s->u[i];
+
+		ru[i].outs = zalloc((size_t)ru[i].nout, sizeof *ru[i].outs);
+		ru[i].h = zalloc((size_t)ru[i].nh, sizeof *ru[i].h);
+		ru[i].nout = ru[i].nh = 0;
+		ru[i].last_event = ru[i].last_take = ru[i].first_push = -1;
+		if (mu->role == MAP_WEIGHT) {
+			/* a part holds whole row groups of its copy */
+			glo[i] = (mu->slice[0].lo[1] - m->copy[mu->copy].lo) / hv;
+			gn[i] = slice_rows(m, mu);
+			streams[nstream++] = i;
+		} else if (mu->role == MAP_XH) {
+			gn[i] = s->maxrows;
+			streams[nstream++] = i;
+		}
+		if (mu->kind != MAP_PCU)
+			continue;
+		pcus[npcu++] = i;
+		ru[i].take = zalloc((size_t)u->depth, sizeof *ru[i].take);
+		ru[i].reach = zalloc((size_t)u->depth, sizeof *ru[i].reach);
+		ru[i].out = zalloc((size_t)u->depth, sizeof *ru[i].out);
+		ru[i].last_seg = mu->role == MAP_DOT;
+		u->active = 0;
+	}
+	for (k = 0; k < m->nlink; k++) {
+		if (m->link[k].what == MAP_L_H)
+			ru[m->link[k].src].h[ru[m->link[k].src].nh++] = k;
+		if (rl[k].push) {
+			int src = m->link[k].src;
+
+			ru[src].outs[ru[src].nout++] = k;
+			if (m->link[k].what == MAP_L_LANES)
+				ru[src].last_seg = 0;
+		}
+	}
+	for (p = 0; p < L && !fail; p++) {
+		int64_t b = p / (s->maxrows * nt), jr = p / nt % s->maxrows, st = p % nt;
+
+		/* the streams: xh copies every position, a weight part the rows it holds; token
+		 * q no earlier than ii after the one before and than the cycle after every
+		 * consumer popped token q - cap */
+		for (x = 0; x < nstream; x++) {
+			MUnit *u = &s->u[i = streams[x]];
+			RUnit *r = &ru[i];
+			int64_t q = (b * gn[i] + jr - glo[i]) * nt + st, t;
+
+			if (jr < glo[i] || jr >= glo[i] + gn[i])
+				continue;
+			t = r->last_event < 0 ? 0 : r->last_event + u->ii;
+			for (k = 0; k < r->nout; k++) {
+				const RLink *l = &rl[r->outs[k]];
+
+				if (q - l->cap >= 0)
+					t = max64(t, l->pop[q - l->cap] + 1);
+			}
+			for (k = 0; k < r->nout; k++)
+				rl[r->outs[k]].push[q] = t;
+			if (m->unit[i].role == MAP_XH)
+				s->harr[m->nlink + i][q] = t;
+			r->last_event = t;
+			r->n = q + 1;
+		}
+		/* the PCUs, producers first: a dot segment takes every vector step of its copy's
+		 * rows (and pops the xh vectors of longer copies' rows), a combine or epilogue
+		 * segment every row */
+		for (x = 0; x < npcu && !fail; x++) {
+			const MapUnit *mu = &m->unit[i = pcus[x]];
+			MUnit *u = &s->u[i];
+			RUnit *r = &ru[i];
+			int64_t R = rows_of(m, mu->copy), ready = 0, t, reach = 0, tok, row, n[8];
+			int pred = -1, nin = 0, in[8];
+
+			if (mu->role != MAP_DOT && (st != nt - 1 || jr >= R))
+				continue;
+			row = b * R + jr;
+			tok = mu->role == MAP_DOT ? row * nt + st : row;
+			for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+				k = s->in[j];
+				if (!rl[k].push || k == u->chain)
+					continue;
+				if (m->link[k].what == MAP_L_XH && jr >= R) {
+					/* a row of a longer copy: popped, these lanes idle */
+					rl[k].pop[p] = replay_take(s, r, i, rl[k].push[p] + s->lat[k], 0,
+					                           NULL);
+					break;
+				}
+				if (jr >= R)
+					continue;
+				if (m->link[k].what == MAP_L_XH) {
+					n[nin] = p;
+				} else if (m->link[k].what == MAP_L_WEIGHTS) {
+					int w = m->link[k].src;
+
+					if (jr < glo[w] || jr >= glo[w] + gn[w])
+						continue;
+					n[nin] = (b * gn[w] + jr - glo[w]) * nt + st;
+				} else {
+					n[nin] = tok;
+				}
+				if (rl[k].push[n[nin]] < 0 || nin == 8) {
+					fail = 1;
+					break;
+				}
+				if (rl[k].push[n[nin]] + s->lat[k] >= ready) {
+					ready = rl[k].push[n[nin]] + s->lat[k];
+					pred = k;
+				}
+				in[nin++] = k;
+			}
+			if (fail || jr >= R)
+				continue;
+			if (u->chain >= 0 && st == nt - 1 && rl[u->chain].push[row] < 0) {
+				fail = 1;
+				break;
+			}
+			t = replay_take(s, r, i, ready, 1, &reach);
+			for (j = 0; j < nin; j++)
+				rl[in[j]].pop[n[j]] = t;
+			u->pred = pred;
+			t = replay_leave(s, rl, ru, i, t, reach,
+			                 !r->last_seg ? tok : st == nt - 1 ? row : -1);
+			for (j = 0; j < r->nh; j++)
+				s->harr[r->h[j]][row] = t + s->lat[r->h[j]];
+			if (u->chain >= 0 && st == nt - 1 && t > reach &&
+			    rl[u->chain].push[row] + s->lat[u->chain] == t)
+				u->pred = u->chain;
+		}
+	}
+	for (i = 0; i < m->nunit && !fail; i++) {
+		MUnit *u = &s->u[i];
+
+		if (m->unit[i].kind == MAP_PCU) {
+			u->out0 = ru[i].first_push;
+			u->free1 = u->take1;
+			u->floor1 = 0;
+		} else if (ru[i].n > 0) {
+			u->shift = ru[i].last_event - (ru[i].n - 1) * u->ii;
+		}
+	}
+	for (k = 0; k < m->nlink; k++) {
+		free(rl[k].push);
+		free(rl[k].pop);
+	}
+	for (i = 0; i < m->nunit; i++) {
+		free(ru[i].outs);
+		free(ru[i].h);
+		free(ru[i].take);
+		free(ru[i].reach);
+		free(ru[i].out);
+	}
+	free(rl);
+	free(ru);
+	free(glo);
+	free(gn);
+	free(streams);
+	free(pcus);
+	if (fail) {
+		for (k = 0; k < m->nlink + m->nunit; k++)
+			free(s->harr[k]);
+		free(s->harr);
+		s->harr = NULL;
+	}
+	return fail ? -1 : 0;
+}
+
 /* When each h of the copy behind h link k arrives at its consumer, row by row in the order the
  * epilogue sends them (b, j): back from the last row's arrival, rows nt vector steps apart in
  * the xh stream, or ii apart where the epilogue issues slower. */
@@ -420,6 +756,10 @@ h_arrivals(const Model *s, int k, int64_t *at)
 	int64_t B = m->B, rows = rows_of(m, m->unit[src].copy), last = xh_pos(s, B - 1, rows - 1);
 	int64_t end = s->u[src].out1 + s->lat[k], n;
 
+	if (s->harr && s->harr[k]) {
+		memcpy(at, s->harr[k], (size_t)(B * rows) * sizeof *at);
+		return;
+	}
 	for (n = 0; n < B * rows; n++) {
 		int64_t b = B - 1 - n / rows, j = rows - 1 - n % rows;
 
@@ -522,7 +862,7 @@ static void
 timing(Model *s)
 {
 	const Mapping *m = s->m;
-	int i, it;
+	int i, it, slow = 0;
 
 	forward(s);
 	/* the wait for a chained sum is a stall: the pipeline holds its tokens and stays active */
@@ -540,6 +880,20 @@ timing(Model *s)
 			s->u[i].floor1 = s->u[i].shift = 0;
 		forward(s);
 	}
+	/* a PCU that issues slower than its tokens come (hv > 1: a group's flits; a table read
+	 * in several cycles): its rows queue in bursts the steady state only averages */
+	for (i = 0; i < m->nunit; i++) {
+		if (m->unit[i].kind == MAP_PCU &&
+		    s->u[i].ii > (m->unit[i].role == MAP_DOT ? 1 : (int64_t)m->nt) * s->iix)
+			slow = 1;
+	}
+	/* where they did not settle, replay the step token by token; where they settled after
+	 * moving, or a PCU is slow, too when the step is short (the times above stay where it
+	 * cannot: streamed weights) */
+	if (m->weights != MAP_WEIGHTS_STREAM &&
+	    (it == MODEL_ROUNDS || ((it > 1 || slow) && (int64_t)m->B * s->maxrows * m->nt *
+	                                                m->nunit <= MODEL_REPLAY_WORK)))
+		s->replayed = replay(s) == 0;
 	hbuf_timing(s);
 }
 
@@ -602,6 +956,39 @@ merged_gap(const Model *s)
 	return gap;
 }
 
+/* A replayed xh copy is active in the distinct cycles it issues a vector or takes h (or a
+ * vector of h from an hbuf), the stream held back or not. */
+static int64_t
+xh_replayed_active(const Model *s, int i)
+{
+	const Mapping *m = s->m;
+	int64_t L = (int64_t)m->B * s->maxrows * m->nt, n = 0, cap = L, k, c = 0;
+	int64_t *at;
+	int j;
+
+	for (j = s->in0[i]; j < s->in0[i + 1]; j++)
+		cap += tokens(s, s->in[j]);
+	at = zalloc((size_t)cap, sizeof *at);
+	memcpy(at, s->harr[m->nlink + i], (size_t)L * sizeof *at);
+	n = L;
+	for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
+		int l = s->in[j], src = m->link[l].src;
+
+		if (m->link[l].what == MAP_L_HVEC) {
+			for (k = 0; k < s->u[src].ntok; k++)
+				at[n++] = s->u[src].hout[k] + s->lat[l];
+		} else {
+			h_arrivals(s, l, at + n);
+			n += tokens(s, l);
+		}
+	}
+	qsort(at, (size_t)n, sizeof *at, int64_cmp);
+	for (k = 0; k < n; k++)
+		c += !k || at[k] != at[k - 1];
+	free(at);
+	return c;
+}
+
 /* Active cycles per step of every unit; flit-hops per step. */
 static void
 activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
@@ -617,7 +1004,7 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		int64_t rows = rows_of(m, mu->copy), g, bg;
 
 		/* a pipeline held back by backpressure stays busy the cycles it waits */
-		if (mu->kind == MAP_PCU)
+		if (mu->kind == MAP_PCU && !s->replayed)
 			u->active += max64(0, u->take1 - u->free1);
 		if (s->period && (mu->role == MAP_DOT || mu->role == MAP_COMBINE ||
 		                  mu->role == MAP_EPI)) {
@@ -644,20 +1031,21 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		case MAP_DOT:
 			g = max64(s->iix, merged_gap(s));
 			bg = ((s->maxrows - rows) * nt + 1) * s->iix;
-			u->active += busy(u->depth, B, rows * nt, g, bg);
+			/* (replayed: counted token by token) */
+			u->active += s->replayed ? 0 : busy(u->depth, B, rows * nt, g, bg);
 			break;
 		case MAP_COMBINE:
 		case MAP_EPI:
 			g = max64(nt * s->iix, u->ii);
 			bg = max64((s->maxrows - rows + 1) * nt * s->iix, u->ii);
-			u->active += busy(u->depth, B, rows, g, bg);
+			u->active += s->replayed ? 0 : busy(u->depth, B, rows, g, bg);
 			for (k = 0; k < u->naux; k++)
 				s->u[u->aux[k]].active += B * rows;
 			*fv += B * rows * u->side_vec;
 			*fs += B * rows * (u->side - u->side_vec);
 			break;
 		case MAP_XH:
-			u->active += L;
+			u->active += s->replayed ? xh_replayed_active(s, i) : L;
 			break;
 		case MAP_WEIGHT:
 			u->active += B * slice_rows(m, mu) * nt;
@@ -683,7 +1071,7 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 	}
 	/* an xh copy is active in the cycles after its last issue in which h arrives: mark
 	 * them, row by row back from each copy's last h, in a window as long as the tail */
-	for (i = 0; i < m->nunit; i++) {
+	for (i = 0; i < m->nunit && !s->replayed; i++) {
 		int64_t last_issue = (L - 1) * s->u[i].ii + s->u[i].shift;
 		int64_t win = compute - 1 - last_issue, c;
 		char *mark;
@@ -790,12 +1178,13 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 		e->path_wait = e->path - e->path_depth - e->path_links;
 	}
 	e->rounds = s.rounds;
+	e->replayed = s.replayed;
 	e->dram_first = dram_cycles(t, (int64_t)m->B * (m->D + m->H) * abytes);
 	e->dram_step = dram_cycles(t, (int64_t)m->B * m->D * abytes);
 	if (m->weights == MAP_WEIGHTS_STREAM) {
 		/* every weight PMU takes a row in turn from one DRAM stream, which starts the
 		 * latency after the step does: a row of all of them every `period` cycles */
-		int64_t r = sim_dram_millibytes(t->dram.bandwidth_gbs, t->clock_mhz), per = 0;
+		int64_t r = sim_dram_millibytes(t->dram.bandwidth_gbs, t->clock_mhz), per = 0, all;
 
 		for (i = 0; i < m->nunit; i++) {
 			const MapUnit *mu = &m->unit[i];
@@ -804,12 +1193,15 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 				per += mu->slice[0].bytes / (mu->slice[0].hi[1] - mu->slice[0].lo[1]) *
 				       (m->hv > 1 ? m->hv : 1);  /* a row group's rows at once */
 		}
+		/* the bytes arrive at r thousandths a cycle without rounding between rows: the
+		 * last round of rows is in ceil(maxrows x bytes / rate) cycles */
+		all = ceil_div64(s.maxrows * per * 1000, r);
 		per = ceil_div64(per * 1000, r);
 		if (per > (int64_t)m->B * m->nt)
 			s.period = per;
 		/* the first row waits for the latency; the last for all rows before it */
 		e->compute = max64(e->compute + t->dram.latency_cycles + 1,
-		                   t->dram.latency_cycles + s.maxrows * per + e->path + 1);
+		                   t->dram.latency_cycles + all + e->path + 1);
 	}
 	e->first_step_cycles = e->dram_first + e->compute;
 	e->step_cycles = max64(e->compute, e->dram_step);
@@ -842,6 +1234,9 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	free(active);
 	for (i = 0; i < m->nunit; i++)
 		free(s.u[i].hout);
+	for (k = 0; s.harr && k < m->nlink + m->nunit; k++)
+		free(s.harr[k]);
+	free(s.harr);
 	free(s.u);
 	free(s.lat);
 	free(s.in0);
@@ -857,11 +1252,11 @@ model_print(const ModelEstimate *e, FILE *out)
 	fprintf(out, "  step         %lld vectors per xh copy, one every %d cycle%s, the last h %lld "
 	        "cycles later (copy %d, %lld cycles before the stream's end; the stream held back "
 	        "%lld): depth %lld over %d PCUs, links %lld (%lld hops), waits %lld; %lld cycles "
-	        "in all\n",
+	        "in all%s\n",
 	        (long long)e->stream, e->ii, e->ii == 1 ? "" : "s", (long long)e->path, e->path_copy,
 	        (long long)e->skew, (long long)e->stall, (long long)e->path_depth, e->path_units,
 	        (long long)e->path_links, (long long)e->path_hops, (long long)e->path_wait,
-	        (long long)e->compute);
+	        (long long)e->compute, e->replayed ? " (replayed token by token)" : "");
 	fprintf(out, "  dram         x_0 and h_0 in %lld cycles, x_t in %lld (fetched while the step "
 	        "before runs)\n", (long long)e->dram_first, (long long)e->dram_step);
 	fprintf(out, "  lower bound  %lld cycles\n", (long long)e->lower_bound);

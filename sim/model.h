@@ -44,6 +44,7 @@ typedef struct ModelEstimate {
 	int64_t skew;               /* cycles between that copy's last vector and the stream's */
 	int64_t stall;              /* cycles backpressure holds that stream back */
 	int rounds;                 /* rounds of the backpressure constraints until they settled */
+	int replayed;               /* 1: the step was replayed token by token (docs/model.md) */
 	int64_t dram_first;         /* cycles for x_0 and h_0 to arrive */
 	int64_t dram_step;          /* cycles for x_t to arrive, asked for when step t-1 starts */
 } ModelEstimate;

@@ -27,6 +27,7 @@ typedef struct Errors {
 	int n;
 	double sum[NFIG], max[NFIG];
 	int exact_cycles;
+	int replayed;
 	char worst[NFIG][96];
 } Errors;
 
@@ -65,6 +66,7 @@ compare(Errors *err, const char *text, const char *label)
 	x[F_ENERGY] = rel(e.energy_uj, r->energy_uj);
 	err->n++;
 	err->exact_cycles += e.cycles == r->cycles;
+	err->replayed += e.replayed;
 	for (k = 0; k < NFIG; k++) {
 		err->sum[k] += x[k];
 		if (x[k] > err->max[k] || err->n == 1) {
@@ -74,9 +76,10 @@ compare(Errors *err, const char *text, const char *label)
 	}
 	if (getenv("MODEL_TEST_VERBOSE")) {
 		fprintf(stderr, "%-40s cycles %9lld model %9lld (%6.2f%%) power %8.2f model %8.2f "
-		        "(%6.2f%%) step %lld/%lld rounds %d\n", label, (long long)r->cycles, (long long)e.cycles,
-		        100 * x[F_CYCLES], r->power_mw, e.power_mw, 100 * x[F_POWER],
-		        (long long)r->step[r->simulated - 1].cycles, (long long)e.step_cycles, e.rounds);
+		        "(%6.2f%%) step %lld/%lld rounds %d%s\n", label, (long long)r->cycles,
+		        (long long)e.cycles, 100 * x[F_CYCLES], r->power_mw, e.power_mw,
+		        100 * x[F_POWER], (long long)r->step[r->simulated - 1].cycles,
+		        (long long)e.step_cycles, e.rounds, e.replayed ? " replayed" : "");
 		if (x[F_CYCLES] > 0.05 || x[F_POWER] > 0.05) {
 			model_print(&e, stderr);
 			sim_report_print(r, stderr);
@@ -91,8 +94,8 @@ summary(const Errors *err, const char *what)
 {
 	int k;
 
-	printf("\n  model vs simulator, %s: %d designs, cycles exact in %d\n", what, err->n,
-	       err->exact_cycles);
+	printf("\n  model vs simulator, %s: %d designs, cycles exact in %d, replayed %d\n", what,
+	       err->n, err->exact_cycles, err->replayed);
 	printf("    %-8s %10s %10s   %s\n", "figure", "mean err", "max err", "worst design");
 	for (k = 0; k < NFIG; k++)
 		printf("    %-8s %9.3f%% %9.3f%%   %s\n", fig_names[k],
@@ -104,13 +107,14 @@ check(const Errors *err)
 {
 	if (!err->n)
 		return;
-	/* the targets of the model: mean within 5%, every design within 15% */
-	CU_ASSERT(err->sum[F_CYCLES] / err->n <= 0.05);
-	CU_ASSERT(err->max[F_CYCLES] <= 0.15);
-	CU_ASSERT(err->sum[F_POWER] / err->n <= 0.05);
-	CU_ASSERT(err->max[F_POWER] <= 0.15);
-	CU_ASSERT(err->sum[F_ENERGY] / err->n <= 0.05);
-	CU_ASSERT(err->max[F_ENERGY] <= 0.15);
+	/* what the model achieves on the weights on chip (docs/model.md), with a margin: cycles
+	 * exact but for a few large designs (at most 0.12%), power and energy within 2.6% */
+	CU_ASSERT(err->sum[F_CYCLES] / err->n <= 0.0005);
+	CU_ASSERT(err->max[F_CYCLES] <= 0.005);
+	CU_ASSERT(err->sum[F_POWER] / err->n <= 0.001);
+	CU_ASSERT(err->max[F_POWER] <= 0.03);
+	CU_ASSERT(err->sum[F_ENERGY] / err->n <= 0.001);
+	CU_ASSERT(err->max[F_ENERGY] <= 0.03);
 }
 
 /* LSTM, GRU and vanilla cells; hu 1/2/3, ru 1/2/3/5, rv 1/2/4/8/16/64, folded on and off; each
@@ -497,17 +501,7 @@ test_merged(void)
 	if (getenv("MODEL_TEST_SPLIT"))
 		summary(&split, "the small merged designs split, on a 24 x 24 grid");
 	CU_ASSERT(err.n >= 150 || getenv("MODEL_TEST_ONLY"));
-	/* as check(), but a chained design of short rows (GRU H 33, D 192, hu 3, ru 3, rv 64,
-	 * unfolded: 11 rows of 2 vector steps a copy) is off by 16% in power and 28% in energy,
-	 * the chained model's weakness (docs/model.md; its split form is off by 21% and 27%) */
-	if (err.n) {
-		CU_ASSERT(err.sum[F_CYCLES] / err.n <= 0.05);
-		CU_ASSERT(err.max[F_CYCLES] <= 0.15);
-		CU_ASSERT(err.sum[F_POWER] / err.n <= 0.05);
-		CU_ASSERT(err.max[F_POWER] <= 0.20);
-		CU_ASSERT(err.sum[F_ENERGY] / err.n <= 0.05);
-		CU_ASSERT(err.max[F_ENERGY] <= 0.30);
-	}
+	check(&err);
 }
 
 /* Weights streamed from DRAM (schedule.weights: stream), bound by the bandwidth or not. */
@@ -533,14 +527,14 @@ test_stream(void)
 	}
 	summary(&err, "streamed weights");
 	CU_ASSERT(err.n >= 50 || getenv("MODEL_TEST_ONLY"));
-	/* cycles meet the target; the activity of bursts of rows is approximated (docs/model.md):
-	 * power and energy were measured at 7.0% mean and 19.3% max */
-	CU_ASSERT(err.sum[F_CYCLES] / err.n <= 0.05);
-	CU_ASSERT(err.max[F_CYCLES] <= 0.15);
-	CU_ASSERT(err.sum[F_POWER] / err.n <= 0.10);
-	CU_ASSERT(err.max[F_POWER] <= 0.25);
-	CU_ASSERT(err.sum[F_ENERGY] / err.n <= 0.10);
-	CU_ASSERT(err.max[F_ENERGY] <= 0.25);
+	/* cycles were measured at 0.34% mean and 1.7% max; the activity of the rows' bursts is
+	 * approximated (docs/model.md): power and energy at 7.1% mean and 19.0% max */
+	CU_ASSERT(err.sum[F_CYCLES] / err.n <= 0.005);
+	CU_ASSERT(err.max[F_CYCLES] <= 0.025);
+	CU_ASSERT(err.sum[F_POWER] / err.n <= 0.08);
+	CU_ASSERT(err.max[F_POWER] <= 0.21);
+	CU_ASSERT(err.sum[F_ENERGY] / err.n <= 0.08);
+	CU_ASSERT(err.max[F_ENERGY] <= 0.21);
 }
 
 /* The hand-derived design of test_sim.c: the model is exact there. */
