@@ -330,16 +330,43 @@ set_loops(Rtl *x, int64_t t, int64_t b, int64_t i)
 	x->v.var[x->v.li] = i;
 }
 
-/* The weights of one weight PMU in the order of its walk: row group, vector step, row of the
- * group, lane (with hv = 1: row, vector step, lane); a masked lane, or a row of a tail group
- * past the part's rows, holds 0. Checks that lane l of vector step s of tile r reads xh element
+/* The weight of row j of the part (relative to it), vector step s, lane l of weight PMU u into
+ * *w; 0 for a masked lane. Checks that lane l of vector step s of tile r reads xh element
  * (s x ru + r) x rv + l, the layout of the xh copies. */
 static int
-weight_image(Rtl *x, const char *dir, const MapUnit *u, const SimUnitDesc *du)
+weight_at(Rtl *x, const MapUnit *u, const SimUnitDesc *du, int64_t j, int64_t s, int64_t l,
+          int64_t *w)
 {
 	const Mapping *m = x->m;
 	const SimProd *p = &x->v.prod[u->prod];
 	const Access *wa = &ir_node(x->f, p->wl)->i.acc, *xa = &ir_node(x->f, p->xl)->i.acc;
+	int64_t k = (s * m->ru + u->tile) * m->rv + l, wi, xi;
+
+	set_loops(x, 0, 0, du->lo + j);
+	if (x->v.ks)
+		x->v.var[x->v.ks] = s;
+	if (x->v.kr)
+		x->v.var[x->v.kr] = u->tile;
+	x->v.var[x->v.kv] = l;
+	wi = sim_val_index(&x->v, wa);
+	xi = sim_val_index(&x->v, xa);
+	if (xi >= 0 && xi != k) {
+		ir_error(x->c, x->f->loc, "--emit=verilog: lane %lld of vector step %lld of tile "
+		         "%d reads xh element %lld, not %lld", (long long)l, (long long)s, u->tile,
+		         (long long)xi, (long long)k);
+		return -1;
+	}
+	*w = wi < 0 || xi < 0 ? 0 : x->init.buf[wa->tensor].q[wi];
+	return 0;
+}
+
+/* The weights of one weight PMU in the order of its walk: row group, vector step, row of the
+ * group, lane (with hv = 1: row, vector step, lane); a masked lane, or a row of a tail group
+ * past the part's rows, holds 0. */
+static int
+weight_image(Rtl *x, const char *dir, const MapUnit *u, const SimUnitDesc *du)
+{
+	const Mapping *m = x->m;
 	int64_t rows = du->hi - du->lo, g, q, s, l, at = 0;
 	int64_t n = (int64_t)rtl_groups(x, rows) * m->nt * x->hv * m->rv;
 	int64_t *w = ir_alloc_array(&x->c->arena, (size_t)(n > 2 ? n : 2), sizeof *w);
@@ -347,29 +374,13 @@ weight_image(Rtl *x, const char *dir, const MapUnit *u, const SimUnitDesc *du)
 	for (g = 0; g < rtl_groups(x, rows); g++) {
 		for (s = 0; s < m->nt; s++) {
 			for (q = 0; q < x->hv; q++) {
-				for (l = 0; l < m->rv; l++, at++) {
-					int64_t k = (s * m->ru + u->tile) * m->rv + l, j = g * x->hv + q, wi, xi;
+				int64_t j = g * x->hv + q;
 
-					if (j >= rows) {
+				for (l = 0; l < m->rv; l++, at++) {
+					if (j >= rows)
 						w[at] = 0;
-						continue;
-					}
-					set_loops(x, 0, 0, du->lo + j);
-					if (x->v.ks)
-						x->v.var[x->v.ks] = s;
-					if (x->v.kr)
-						x->v.var[x->v.kr] = u->tile;
-					x->v.var[x->v.kv] = l;
-					wi = sim_val_index(&x->v, wa);
-					xi = sim_val_index(&x->v, xa);
-					if (xi >= 0 && xi != k) {
-						ir_error(x->c, x->f->loc, "--emit=verilog: lane %lld of vector step "
-						         "%lld of tile %d reads xh element %lld, not %lld",
-						         (long long)l, (long long)s, u->tile, (long long)xi,
-						         (long long)k);
+					else if (weight_at(x, u, du, j, s, l, &w[at]) < 0)
 						return -1;
-					}
-					w[at] = wi < 0 || xi < 0 ? 0 : x->init.buf[wa->tensor].q[wi];
 				}
 			}
 		}

@@ -110,7 +110,8 @@ link_width(const Rtl *x, int l)
 	case SIM_DOT:
 		if (s->accumulate)
 			return tag + x->hv * 64;
-		return tag + 1 + x->hv * part_values(x, (s->seg + 1) * x->m->t->pcu.stages - 1) * x->sw;
+		return tag + 1 + x->hv * x->sw *
+		       part_values(x, (s->seg + 1) * x->m->t->pcu.stages - 1);
 	case SIM_COMBINE:
 		return tag + x->hv * 64;
 	case SIM_EPI:
@@ -324,9 +325,9 @@ put_op(const Top *t, int u, Ref r)
 		fprintf(out, "), .out_data(%s_v%d%s));\n", n, r, l);
 		break;
 	case OP_MUL:
-		fprintf(out, "    %s #(.AW(%d), .AF(%d), .BW(%d), .BF(%d), .OW(%d), .OF(%d)) %s_o%d%s "
-		        "(.in_a(", ir_ops[in->op].verilog, a.bits, a.frac, b.bits, b.frac, in->ty.bits,
-		        in->ty.frac, n, r, l);
+		fprintf(out, "    %s #(.AW(%d), .AF(%d), .BW(%d), .BF(%d), .OW(%d), .OF(%d)) "
+		        "%s_o%d%s (.in_a(", ir_ops[in->op].verilog, a.bits, a.frac, b.bits, b.frac,
+		        in->ty.bits, in->ty.frac, n, r, l);
 		put_operand(t, u, in->arg[0]);
 		fprintf(out, "), .in_b(");
 		put_operand(t, u, in->arg[1]);
@@ -343,7 +344,8 @@ put_op(const Top *t, int u, Ref r)
 		int64_t lo = (int64_t)ldexp(tab->init.lo, a.frac), hi = (int64_t)ldexp(tab->init.hi, a.frac);
 
 		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
-		fprintf(out, "    wire [%d:0] %s_o%d%s_idx;\n", rtl_clog2(tab->dim[0]) - 1, n, r, l);
+		fprintf(out, "    wire [%d:0] %s_o%d%s_idx;\n", rtl_clog2(tab->dim[0]) - 1, n, r,
+		        l);
 		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 		fprintf(out, "    %s #(.XW(%d), .LO(%s64'sd%lld), .HI(%s64'sd%lld), .N(%d), .OW(%d), "
 		        ".INIT(\"m_%s.hex\")) %s_o%d%s (.in_data(", ir_ops[in->op].verilog, a.bits,
@@ -351,7 +353,8 @@ put_op(const Top *t, int u, Ref r)
 		        (long long)(hi < 0 ? -hi : hi), tab->dim[0], tab->ty.bits,
 		        rtl_name(x, tab->name), n, r, l);
 		put_operand(t, u, in->arg[0]);
-		fprintf(out, "), .out_idx(%s_o%d%s_idx), .out_data(%s_v%d%s));\n", n, r, l, n, r, l);
+		fprintf(out, "), .out_idx(%s_o%d%s_idx), .out_data(%s_v%d%s));\n", n, r, l, n, r,
+		        l);
 		break;
 	}
 	default:
@@ -372,8 +375,8 @@ put_lane_row(const Top *t, int u)
 	if (x->hv == 1)
 		return;
 	fprintf(t->out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
-	fprintf(t->out, "    wire [31:0] %s_i%s = 32'd%d + {{%d{1'b0}}, %s_j} * 32'd%d + 32'd%d;\n", n, l,
-	        du->lo, 32 - x->jw, n, x->hv, t->lane);
+	fprintf(t->out, "    wire [31:0] %s_i%s = 32'd%d + {{%d{1'b0}}, %s_j} * 32'd%d + 32'd%d;\n",
+	        n, l, du->lo, 32 - x->jw, n, x->hv, t->lane);
 	fprintf(t->out, "    wire %s_lv%s = %s_i%s < 32'd%d;\n", n, l, n, l, du->hi);
 	fprintf(t->out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 }
