@@ -138,7 +138,7 @@ rnn-h16-hv16|rnn 16 8 1 2|hu: 1, ru: 1, rv: 4, hv: 16|
 lstm-h10-hv4-chain|lstm 10 9 1 2|hu: 2, ru: 3, rv: 4, hv: 4, combine: chain|
 gru-h6-hv2-packed4|gru 6 5 2 2|hu: 1, ru: 1, rv: 8, hv: 2, epilogue: packed||{pcu: {stages: 4}}
 lstm-h8-hv4-pmu2|lstm 8 7 1 2|hu: 2, ru: 2, rv: 4, hv: 4||plasticine-rnn
-rnn-h12-hv4-unfolded|rnn 12 9 2 2|hu: 3, ru: 1, rv: 8, hv: 4, folded: false|
+lstm-h9-hv2-banks|lstm 9 6 1 2|hu: 1, ru: 1, rv: 4, hv: 2||{pmu: {banks: 2}}
 rnn-h8-hv4-split|rnn 8 16 1 2|hu: 1, ru: 1, rv: 16, hv: 4, folded: false||plasticine-rnn
 EOF
 	set -- "$work"/specs/*.yaml
