@@ -58,6 +58,22 @@ rtl_is_output(const Rtl *x, Ref store)
 	return store != x->xh_store && t->mem == MEM_DRAM;
 }
 
+int
+rtl_groups(const Rtl *x, int64_t rows)
+{
+	return (int)((rows + x->hv - 1) / x->hv);
+}
+
+const char *
+rtl_out_name(const Rtl *x, int copy, Ref r, int lane)
+{
+	const char *t = rtl_name(x, x->f->tensors[ir_node(x->f, r)->i.acc.tensor].name);
+
+	if (x->hv > 1)
+		return ir_sprintf(&x->c->arena, "out_%s_u%d_l%d", t, copy, lane);
+	return ir_sprintf(&x->c->arena, "out_%s_u%d", t, copy);
+}
+
 void
 rtl_header(const Rtl *x, FILE *out, const char *what)
 {
@@ -70,9 +86,10 @@ rtl_header(const Rtl *x, FILE *out, const char *what)
 	        "point, weights s%d.%d, activations s%d.%d, cell s%d.%d.\n", s->name,
 	        ir_cell_name(s->cell), m->H, m->D, m->B, s->timesteps, p->weight.bits, p->weight.frac,
 	        p->act.bits, p->act.frac, p->cell.bits, p->cell.frac);
-	fprintf(out, "// Schedule hu %d, ru %d, rv %d, folded %d, pack %d; target %s (%d x %d), "
-	        "%d units, %d links.\n", m->hu, m->ru, m->rv, m->folded, m->pack, m->t->name,
-	        m->t->rows, m->t->cols, m->nunit, m->nlink);
+	fprintf(out, "// Schedule hu %d, ru %d, rv %d, %sfolded %d, pack %d; target %s (%d x %d), "
+	        "%d units, %d links.\n", m->hu, m->ru, m->rv,
+	        x->hv > 1 ? ir_sprintf(&x->c->arena, "hv %d, ", x->hv) : "", m->folded, m->pack,
+	        m->t->name, m->t->rows, m->t->cols, m->nunit, m->nlink);
 	if (x->T < s->timesteps)
 		fprintf(out, "// The testbench runs the first %d of the %d steps (a bound on the check: "
 		        "docs/rtl.md); the C simulator\n// takes %lld cycles for them (docs/sim.md).\n",
@@ -98,8 +115,8 @@ rtl_unsupported(const Mapping *m, const CellSpec *s)
 	if (m->weights == MAP_WEIGHTS_STREAM)
 		return "weights streamed from DRAM (schedule.weights: stream) are simulated, not yet "
 		       "built in Verilog";
-	if (m->hv > 1)
-		return "hv > 1 is simulated, not yet built in Verilog";
+	if (m->hv > 1 && m->hvec > 0)
+		return "hv > 1 with h distributed through hbufs is not built in Verilog";
 	if (m->candidate == MAP_CANDIDATE_MERGED)
 		return "candidate: merged is simulated, not yet built in Verilog";
 	for (i = 1; i < f->nnodes; i++) {
@@ -315,38 +332,58 @@ set_loops(Rtl *x, int64_t t, int64_t b, int64_t i)
 	x->v.var[x->v.li] = i;
 }
 
-/* The weights of one weight PMU in the order of its walk: row, vector step, lane; a masked
- * lane holds 0. Checks that lane l of vector step s of tile r reads xh element
+/* The weight of row j of the part (relative to it), vector step s, lane l of weight PMU u into
+ * *w; 0 for a masked lane. Checks that lane l of vector step s of tile r reads xh element
  * (s x ru + r) x rv + l, the layout of the xh copies. */
 static int
-weight_image(Rtl *x, const char *dir, const MapUnit *u, const SimUnitDesc *du)
+weight_at(Rtl *x, const MapUnit *u, const SimUnitDesc *du, int64_t j, int64_t s, int64_t l,
+          int64_t *w)
 {
 	const Mapping *m = x->m;
 	const SimProd *p = &x->v.prod[u->prod];
 	const Access *wa = &ir_node(x->f, p->wl)->i.acc, *xa = &ir_node(x->f, p->xl)->i.acc;
-	int64_t rows = du->hi - du->lo, n = rows * m->nt * m->rv, at = 0, j, s, l;
+	int64_t k = (s * m->ru + u->tile) * m->rv + l, wi, xi;
+
+	set_loops(x, 0, 0, du->lo + j);
+	if (x->v.ks)
+		x->v.var[x->v.ks] = s;
+	if (x->v.kr)
+		x->v.var[x->v.kr] = u->tile;
+	x->v.var[x->v.kv] = l;
+	wi = sim_val_index(&x->v, wa);
+	xi = sim_val_index(&x->v, xa);
+	if (xi >= 0 && xi != k) {
+		ir_error(x->c, x->f->loc, "--emit=verilog: lane %lld of vector step %lld of tile "
+		         "%d reads xh element %lld, not %lld", (long long)l, (long long)s, u->tile,
+		         (long long)xi, (long long)k);
+		return -1;
+	}
+	*w = wi < 0 || xi < 0 ? 0 : x->init.buf[wa->tensor].q[wi];
+	return 0;
+}
+
+/* The weights of one weight PMU in the order of its walk: row group, vector step, row of the
+ * group, lane (with hv = 1: row, vector step, lane); a masked lane, or a row of a tail group
+ * past the part's rows, holds 0. */
+static int
+weight_image(Rtl *x, const char *dir, const MapUnit *u, const SimUnitDesc *du)
+{
+	const Mapping *m = x->m;
+	int64_t rows = du->hi - du->lo, g, q, s, l, at = 0;
+	int64_t n = (int64_t)rtl_groups(x, rows) * m->nt * x->hv * m->rv;
 	int64_t *w = ir_alloc_array(&x->c->arena, (size_t)(n > 2 ? n : 2), sizeof *w);
 
-	for (j = 0; j < rows; j++) {
+	for (g = 0; g < rtl_groups(x, rows); g++) {
 		for (s = 0; s < m->nt; s++) {
-			for (l = 0; l < m->rv; l++, at++) {
-				int64_t k = (s * m->ru + u->tile) * m->rv + l, wi, xi;
+			for (q = 0; q < x->hv; q++) {
+				int64_t j = g * x->hv + q;
 
-				set_loops(x, 0, 0, du->lo + j);
-				if (x->v.ks)
-					x->v.var[x->v.ks] = s;
-				if (x->v.kr)
-					x->v.var[x->v.kr] = u->tile;
-				x->v.var[x->v.kv] = l;
-				wi = sim_val_index(&x->v, wa);
-				xi = sim_val_index(&x->v, xa);
-				if (xi >= 0 && xi != k) {
-					ir_error(x->c, x->f->loc, "--emit=verilog: lane %lld of vector step %lld "
-					         "of tile %d reads xh element %lld, not %lld", (long long)l,
-					         (long long)s, u->tile, (long long)xi, (long long)k);
-					return -1;
+				for (l = 0; l < m->rv; l++, at++) {
+					if (j >= rows)
+						w[at] = 0;
+					else if (weight_at(x, u, du, j, s, l, &w[at]) < 0)
+						return -1;
 				}
-				w[at] = wi < 0 || xi < 0 ? 0 : x->init.buf[wa->tensor].q[wi];
 			}
 		}
 	}
@@ -587,6 +624,7 @@ rtl_emit(Ctx *c, const Mapping *m, const CellSpec *s, const char *outdir)
 	x.wb = x.f->tensors[m->prod[0].weight].ty.bits;
 	x.bw = rtl_clog2(m->B);
 	x.jw = rtl_clog2(x.d->maxrows);
+	x.hv = m->hv > 1 ? m->hv : 1;
 	x.half = m->B * m->nt * m->rv;
 	/* the values a lane reduces: the packing, or for a narrower vector the next power of two
 	 * of rv, as many as the mapping's in-lane levels add (map.c: inlane) */

@@ -23,7 +23,8 @@ typedef struct Rtl {
 	const Report *r;          /* that run: the cycles the RTL must take */
 
 	int ab, wb;               /* bits of an xh word, of a weight */
-	int bw, jw;               /* tag bits: batch, row within a copy */
+	int bw, jw;               /* tag bits: batch, row within a copy (with hv > 1: row group) */
+	int hv;                   /* rows a token carries: schedule.hv, 1 without row groups */
 	int half;                 /* words of one half of an xh copy: B x nt x rv */
 	int pack, lanes, nv, sw;  /* dot product: values a lane reduces, lanes, values (lanes x pack),
 	                          * exact partial bits */
@@ -55,6 +56,10 @@ int rtl_clog2(int64_t n);               /* bits to hold 0 .. n - 1, at least 1 *
 const char *rtl_name(const Rtl *x, const char *s);  /* a legal Verilog identifier for s */
 void rtl_const(FILE *out, int bits, int64_t v);     /* bits'hXX, two's complement */
 int rtl_is_output(const Rtl *x, Ref store);  /* the store sends its value out to DRAM */
+int rtl_groups(const Rtl *x, int64_t rows);  /* tokens of `rows` rows: ceil(rows / hv) */
+/* The ports of output store r of copy u, lane k of its row groups: out_<tensor>_u<copy>, with
+ * _l<k> when hv > 1. */
+const char *rtl_out_name(const Rtl *x, int copy, Ref r, int lane);
 void rtl_header(const Rtl *x, FILE *out, const char *what);
 
 #endif

@@ -7,19 +7,23 @@
  * simulator's. It prints PASS, or FAIL with the first mismatch. */
 #include "rtl_int.h"
 
+/* Each output port of the top: per copy, store to DRAM and lane of the row groups, with its
+ * name (rtl_out_name). */
 static void
-each_out(const Rtl *x, FILE *out, void (*fn)(const Rtl *, FILE *, int copy, Ref r))
+each_out(const Rtl *x, FILE *out, void (*fn)(const Rtl *, FILE *, const char *o, Ref r))
 {
 	const Block *body = &ir_node(x->f, x->m->hidden_loop)->l.body;
-	int u, i;
+	int u, i, l;
 
 	for (u = 0; u < x->m->hu; u++) {
 		for (i = 0; i < body->len; i++) {
 			Ref r = body->n[i];
 			const Node *n = ir_node(x->f, r);
 
-			if (n->kind == N_INSTR && n->i.op == OP_STORE && rtl_is_output(x, r))
-				fn(x, out, u, r);
+			if (n->kind != N_INSTR || n->i.op != OP_STORE || !rtl_is_output(x, r))
+				continue;
+			for (l = 0; l < x->hv; l++)
+				fn(x, out, rtl_out_name(x, u, r, l), r);
 		}
 	}
 }
@@ -37,30 +41,26 @@ tbits(const Rtl *x, Ref r)
 }
 
 static void
-decl_out(const Rtl *x, FILE *out, int u, Ref r)
+decl_out(const Rtl *x, FILE *out, const char *o, Ref r)
 {
-	fprintf(out, "    wire out_%s_u%d_valid;\n    wire [%d:0] out_%s_u%d_b;\n"
-	        "    wire [31:0] out_%s_u%d_i;\n    wire [%d:0] out_%s_u%d_data;\n", tname(x, r), u,
-	        x->bw - 1, tname(x, r), u, tname(x, r), u, tbits(x, r) - 1, tname(x, r), u);
+	fprintf(out, "    wire %s_valid;\n    wire [%d:0] %s_b;\n    wire [31:0] %s_i;\n"
+	        "    wire [%d:0] %s_data;\n", o, x->bw - 1, o, o, tbits(x, r) - 1, o);
 }
 
 static void
-conn_out(const Rtl *x, FILE *out, int u, Ref r)
+conn_out(const Rtl *x, FILE *out, const char *o, Ref r)
 {
-	const char *t = tname(x, r);
-
-	fprintf(out, ",\n        .out_%s_u%d_valid(out_%s_u%d_valid), .out_%s_u%d_b(out_%s_u%d_b),"
-	        "\n        .out_%s_u%d_i(out_%s_u%d_i), .out_%s_u%d_data(out_%s_u%d_data)", t, u, t, u,
-	        t, u, t, u, t, u, t, u, t, u, t, u);
+	(void)x;
+	(void)r;
+	fprintf(out, ",\n        .%s_valid(%s_valid), .%s_b(%s_b),\n        .%s_i(%s_i), "
+	        ".%s_data(%s_data)", o, o, o, o, o, o, o, o);
 }
 
 static void
-check_out(const Rtl *x, FILE *out, int u, Ref r)
+check_out(const Rtl *x, FILE *out, const char *o, Ref r)
 {
-	const char *t = tname(x, r);
-
-	fprintf(out, "            if (out_%s_u%d_valid)\n                check_%s(out_%s_u%d_b, "
-	        "out_%s_u%d_i, out_%s_u%d_data);\n", t, u, t, t, u, t, u, t, u);
+	fprintf(out, "            if (%s_valid)\n                check_%s(%s_b, %s_i, %s_data);\n",
+	        o, tname(x, r), o, o, o);
 }
 
 void

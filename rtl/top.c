@@ -18,7 +18,15 @@ typedef struct Top {
 	FILE *out;
 	const char **uname;     /* by unit */
 	int *lw;                /* by link: data bits, 0 for side links */
+	int lane;               /* the lane of a row group an epilogue's names are of (hv > 1) */
 } Top;
+
+/* The suffix of a name of lane t->lane: "_l<k>" with hv > 1, "" without row groups. */
+static const char *
+sfx(const Top *t)
+{
+	return t->x->hv > 1 ? ir_sprintf(&t->x->c->arena, "_l%d", t->lane) : "";
+}
 
 static const char *
 un(const Top *t, int u)
@@ -98,15 +106,16 @@ link_width(const Rtl *x, int l)
 	case SIM_XH:
 		return tag + 1 + x->m->rv * x->ab;
 	case SIM_WEIGHT:
-		return x->m->rv * x->wb;
+		return x->hv * x->m->rv * x->wb;
 	case SIM_DOT:
 		if (s->accumulate)
-			return tag + 64;
-		return tag + 1 + part_values(x, (s->seg + 1) * x->m->t->pcu.stages - 1) * x->sw;
+			return tag + x->hv * 64;
+		return tag + 1 + x->hv * x->sw *
+		       part_values(x, (s->seg + 1) * x->m->t->pcu.stages - 1);
 	case SIM_COMBINE:
-		return tag + 64;
+		return tag + x->hv * 64;
 	case SIM_EPI:
-		return tag + (d->role == SIM_EPI ? bundle_bits(x, s->seg) : x->ab);
+		return tag + x->hv * (d->role == SIM_EPI ? bundle_bits(x, s->seg) : x->ab);
 	case SIM_HBUF:
 		return hvec_width(x);
 	default:
@@ -230,6 +239,8 @@ put_affine(const Top *t, int u, const Affine *a, int fold)
 			fprintf(t->out, "cur");
 		else if (l == x->v.lb)
 			fprintf(t->out, "{{%d{1'b0}}, %s_b}", 32 - x->bw, un(t, u));
+		else if (l == x->v.li && x->hv > 1)
+			fprintf(t->out, "%s_i%s", un(t, u), sfx(t));
 		else if (l == x->v.li)
 			fprintf(t->out, "(32'd%d + {{%d{1'b0}}, %s_j})", du->lo, 32 - x->jw, un(t, u));
 		else
@@ -282,7 +293,7 @@ put_operand(const Top *t, int u, Ref a)
 	if (n->i.op == OP_CONST)
 		rtl_const(t->out, n->i.ty.bits, ir_num_from_double(n->i.imm, n->i.ty));
 	else
-		fprintf(t->out, "%s_v%d", un(t, u), a);
+		fprintf(t->out, "%s_v%d%s", un(t, u), a, sfx(t));
 }
 
 /* One instruction of a stage as a unit of rtl/lib: NAME_v<r> = op(operands). */
@@ -291,7 +302,7 @@ put_op(const Top *t, int u, Ref r)
 {
 	const Rtl *x = t->x;
 	const Instr *in = &ir_node(x->f, r)->i;
-	const char *n = un(t, u);
+	const char *n = un(t, u), *l = sfx(t);
 	Type a = ir_node(x->f, in->arg[0])->i.ty, b = {0};
 	FILE *out = t->out;
 	static const int addop[NOP] = {[OP_ADD] = 0, [OP_SUB] = 1, [OP_NEG] = 1, [OP_MAX] = 2,
@@ -299,49 +310,51 @@ put_op(const Top *t, int u, Ref r)
 
 	if (ir_ops[in->op].nargs > 1)
 		b = ir_node(x->f, in->arg[1])->i.ty;
-	fprintf(out, "    wire [%d:0] %s_v%d;  // %%%d = %s\n", in->ty.bits - 1, n, r, r,
+	fprintf(out, "    wire [%d:0] %s_v%d%s;  // %%%d = %s\n", in->ty.bits - 1, n, r, l, r,
 	        ir_ops[in->op].name);
 	switch (in->op) {
 	case OP_ADD: case OP_SUB: case OP_MAX: case OP_MIN: case OP_NEG:
-		fprintf(out, "    %s #(.W(%d), .OP(%d)) %s_o%d (.in_a(", ir_ops[in->op].verilog,
-		        in->ty.bits, addop[in->op], n, r);
+		fprintf(out, "    %s #(.W(%d), .OP(%d)) %s_o%d%s (.in_a(", ir_ops[in->op].verilog,
+		        in->ty.bits, addop[in->op], n, r, l);
 		if (in->op == OP_NEG)
 			rtl_const(out, in->ty.bits, 0);
 		else
 			put_operand(t, u, in->arg[0]);
 		fprintf(out, "), .in_b(");
 		put_operand(t, u, in->arg[in->op == OP_NEG ? 0 : 1]);
-		fprintf(out, "), .out_data(%s_v%d));\n", n, r);
+		fprintf(out, "), .out_data(%s_v%d%s));\n", n, r, l);
 		break;
 	case OP_MUL:
-		fprintf(out, "    %s #(.AW(%d), .AF(%d), .BW(%d), .BF(%d), .OW(%d), .OF(%d)) %s_o%d "
-		        "(.in_a(", ir_ops[in->op].verilog, a.bits, a.frac, b.bits, b.frac, in->ty.bits,
-		        in->ty.frac, n, r);
+		fprintf(out, "    %s #(.AW(%d), .AF(%d), .BW(%d), .BF(%d), .OW(%d), .OF(%d)) "
+		        "%s_o%d%s (.in_a(", ir_ops[in->op].verilog, a.bits, a.frac, b.bits, b.frac,
+		        in->ty.bits, in->ty.frac, n, r, l);
 		put_operand(t, u, in->arg[0]);
 		fprintf(out, "), .in_b(");
 		put_operand(t, u, in->arg[1]);
-		fprintf(out, "), .out_data(%s_v%d));\n", n, r);
+		fprintf(out, "), .out_data(%s_v%d%s));\n", n, r, l);
 		break;
 	case OP_CAST:
-		fprintf(out, "    %s #(.IW(%d), .IF(%d), .OW(%d), .OF(%d)) %s_o%d (.in_data(",
-		        ir_ops[in->op].verilog, a.bits, a.frac, in->ty.bits, in->ty.frac, n, r);
+		fprintf(out, "    %s #(.IW(%d), .IF(%d), .OW(%d), .OF(%d)) %s_o%d%s (.in_data(",
+		        ir_ops[in->op].verilog, a.bits, a.frac, in->ty.bits, in->ty.frac, n, r, l);
 		put_operand(t, u, in->arg[0]);
-		fprintf(out, "), .out_data(%s_v%d));\n", n, r);
+		fprintf(out, "), .out_data(%s_v%d%s));\n", n, r, l);
 		break;
 	case OP_LUT: {
 		const Tensor *tab = &x->f->tensors[in->acc.tensor];
 		int64_t lo = (int64_t)ldexp(tab->init.lo, a.frac), hi = (int64_t)ldexp(tab->init.hi, a.frac);
 
 		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
-		fprintf(out, "    wire [%d:0] %s_o%d_idx;\n", rtl_clog2(tab->dim[0]) - 1, n, r);
+		fprintf(out, "    wire [%d:0] %s_o%d%s_idx;\n", rtl_clog2(tab->dim[0]) - 1, n, r,
+		        l);
 		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 		fprintf(out, "    %s #(.XW(%d), .LO(%s64'sd%lld), .HI(%s64'sd%lld), .N(%d), .OW(%d), "
-		        ".INIT(\"m_%s.hex\")) %s_o%d (.in_data(", ir_ops[in->op].verilog, a.bits,
+		        ".INIT(\"m_%s.hex\")) %s_o%d%s (.in_data(", ir_ops[in->op].verilog, a.bits,
 		        lo < 0 ? "-" : "", (long long)(lo < 0 ? -lo : lo), hi < 0 ? "-" : "",
 		        (long long)(hi < 0 ? -hi : hi), tab->dim[0], tab->ty.bits,
-		        rtl_name(x, tab->name), n, r);
+		        rtl_name(x, tab->name), n, r, l);
 		put_operand(t, u, in->arg[0]);
-		fprintf(out, "), .out_idx(%s_o%d_idx), .out_data(%s_v%d));\n", n, r, n, r);
+		fprintf(out, "), .out_idx(%s_o%d%s_idx), .out_data(%s_v%d%s));\n", n, r, l, n, r,
+		        l);
 		break;
 	}
 	default:
@@ -349,20 +362,124 @@ put_op(const Top *t, int u, Ref r)
 	}
 }
 
-/* An epilogue segment: a pipeline carrying the row's tag and the values that enter it, and at
- * its exit the stage instructions, the loads they read and the stores they do. */
+/* Lane t->lane of epilogue unit u (hv > 1): its hidden unit, the row of its copy
+ * `lo + j x hv + lane`, and whether the row group has it (a tail group's lanes past the copy's
+ * rows are masked: they store nothing and send no h). */
+static void
+put_lane_row(const Top *t, int u)
+{
+	const Rtl *x = t->x;
+	const SimUnitDesc *du = &x->d->unit[u];
+	const char *n = un(t, u), *l = sfx(t);
+
+	if (x->hv == 1)
+		return;
+	fprintf(t->out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	fprintf(t->out, "    wire [31:0] %s_i%s = 32'd%d + {{%d{1'b0}}, %s_j} * 32'd%d + 32'd%d;\n",
+	        n, l, du->lo, 32 - x->jw, n, x->hv, t->lane);
+	fprintf(t->out, "    wire %s_lv%s = %s_i%s < 32'd%d;\n", n, l, n, l, du->hi);
+	fprintf(t->out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+}
+
+/* " && NAME_lv_l<k>": lane t->lane holds a row of the copy (hv > 1), "" without row groups. */
+static const char *
+lane_ok(const Top *t, int u)
+{
+	if (t->x->hv == 1)
+		return "";
+	return ir_sprintf(&t->x->c->arena, " && %s_lv%s", un(t, u), sfx(t));
+}
+
+/* Lane t->lane of an epilogue segment: the values that entered it, the loads first used here,
+ * the stages' instructions, the stores' addresses. */
+static void
+put_epi_lane(const Top *t, int u)
+{
+	const Rtl *x = t->x;
+	const Func *f = x->f;
+	const MapUnit *mu = &x->m->unit[u];
+	const Block *body = &ir_node(f, x->m->hidden_loop)->l.body;
+	const char *n = un(t, u), *ls = sfx(t);
+	FILE *out = t->out;
+	int nin = n_in(t, u), k, i, off, tag = x->bw + x->jw, s = x->d->unit[u].seg;
+
+	put_lane_row(t, u);
+	/* the values that entered: each input's payload holds hv lanes, lane 0 lowest */
+	for (k = 0, off = 0; k < nin; k++) {
+		int l = in_link(t, u, k), lw = (t->lw[l] - tag) / x->hv, base = off + t->lane * lw;
+		const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
+
+		if (src->role == SIM_EPI) {
+			int r, at = base;
+
+			for (r = 1; r < f->nnodes; r++) {
+				if (!bundle_has(x, r, src->seg))
+					continue;
+				fprintf(out, "    wire [%d:0] %s_v%d%s = %s_od[%d:%d];\n",
+				        ir_node(f, r)->i.ty.bits - 1, n, r, ls, n,
+				        at + ir_node(f, r)->i.ty.bits - 1, at);
+				at += ir_node(f, r)->i.ty.bits;
+			}
+		} else {
+			Ref res = ir_node(f, x->m->reduce)->l.res[src->prod];
+			int bits = ir_node(f, res)->i.ty.bits;
+
+			fprintf(out, "    wire [%d:0] %s_v%d%s;  // the sum of product %d, saturated\n",
+			        bits - 1, n, res, ls, src->prod);
+			fprintf(out, "    rnnc_sat #(.IW(64), .OW(%d)) %s_sat%d%s (.in_data(%s_od[%d:%d]), "
+			        ".out_data(%s_v%d%s));\n", bits, n, res, ls, n, base + 63, base, n, res, ls);
+		}
+		off += t->lw[l] - tag;
+	}
+	/* the loads first used here */
+	for (i = 0; i < body->len; i++) {
+		Ref r = body->n[i];
+		const Node *nd = ir_node(f, r);
+		const char *a;
+
+		if (nd->kind != N_INSTR || nd->i.op != OP_LOAD || x->seg[r] != s)
+			continue;
+		a = ir_sprintf(&x->c->arena, "%s_a%d%s", n, r, ls);
+		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+		put_address(t, u, &nd->i.acc, a);
+		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+		fprintf(out, "    wire [%d:0] %s_v%d%s = %s_ok ? m_%s[%s[%d:0]] : %d'h0;  // %%%d = load %s\n",
+		        nd->i.ty.bits - 1, n, r, ls, a, rtl_name(x, f->tensors[nd->i.acc.tensor].name), a,
+		        abits(x, nd->i.acc.tensor) - 1, nd->i.ty.bits, r,
+		        f->tensors[nd->i.acc.tensor].name);
+	}
+	/* the stages' instructions, in order: a packed stage's ops side by side, one unit each */
+	for (k = 0; k < mu->nstage; k++) {
+		for (i = 0; i < mu->stage[k].nref; i++)
+			put_op(t, u, mu->stage[k].refs[i]);
+	}
+	/* the stores' addresses (the writes are in the arrays' blocks) */
+	for (i = 0; i < body->len; i++) {
+		Ref r = body->n[i];
+		const Node *nd = ir_node(f, r);
+
+		if (nd->kind != N_INSTR || nd->i.op != OP_STORE || x->sseg[r] != s || r == x->xh_store)
+			continue;
+		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+		put_address(t, u, &nd->i.acc, ir_sprintf(&x->c->arena, "%s_a%d%s", n, r, ls));
+		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	}
+}
+
+/* An epilogue segment: a pipeline carrying the row's tag (the row group's, hv > 1) and the
+ * values that enter it, and at its exit, for each of the group's hv lanes, the stage
+ * instructions, the loads they read and the stores they do. */
 static void
 put_epi(const Top *t, int u)
 {
 	const Rtl *x = t->x;
 	const Func *f = x->f;
 	const SimUnitDesc *du = &x->d->unit[u];
-	const MapUnit *mu = &x->m->unit[u];
-	const Block *body = &ir_node(f, x->m->hidden_loop)->l.body;
 	const char *n = un(t, u);
 	FILE *out = t->out;
-	int nin = n_in(t, u), k, i, w = 0, tag = x->bw + x->jw, l0 = in_link(t, u, 0);
+	int nin = n_in(t, u), k, w = 0, tag = x->bw + x->jw, l0 = in_link(t, u, 0);
 	int s = du->seg;
+	Top tl = *t;
 
 	/* the payload: the first input's tag, then each input's data without its tag, the first
 	 * input in the least significant bits */
@@ -392,67 +509,9 @@ put_epi(const Top *t, int u)
 	fprintf(out, "    wire [%d:0] %s_b = %s_od[%d:%d];\n", x->bw - 1, n, n, tag + w - 1, w + x->jw);
 	fprintf(out, "    wire [%d:0] %s_j = %s_od[%d:%d];\n", x->jw - 1, n, n, w + x->jw - 1, w);
 	fprintf(out, "    wire %s_fire = %s_ov && %s_ordy;\n", n, n, n);
-	/* the values that entered */
-	for (k = 0, w = 0; k < nin; k++) {
-		int l = in_link(t, u, k);
-		const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
-
-		if (src->role == SIM_EPI) {
-			int r, off = w;
-
-			for (r = 1; r < f->nnodes; r++) {
-				if (!bundle_has(x, r, src->seg))
-					continue;
-				fprintf(out, "    wire [%d:0] %s_v%d = %s_od[%d:%d];\n",
-				        ir_node(f, r)->i.ty.bits - 1, n, r, n,
-				        off + ir_node(f, r)->i.ty.bits - 1, off);
-				off += ir_node(f, r)->i.ty.bits;
-			}
-		} else {
-			Ref res = ir_node(f, x->m->reduce)->l.res[src->prod];
-			int bits = ir_node(f, res)->i.ty.bits;
-
-			fprintf(out, "    wire [%d:0] %s_v%d;  // the sum of product %d, saturated\n",
-			        bits - 1, n, res, src->prod);
-			fprintf(out, "    rnnc_sat #(.IW(64), .OW(%d)) %s_sat%d (.in_data(%s_od[%d:%d]), "
-			        ".out_data(%s_v%d));\n", bits, n, res, n, w + 63, w, n, res);
-		}
-		w += t->lw[l] - tag;
-	}
-	/* the loads first used here */
-	for (i = 0; i < body->len; i++) {
-		Ref r = body->n[i];
-		const Node *nd = ir_node(f, r);
-		const char *a;
-
-		if (nd->kind != N_INSTR || nd->i.op != OP_LOAD || x->seg[r] != s)
-			continue;
-		a = ir_sprintf(&x->c->arena, "%s_a%d", n, r);
-		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
-		put_address(t, u, &nd->i.acc, a);
-		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
-		fprintf(out, "    wire [%d:0] %s_v%d = %s_ok ? m_%s[%s[%d:0]] : %d'h0;  // %%%d = load %s\n",
-		        nd->i.ty.bits - 1, n, r, a, rtl_name(x, f->tensors[nd->i.acc.tensor].name), a,
-		        abits(x, nd->i.acc.tensor) - 1, nd->i.ty.bits, r,
-		        f->tensors[nd->i.acc.tensor].name);
-	}
-	/* the stages' instructions, in order: a packed stage's ops side by side, one unit each */
-	for (k = 0; k < mu->nstage; k++) {
-		for (i = 0; i < mu->stage[k].nref; i++)
-			put_op(t, u, mu->stage[k].refs[i]);
-	}
-	/* the stores' addresses (the writes are in the arrays' blocks) */
-	for (i = 0; i < body->len; i++) {
-		Ref r = body->n[i];
-		const Node *nd = ir_node(f, r);
-
-		if (nd->kind != N_INSTR || nd->i.op != OP_STORE || x->sseg[r] != s || r == x->xh_store)
-			continue;
-		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
-		put_address(t, u, &nd->i.acc, ir_sprintf(&x->c->arena, "%s_a%d", n, r));
-		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
-	}
-	/* what leaves: the values the next segment needs, or h */
+	for (tl.lane = 0; tl.lane < x->hv; tl.lane++)
+		put_epi_lane(&tl, u);
+	/* what leaves: the values the next segment needs, or h, of each lane */
 	fprintf(out, "    assign %s_ordy = ", n);
 	put_ready(t, u);
 	fprintf(out, ";\n");
@@ -463,16 +522,18 @@ put_epi(const Top *t, int u)
 			continue;
 		fprintf(out, "    assign l%d_iv = %s_fire;\n", k, n);
 		fprintf(out, "    assign l%d_id = {%s_b, %s_j", k, n, n);
-		if (x->d->unit[l->dst].role == SIM_EPI) {
-			int r;
+		for (tl.lane = x->hv - 1; tl.lane >= 0; tl.lane--) {
+			if (x->d->unit[l->dst].role == SIM_EPI) {
+				int r;
 
-			for (r = f->nnodes - 1; r > 0; r--) {
-				if (bundle_has(x, r, s))
-					fprintf(out, ", %s_v%d", n, r);
+				for (r = f->nnodes - 1; r > 0; r--) {
+					if (bundle_has(x, r, s))
+						fprintf(out, ", %s_v%d%s", n, r, sfx(&tl));
+				}
+			} else {
+				fprintf(out, ", ");
+				put_operand(&tl, u, ir_node(f, x->xh_store)->i.arg[0]);
 			}
-		} else {
-			fprintf(out, ", ");
-			put_operand(t, u, ir_node(f, x->xh_store)->i.arg[0]);
 		}
 		fprintf(out, "};\n");
 	}
@@ -570,6 +631,42 @@ put_hbuf(const Top *t, int u)
 	put_outs(t, u, ir_sprintf(&x->c->arena, "%s_vd", n));
 }
 
+/* Write port p of xh copy u for lane q of the h tokens of epilogue link l: the h of row
+ * j x hv + q of the copy (j the token's row group; the row j with hv = 1), at k = kc + the
+ * copy's first row + that row, written where this tile holds that k and the lane holds a row. */
+static void
+put_xh_h(const Top *t, int u, int l, int p, int q, int aw, int64_t kc)
+{
+	const Rtl *x = t->x;
+	const Mapping *m = x->m;
+	const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
+	const char *n = un(t, u);
+	FILE *out = t->out;
+	int vb = x->hv * x->ab;
+
+	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	if (x->hv > 1)
+		fprintf(out, "    wire [31:0] %s_k%d = 32'd%lld + {{%d{1'b0}}, l%d_od[%d:%d]} * 32'd%d;\n",
+		        n, p, (long long)(kc + src->lo + q), 32 - x->jw, l, vb + x->jw - 1, vb, x->hv);
+	else
+		fprintf(out, "    wire [31:0] %s_k%d = 32'd%lld + {{%d{1'b0}}, l%d_od[%d:%d]};\n", n, p,
+		        (long long)(kc + src->lo), 32 - x->jw, l, vb + x->jw - 1, vb);
+	fprintf(out, "    wire [31:0] %s_g%d = %s_k%d / 32'd%d;\n", n, p, n, p, m->rv);
+	fprintf(out, "    wire [31:0] %s_a%d = xh_wbase + {{%d{1'b0}}, l%d_od[%d:%d]} * 32'd%d"
+	        "\n        + %s_g%d / 32'd%d * 32'd%d + %s_k%d %% 32'd%d;\n", n, p, 32 - x->bw,
+	        l, vb + x->jw + x->bw - 1, vb + x->jw, m->nt * m->rv, n, p, m->ru,
+	        m->rv, n, p, m->rv);
+	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	fprintf(out, "    assign %s_wen[%d] = l%d_ov && %s_g%d %% 32'd%d == 32'd%d", n, p, l, n, p, m->ru,
+	        x->d->unit[u].tile);
+	if (x->hv > 1 && (src->hi - src->lo) % x->hv)
+		fprintf(out, " && %s_k%d < 32'd%lld", n, p, (long long)(kc + src->hi));
+	fprintf(out, ";\n    assign %s_wa[%d:%d] = %s_a%d[%d:0];\n", n, (p + 1) * aw - 1, p * aw,
+	        n, p, aw - 1);
+	fprintf(out, "    assign %s_wd[%d:%d] = l%d_od[%d:%d];\n", n, (p + 1) * x->ab - 1,
+	        p * x->ab, l, (q + 1) * x->ab - 1, q * x->ab);
+}
+
 static void
 put_pmu(const Top *t, int u)
 {
@@ -578,15 +675,16 @@ put_pmu(const Top *t, int u)
 	const SimUnitDesc *du = &x->d->unit[u];
 	const char *n = un(t, u);
 	FILE *out = t->out;
-	int xh = du->role == SIM_XH, rows = xh ? x->d->maxrows : du->hi - du->lo;
-	int bits = xh ? x->ab : x->wb;
-	int64_t words = xh ? 2 * (int64_t)x->half : (int64_t)rows * m->nt * m->rv;
-	int nh = xh ? n_in(t, u) : 0, nhp = 0, wp, aw, pw, k;
+	/* the walk counts row groups (hv > 1): a weight vector step reads hv rows x rv */
+	int xh = du->role == SIM_XH, rows = rtl_groups(x, xh ? x->d->maxrows : du->hi - du->lo);
+	int bits = xh ? x->ab : x->wb, vec = xh ? m->rv : x->hv * m->rv;
+	int64_t words = xh ? 2 * (int64_t)x->half : (int64_t)rows * m->nt * vec;
+	int nh = xh ? n_in(t, u) : 0, nhp = 0, wp, aw, pw, k, q;
 	int big = x->d->maxrows > m->B ? x->d->maxrows : m->B;
 
-	/* a write port per h link, or per value of the vectors of an hbuf's link */
+	/* a write port per h link and lane, or per value of the vectors of an hbuf's link */
 	for (k = 0; k < nh; k++)
-		nhp += x->d->link[in_link(t, u, k)].vector ? m->hvec : 1;
+		nhp += x->d->link[in_link(t, u, k)].vector ? m->hvec : x->hv;
 	wp = xh ? nhp + m->rv : 1;
 	if (words < 2)
 		words = 2;
@@ -596,17 +694,17 @@ put_pmu(const Top *t, int u)
 	if (!xh && rows > big)
 		big = rows;
 	pw = rtl_clog2((int64_t)big + 1);
-	fprintf(out, "    wire [%d:0] %s_vec;\n", m->rv * bits - 1, n);
+	fprintf(out, "    wire [%d:0] %s_vec;\n", vec * bits - 1, n);
 	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire [%d:0] %s_pos;\n    wire %s_last, %s_busy;\n", 3 * pw - 1, n, n, n);
 	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire [%d:0] %s_wen;\n    wire [%d:0] %s_wa;\n    wire [%d:0] %s_wd;\n",
 	        wp - 1, n, wp * aw - 1, n, wp * bits - 1, n);
 	fprintf(out, "    rnnc_pmu #(.WIDTH(%d), .VEC(%d), .WORDS(%lld), .BANKS(%d), .INIT(\"%s.hex\"), "
-	        ".NB(%d), .NR(%d), .NT(%d),\n", bits, m->rv, (long long)words, m->rv,
+	        ".NB(%d), .NR(%d), .NT(%d),\n", bits, vec, (long long)words, vec,
 	        xh ? ir_sprintf(&x->c->arena, "xh_r%d", du->tile) : n, m->B, rows, m->nt);
 	fprintf(out, "               .SB(%d), .SR(%d), .SS(%d), .WPORTS(%d), .PW(%d)) %s (\n",
-	        xh ? m->nt * m->rv : 0, xh ? 0 : m->nt * m->rv, m->rv, wp, pw, n);
+	        xh ? m->nt * m->rv : 0, xh ? 0 : m->nt * vec, vec, wp, pw, n);
 	fprintf(out, "        .clk(clk), .rst(rst), .start(go), .rd_base(%s), .out_valid(%s_ov),\n",
 	        xh ? "xh_base" : ir_sprintf(&x->c->arena, "%d'd0", aw), n);
 	fprintf(out, "        .out_ready(%s_ordy), .out_data(%s_vec), .out_pos(%s_pos), "
@@ -627,27 +725,12 @@ put_pmu(const Top *t, int u)
 
 		for (k = 0; k < nh; k++) {
 			int l = in_link(t, u, k);
-			const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
-
 			if (x->d->link[l].vector) {
 				put_xh_hvec(t, u, l, aw, kc);
 				continue;
 			}
-			fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
-			fprintf(out, "    wire [31:0] %s_k%d = 32'd%lld + {{%d{1'b0}}, l%d_od[%d:%d]};\n", n,
-			        k, (long long)(kc + src->lo), 32 - x->jw, l, x->ab + x->jw - 1, x->ab);
-			fprintf(out, "    wire [31:0] %s_g%d = %s_k%d / 32'd%d;\n", n, k, n, k, m->rv);
-			fprintf(out, "    wire [31:0] %s_a%d = xh_wbase + {{%d{1'b0}}, l%d_od[%d:%d]} * 32'd%d"
-			        "\n        + %s_g%d / 32'd%d * 32'd%d + %s_k%d %% 32'd%d;\n", n, k, 32 - x->bw,
-			        l, x->ab + x->jw + x->bw - 1, x->ab + x->jw, m->nt * m->rv, n, k, m->ru,
-			        m->rv, n, k, m->rv);
-			fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
-			fprintf(out, "    assign %s_wen[%d] = l%d_ov && %s_g%d %% 32'd%d == 32'd%d;\n", n, k, l,
-			        n, k, m->ru, du->tile);
-			fprintf(out, "    assign %s_wa[%d:%d] = %s_a%d[%d:0];\n", n, (k + 1) * aw - 1, k * aw,
-			        n, k, aw - 1);
-			fprintf(out, "    assign %s_wd[%d:%d] = l%d_od[%d:0];\n", n, (k + 1) * x->ab - 1,
-			        k * x->ab, l, x->ab - 1);
+			for (q = 0; q < x->hv; q++)
+				put_xh_h(t, u, l, x->hv > 1 ? k * x->hv + q : k, q, aw, kc);
 			fprintf(out, "    assign l%d_or = 1'b1;\n", l);
 		}
 	}
@@ -662,7 +745,17 @@ put_pmu(const Top *t, int u)
 		fprintf(out, "    assign %s_wd[%d:%d] = xw_r%d_data[%d:%d];\n", n, (p + 1) * x->ab - 1,
 		        p * x->ab, du->tile, (k + 1) * x->ab - 1, k * x->ab);
 	}
-	/* the h values received this step */
+	/* the h values received this step: a row group's rows, or an hbuf vector's count */
+	for (k = 0; k < nh && x->hv > 1; k++) {
+		int l = in_link(t, u, k);
+		const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
+
+		fprintf(out, "    wire [31:0] %s_r%d = 32'd%d - {{%d{1'b0}}, l%d_od[%d:%d]} * 32'd%d;"
+		        "  // rows from the group's first\n", n, k, src->hi - src->lo, 32 - x->jw, l,
+		        x->hv * x->ab + x->jw - 1, x->hv * x->ab, x->hv);
+		fprintf(out, "    wire [31:0] %s_n%d = %s_r%d < 32'd%d ? %s_r%d : 32'd%d;\n", n, k, n, k,
+		        x->hv, n, k, x->hv);
+	}
 	fprintf(out, "    reg [31:0] %s_recv;\n    wire [31:0] %s_inc = 32'd0", n, n);
 	for (k = 0; k < nh; k++) {
 		int l = in_link(t, u, k);
@@ -670,6 +763,8 @@ put_pmu(const Top *t, int u)
 		if (x->d->link[l].vector)
 			fprintf(out, " + (l%d_ov ? {%d'd0, l%d_od[%d:%d]} : 32'd0)", l, 32 - hcnt_bits(x), l,
 			        m->hvec * x->ab + hcnt_bits(x) - 1, m->hvec * x->ab);
+		else if (x->hv > 1)
+			fprintf(out, " + (l%d_ov ? %s_n%d : 32'd0)", l, n, k);
 		else
 			fprintf(out, " + {31'd0, l%d_ov}", l);
 	}
@@ -688,7 +783,9 @@ put_dot(const Top *t, int u)
 	FILE *out = t->out;
 	int nin = n_in(t, u), k, tag = x->bw + x->jw, rows = du->hi - du->lo, xl = in_link(t, u, 0);
 	int stages = m->t->pcu.stages, lo = du->seg * stages, hi = lo + stages, last, pin, pout;
-	int depth, cl = chain_in(t, u);
+	int depth, cl = chain_in(t, u), hv = x->hv, g;
+	/* a segment after the first takes a step per its input's flits (the first: one a cycle) */
+	int ii = lo ? du->ii : 1;
 
 	if (cl >= 0) {
 		/* combine: chain: the previous tile's sums come on the last input link (map.c
@@ -707,20 +804,21 @@ put_dot(const Top *t, int u)
 		IR_BUG("rtl: dot product %s has %d slots in the simulator, %d in rnnc_dot", du->name,
 		       du->depth, depth);
 	if (lo == 0) {
-		/* xh and the weight part holding the row; rows past the copy's are dropped */
+		/* xh and the weight part holding the row (row group); rows past the copy's are
+		 * dropped */
 		fprintf(out, "    wire [%d:0] %s_xj = l%d_od[%d:%d];\n", x->jw - 1, n, xl,
 		        1 + m->rv * x->ab + x->jw - 1, 1 + m->rv * x->ab);
 		fprintf(out, "    wire [%d:0] %s_xb = l%d_od[%d:%d];\n", x->bw - 1, n, xl, t->lw[xl] - 1,
 		        t->lw[xl] - x->bw);
-		if (rows < x->d->maxrows)
+		if (rtl_groups(x, rows) < rtl_groups(x, x->d->maxrows))
 			fprintf(out, "    wire %s_drop = l%d_ov && %s_xj >= %d'd%d;  // a row of a longer "
-			        "copy\n", n, xl, n, x->jw, rows);
+			        "copy\n", n, xl, n, x->jw, rtl_groups(x, rows));
 		else
 			fprintf(out, "    wire %s_drop = 1'b0;\n", n);
 		for (k = 1; k < nin; k++) {
 			int l = in_link(t, u, k);
 			const SimUnitDesc *w = &x->d->unit[x->d->link[l].src];
-			int b0 = w->row_off, b1 = w->row_off + (w->hi - w->lo);
+			int b0 = w->row_off / hv, b1 = b0 + rtl_groups(x, w->hi - w->lo);
 
 			fprintf(out, "    wire %s_h%d = ", n, k);
 			if (b0 > 0)
@@ -734,7 +832,7 @@ put_dot(const Top *t, int u)
 		fprintf(out, "    wire %s_wv = ", n);
 		for (k = 1; k < nin; k++)
 			fprintf(out, "%s%s_h%d && l%d_ov", k > 1 ? " || " : "", n, k, in_link(t, u, k));
-		fprintf(out, ";\n    wire [%d:0] %s_w = ", m->rv * x->wb - 1, n);
+		fprintf(out, ";\n    wire [%d:0] %s_w = ", hv * m->rv * x->wb - 1, n);
 		for (k = 1; k < nin - 1; k++)
 			fprintf(out, "%s_h%d ? l%d_od : ", n, k, in_link(t, u, k));
 		fprintf(out, "l%d_od;\n", in_link(t, u, nin - 1));
@@ -750,8 +848,8 @@ put_dot(const Top *t, int u)
 		fprintf(out, "    assign l%d_or = %s_ir && %s_iv;\n", xl, n, n);
 	}
 	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
-	fprintf(out, "    wire [63:0] %s_sum;\n    wire [%d:0] %s_part;\n    wire %s_olast;\n", n,
-	        pout * x->sw - 1, n, n);
+	fprintf(out, "    wire [%d:0] %s_sum;\n    wire [%d:0] %s_part;\n    wire %s_olast;\n",
+	        hv * 64 - 1, n, hv * pout * x->sw - 1, n, n);
 	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire [%d:0] %s_tag;\n", tag - 1, n);
 	if (cl >= 0) {
@@ -763,28 +861,61 @@ put_dot(const Top *t, int u)
 		fprintf(out, "    assign l%d_or = %s_ov && %s_ordy;\n", cl, n, n);
 	}
 	fprintf(out, "    rnnc_dot #(.LANES(%d), .PACK(%d), .VBITS(%d), .ACCW(64), .FOLDED(%d), "
-	        ".FOLD_LAT(%d), .TW(%d),\n              .S_LO(%d), .S_HI(%d)) %s (\n", x->lanes,
-	        x->pack, x->ab, m->folded, ir_target_reduce_latency(m->t), tag, lo, hi, n);
+	        ".FOLD_LAT(%d), .TW(%d),\n              .S_LO(%d), .S_HI(%d)%s) %s (\n", x->lanes,
+	        x->pack, x->ab, m->folded, ir_target_reduce_latency(m->t), tag, lo, hi,
+	        hv > 1 || ii > 1 ? ir_sprintf(&x->c->arena, ", .GROUPS(%d), .II(%d)", hv, ii) : "", n);
 	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir),\n", n, n);
 	if (lo > 0)
 		fprintf(out, "        .in_x(%d'd0), .in_w(%d'd0), .in_mask(%d'd0), .in_last(l%d_od[%d]),\n"
 		        "        .in_tag(l%d_od[%d:%d]), .in_part(l%d_od[%d:0]),\n", x->nv * x->ab,
-		        x->nv * x->wb, x->nv, xl, pin * x->sw, xl, t->lw[xl] - 1, t->lw[xl] - tag, xl,
-		        pin * x->sw - 1);
+		        hv * x->nv * x->wb, hv * x->nv, xl, hv * pin * x->sw, xl, t->lw[xl] - 1,
+		        t->lw[xl] - tag, xl, hv * pin * x->sw - 1);
 	else {
 		if (x->nv > m->rv)
-			fprintf(out, "        .in_x({%d'd0, l%d_od[%d:0]}), .in_w({%d'd0, %s_w}),\n",
-			        (x->nv - m->rv) * x->ab, xl, m->rv * x->ab - 1, (x->nv - m->rv) * x->wb, n);
+			fprintf(out, "        .in_x({%d'd0, l%d_od[%d:0]}), ", (x->nv - m->rv) * x->ab, xl,
+			        m->rv * x->ab - 1);
 		else
-			fprintf(out, "        .in_x(l%d_od[%d:0]), .in_w(%s_w),\n", xl, m->rv * x->ab - 1, n);
-		fprintf(out, "        .in_mask({%d{1'b1}}), .in_last(l%d_od[%d]), .in_tag({%s_xb, %s_xj}), "
-		        ".in_part(%d'd0),\n", x->nv, xl, m->rv * x->ab, n, n, pin * x->sw);
+			fprintf(out, "        .in_x(l%d_od[%d:0]), ", xl, m->rv * x->ab - 1);
+		/* the weights of each row group, its lanes past rv 0 */
+		if (hv == 1 && x->nv == m->rv)
+			fprintf(out, ".in_w(%s_w),\n", n);
+		else if (hv == 1)
+			fprintf(out, ".in_w({%d'd0, %s_w}),\n", (x->nv - m->rv) * x->wb, n);
+		else {
+			fprintf(out, ".in_w({");
+			for (g = hv - 1; g >= 0; g--) {
+				if (x->nv > m->rv)
+					fprintf(out, "%d'd0, ", (x->nv - m->rv) * x->wb);
+				fprintf(out, "%s_w[%d:%d]%s", n, (g + 1) * m->rv * x->wb - 1, g * m->rv * x->wb,
+				        g ? ", " : "}),\n");
+			}
+		}
+		/* a tail group's rows past the copy's are masked */
+		fprintf(out, "        .in_mask(");
+		if (rows % hv == 0)
+			fprintf(out, "{%d{1'b1}}", hv * x->nv);
+		else {
+			fprintf(out, "{");
+			for (g = hv - 1; g >= 0; g--)
+				fprintf(out, "{%d{{{%d{1'b0}}, %s_xj} * 32'd%d + 32'd%d < 32'd%d}}%s", x->nv,
+				        32 - x->jw, n, hv, g, rows, g ? ", " : "}");
+		}
+		fprintf(out, "), .in_last(l%d_od[%d]), .in_tag({%s_xb, %s_xj}), "
+		        ".in_part(%d'd0),\n", xl, m->rv * x->ab, n, n, hv * pin * x->sw);
 	}
 	fprintf(out, "        .out_valid(%s_%s), .out_ready(%s_ordy%s), .out_data(%s_sum), "
 	        ".out_tag(%s_tag),\n        .out_part(%s_part), .out_last(%s_olast)\n    );\n", n,
 	        cl >= 0 ? "dv" : "ov", n, cl >= 0 ? ir_sprintf(&x->c->arena, " && l%d_ov", cl) : "",
 	        n, n, n, n);
-	if (last && cl >= 0)
+	if (last && cl >= 0 && hv > 1) {
+		/* each row's sum plus the chained sum of the row */
+		const char *d = ir_sprintf(&x->c->arena, "{%s_tag", n);
+
+		for (g = hv - 1; g >= 0; g--)
+			d = ir_sprintf(&x->c->arena, "%s, %s_sum[%d:%d] + l%d_od[%d:%d]", d, n, g * 64 + 63,
+			               g * 64, cl, g * 64 + 63, g * 64);
+		put_outs(t, u, ir_sprintf(&x->c->arena, "%s}", d));
+	} else if (last && cl >= 0)
 		put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_tag, %s_sum + l%d_od[63:0]}", n, n, cl));
 	else if (last)
 		put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_tag, %s_sum}", n, n));
@@ -799,7 +930,7 @@ put_combine(const Top *t, int u)
 	const SimUnitDesc *du = &x->d->unit[u];
 	const char *n = un(t, u);
 	FILE *out = t->out;
-	int nin = n_in(t, u), k, tag = x->bw + x->jw, l0 = in_link(t, u, 0);
+	int nin = n_in(t, u), k, tag = x->bw + x->jw, l0 = in_link(t, u, 0), hv = x->hv, g;
 
 	fprintf(out, "    wire %s_iv = ", n);
 	for (k = 0; k < nin; k++)
@@ -807,17 +938,21 @@ put_combine(const Top *t, int u)
 	fprintf(out, ";\n    wire %s_ir;\n", n);
 	for (k = 0; k < nin; k++)
 		fprintf(out, "    assign l%d_or = %s_iv && %s_ir;\n", in_link(t, u, k), n, n);
-	fprintf(out, "    wire [63:0] %s_s = ", n);
-	for (k = 0; k < nin; k++)
-		fprintf(out, "%sl%d_od[63:0]", k ? " + " : "", in_link(t, u, k));
-	fprintf(out, ";\n    wire [%d:0] %s_od;\n", tag + 63, n);
+	/* the sum of each row of the group: lane g in bits g x 64 */
+	fprintf(out, "    wire [%d:0] %s_s = %s", hv * 64 - 1, n, hv > 1 ? "{" : "");
+	for (g = hv - 1; g >= 0; g--) {
+		for (k = 0; k < nin; k++)
+			fprintf(out, "%sl%d_od[%d:%d]", k ? " + " : "", in_link(t, u, k), g * 64 + 63, g * 64);
+		fprintf(out, "%s", g ? ", " : hv > 1 ? "};\n" : ";\n");
+	}
+	fprintf(out, "    wire [%d:0] %s_od;\n", tag + hv * 64 - 1, n);
 	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire %s_en;\n    wire [%d:0] %s_slots;\n", n, du->depth - 1, n);
 	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
-	fprintf(out, "    rnnc_pipe #(.WIDTH(%d), .DEPTH(%d), .II(%d)) %s (\n", tag + 64, du->depth,
-	        du->ii, n);
+	fprintf(out, "    rnnc_pipe #(.WIDTH(%d), .DEPTH(%d), .II(%d)) %s (\n", tag + hv * 64,
+	        du->depth, du->ii, n);
 	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir), "
-	        ".in_data({l%d_od[%d:64], %s_s}),\n", n, n, l0, tag + 63, n);
+	        ".in_data({l%d_od[%d:%d], %s_s}),\n", n, n, l0, tag + hv * 64 - 1, hv * 64, n);
 	fprintf(out, "        .out_valid(%s_ov), .out_ready(%s_ordy), .out_data(%s_od), .en(%s_en), "
 	        ".slot_valid(%s_slots)\n    );\n", n, n, n, n, n);
 	put_outs(t, u, ir_sprintf(&x->c->arena, "%s_od", n));
@@ -856,6 +991,7 @@ put_array_writes(const Top *t)
 	const Block *body = &ir_node(f, x->m->hidden_loop)->l.body;
 	FILE *out = t->out;
 	int tn, u, i;
+	Top tl = *t;
 
 	for (tn = 0; tn < f->ntensors; tn++) {
 		const char *an;
@@ -884,23 +1020,31 @@ put_array_writes(const Top *t)
 				if (nd->kind != N_INSTR || nd->i.op != OP_STORE || nd->i.acc.tensor != tn ||
 				    x->sseg[r] != du->seg)
 					continue;
-				fprintf(out, "        if (%s_fire && %s_a%d_ok)\n            m_%s[%s_a%d[%d:0]] <= ",
-				        un(t, u), un(t, u), r, an, un(t, u), r, abits(x, tn) - 1);
-				put_operand(t, u, nd->i.arg[0]);
-				fprintf(out, ";\n");
+				/* each lane of the row group that holds a row */
+				for (tl.lane = 0; tl.lane < x->hv; tl.lane++) {
+					const char *l = sfx(&tl);
+
+					fprintf(out, "        if (%s_fire && %s_a%d%s_ok%s)\n"
+					        "            m_%s[%s_a%d%s[%d:0]] <= ", un(t, u), un(t, u), r, l,
+					        lane_ok(&tl, u), an, un(t, u), r, l, abits(x, tn) - 1);
+					put_operand(&tl, u, nd->i.arg[0]);
+					fprintf(out, ";\n");
+				}
 			}
 		}
 		fprintf(out, "    end\n");
 	}
 }
 
-/* Output ports: per copy, each store of h_t (or another output) that goes to DRAM. */
+/* Output ports: per copy, each store of h_t (or another output) that goes to DRAM, and per
+ * lane of the row groups (hv > 1). */
 static void
 each_output(const Top *t, void (*fn)(const Top *, int u, Ref r))
 {
 	const Rtl *x = t->x;
 	const Block *body = &ir_node(x->f, x->m->hidden_loop)->l.body;
 	int u, i;
+	Top tl = *t;
 
 	for (u = 0; u < x->d->nunit; u++) {
 		if (x->d->unit[u].role != SIM_EPI)
@@ -910,8 +1054,10 @@ each_output(const Top *t, void (*fn)(const Top *, int u, Ref r))
 			const Node *nd = ir_node(x->f, r);
 
 			if (nd->kind == N_INSTR && nd->i.op == OP_STORE && x->sseg[r] == x->d->unit[u].seg &&
-			    rtl_is_output(x, r))
-				fn(t, u, r);
+			    rtl_is_output(x, r)) {
+				for (tl.lane = 0; tl.lane < x->hv; tl.lane++)
+					fn(&tl, u, r);
+			}
 		}
 	}
 }
@@ -919,10 +1065,7 @@ each_output(const Top *t, void (*fn)(const Top *, int u, Ref r))
 static const char *
 out_name(const Top *t, int u, Ref r)
 {
-	const Rtl *x = t->x;
-
-	return ir_sprintf(&x->c->arena, "out_%s_u%d", rtl_name(x, x->f->tensors[ir_node(x->f,
-	                  r)->i.acc.tensor].name), x->m->unit[u].copy);
+	return rtl_out_name(t->x, t->x->m->unit[u].copy, r, t->lane);
 }
 
 static void
@@ -940,10 +1083,14 @@ assign_output(const Top *t, int u, Ref r)
 {
 	const char *o = out_name(t, u, r), *n = un(t, u);
 
-	fprintf(t->out, "    assign %s_valid = %s_fire && %s_a%d_ok;\n", o, n, n, r);
+	fprintf(t->out, "    assign %s_valid = %s_fire && %s_a%d%s_ok%s;\n", o, n, n, r, sfx(t),
+	        lane_ok(t, u));
 	fprintf(t->out, "    assign %s_b = %s_b;\n", o, n);
-	fprintf(t->out, "    assign %s_i = 32'd%d + {{%d{1'b0}}, %s_j};\n", o, t->x->d->unit[u].lo,
-	        32 - t->x->jw, n);
+	if (t->x->hv > 1)
+		fprintf(t->out, "    assign %s_i = %s_i%s;\n", o, n, sfx(t));
+	else
+		fprintf(t->out, "    assign %s_i = 32'd%d + {{%d{1'b0}}, %s_j};\n", o,
+		        t->x->d->unit[u].lo, 32 - t->x->jw, n);
 	fprintf(t->out, "    assign %s_data = ", o);
 	put_operand(t, u, ir_node(t->x->f, r)->i.arg[0]);
 	fprintf(t->out, ";\n");
@@ -954,7 +1101,7 @@ rtl_top(const Rtl *x, FILE *out)
 {
 	const Mapping *m = x->m;
 	const SimDesign *d = x->d;
-	Top t = {x, out, NULL, NULL};
+	Top t = {x, out, NULL, NULL, 0};
 	int i, xaw = rtl_clog2(2 * (int64_t)x->half), abytes = x->ab / 8;
 	int64_t dram0 = sim_dram_cycles(d, (int64_t)m->B * (m->D + m->H) * abytes);
 	int64_t dramx = sim_dram_cycles(d, (int64_t)m->B * m->D * abytes);
@@ -1030,10 +1177,12 @@ rtl_top(const Rtl *x, FILE *out)
 	}
 	for (i = 0; i < d->nlink; i++) {
 		if (is_data(&t, i))
-			fprintf(out, "    rnnc_link #(.WIDTH(%d), .LAT(%d), .DEPTH(4)) l%d (.clk(clk), "
+			fprintf(out, "    rnnc_link #(.WIDTH(%d), .LAT(%d), .DEPTH(4)%s) l%d (.clk(clk), "
 			        ".rst(rst), .in_valid(l%d_iv),\n        .in_ready(l%d_ir), .in_data(l%d_id), "
 			        ".out_valid(l%d_ov), .out_ready(l%d_or), .out_data(l%d_od));\n", t.lw[i],
 			        d->link[i].hops * d->hop_cycles > 1 ? d->link[i].hops * d->hop_cycles : 1,
+			        d->link[i].flits > 1 ? ir_sprintf(&x->c->arena, ", .FLITS(%d)",
+			                                          d->link[i].flits) : "",
 			        i, i, i, i, i, i, i);
 	}
 	fprintf(out, "\n    // ---- the epilogue's arrays: parameters, state -------------------------"

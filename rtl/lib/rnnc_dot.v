@@ -27,7 +27,8 @@
 //   s <= L (NVP after mul, NVP >> i after the i-th add level), 1 after the acc or folded stage.
 //   PIN = 1 if S_LO = 0, else the values after stage S_LO - 1; POUT = 1 if S_HI = 0, else the
 //   values after stage S_HI - 1 (1 for the last segment).
-// Ports: in_x, in_w: LANES x PACK values, value v = l x PACK + k in bits v x VBITS +: VBITS;
+// Ports: in_x, in_w: LANES x PACK values (in_w, in_mask, in_part, out_data, out_part: that of
+// each group, group g above group g - 1), value v = l x PACK + k in bits v x VBITS +: VBITS;
 // in_mask[v] = 1 for a value inside the reduction (tail values past N are 0: they add 0);
 // in_last: the row's last vector step. in_x, in_w, in_mask feed the mul stage (S_LO = 0 only).
 // in_part (PIN x SW bits, value p in bits p x SW +: SW): the previous segment's out_part
@@ -57,17 +58,19 @@ module rnnc_dot #(
     parameter FOLD_LAT = $clog2(LANES) + 1,
     parameter TW = 1,
     parameter S_LO = 0,
-    parameter S_HI = 0
+    parameter S_HI = 0,
+    parameter GROUPS = 1,
+    parameter II = 1
 ) (
     input  wire                      clk,
     input  wire                      rst,
     input  wire                      in_valid,
     output wire                      in_ready,
     input  wire [LANES*PACK*VBITS-1:0] in_x,
-    input  wire [LANES*PACK*VBITS-1:0] in_w,
-    input  wire [LANES*PACK-1:0]     in_mask,
-    // in_part: PIN x SW bits (PIN, SW as the localparams below)
-    input  wire [((S_LO == 0 || S_LO > $clog2(LANES*PACK) + 1 ||
+    input  wire [GROUPS*LANES*PACK*VBITS-1:0] in_w,
+    input  wire [GROUPS*LANES*PACK-1:0] in_mask,
+    // in_part: GROUPS x PIN x SW bits (PIN, SW as the localparams below)
+    input  wire [GROUPS * ((S_LO == 0 || S_LO > $clog2(LANES*PACK) + 1 ||
                    (FOLDED != 0 && S_LO > $clog2(PACK) + 1)) ? 1 :
                   1 << ($clog2(LANES*PACK) + 1 - S_LO)) *
                  (2*VBITS + $clog2(LANES*PACK)) - 1:0] in_part,
@@ -75,10 +78,10 @@ module rnnc_dot #(
     input  wire [TW-1:0]             in_tag,
     output wire                      out_valid,
     input  wire                      out_ready,
-    output wire [ACCW-1:0]           out_data,
+    output wire [GROUPS*ACCW-1:0]    out_data,
     output wire [TW-1:0]             out_tag,
-    // out_part: POUT x SW bits
-    output wire [((S_HI == 0 || S_HI > $clog2(LANES*PACK) + 1 ||
+    // out_part: GROUPS x POUT x SW bits
+    output wire [GROUPS * ((S_HI == 0 || S_HI > $clog2(LANES*PACK) + 1 ||
                    (FOLDED != 0 && S_HI > $clog2(PACK) + 1)) ? 1 :
                   1 << ($clog2(LANES*PACK) + 1 - S_HI)) *
                  (2*VBITS + $clog2(LANES*PACK)) - 1:0] out_part,
@@ -100,7 +103,7 @@ module rnnc_dot #(
     localparam POUT = (S_HI == 0 || S_HI > L + 1 || (FOLDED != 0 && S_HI > INL + 1)) ? 1 :
                       1 << (L + 1 - S_HI);
 
-    genvar i, j;
+    genvar g, i, j;
     generate
         if (S_LO < 0 || S_LO >= SHI || SHI > NCH) begin : g_bad
             // not a segment of the chain: stop the elaboration
@@ -114,7 +117,7 @@ module rnnc_dot #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire [DEPTH-1:0] slots;
     /* verilator lint_on UNUSEDSIGNAL */
-    rnnc_pipe #(.WIDTH(TW + 1), .DEPTH(DEPTH), .II(1)) ctl (
+    rnnc_pipe #(.WIDTH(TW + 1), .DEPTH(DEPTH), .II(II)) ctl (
         .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready),
         .in_data({in_tag, in_last}), .out_valid(e_valid),
         .out_ready(LAST ? !e_last || out_ready : out_ready),
@@ -122,115 +125,119 @@ module rnnc_dot #(
         .en(en), .slot_valid(slots)
     );
 
-    // level i of the tree holds NVP >> i values of SW bits (g_lvl[i].g_on.val; level 0 is
-    // g_mulst.prod), present for the levels of this segment's stages
-    wire [PIN*SW-1:0] part = in_part;
-    wire [SW-1:0] tree_out;         // the acc or folded stage's input (last segment)
-
+    // each row group: its own datapath (g_grp[g]), the control above shared
     generate
-        if (S_LO == 0) begin : g_mulst
-            // mul stage
-            wire [NVP*SW-1:0] prod;
-            for (j = 0; j < NVP; j = j + 1) begin : g_mul
-                if (j < NV) begin : g_val
-                    wire signed [VBITS-1:0] x = in_x[j*VBITS +: VBITS];
-                    wire signed [VBITS-1:0] w = in_w[j*VBITS +: VBITS];
-                    wire signed [2*VBITS-1:0] p = x * w;
-                    reg [SW-1:0] p_q;
-                    always @(posedge clk)
-                        if (en)
-                            p_q <= in_mask[j] ? {{L{p[2*VBITS-1]}}, p} : {SW{1'b0}};
-                    assign prod[j*SW +: SW] = p_q;
-                end else begin : g_pad
-                    assign prod[j*SW +: SW] = {SW{1'b0}};
-                end
-            end
-            // in_part is not used
-            wire unused_part = &{1'b0, part};
-        end else begin : g_nomul
-            // the mul stage's inputs are not used
-            wire unused_mul = &{1'b0, in_x, in_w, in_mask};
-        end
-        // reduction levels: registered, except the cross-lane levels of the folded stage
-        for (i = 1; i <= L; i = i + 1) begin : g_lvl
-            localparam NI = NVP >> i;
-            localparam ST = (FOLDED && i > INL) ? INL + 1 : i;    // the level's stage
-            if (ST >= S_LO && ST < SHI) begin : g_on
-                wire [2*NI*SW-1:0] src;
-                wire [NI*SW-1:0] val;
-                if (i == 1 && S_LO == 0) begin : g_first
-                    assign src = g_mulst.prod;
-                end else if (i == S_LO) begin : g_in
-                    assign src = part;
-                end else begin : g_next
-                    assign src = g_lvl[i-1].g_on.val;
-                end
-                for (j = 0; j < NI; j = j + 1) begin : g_add
-                    wire [SW-1:0] s = src[2*j*SW +: SW] + src[(2*j+1)*SW +: SW];
-                    if (i <= INL || !FOLDED) begin : g_reg
-                        reg [SW-1:0] q;
+        for (g = 0; g < GROUPS; g = g + 1) begin : g_grp
+            wire [PIN*SW-1:0] part = in_part[g*PIN*SW +: PIN*SW];
+            wire [SW-1:0] tree_out;     // the acc or folded stage's input (last segment)
+            // level i of the tree holds NVP >> i values of SW bits (g_lvl[i].g_on.val; level 0
+            // is g_mulst.prod), present for the levels of this segment's stages
+            if (S_LO == 0) begin : g_mulst
+                // mul stage
+                wire [NVP*SW-1:0] prod;
+                for (j = 0; j < NVP; j = j + 1) begin : g_mul
+                    if (j < NV) begin : g_val
+                        wire signed [VBITS-1:0] x = in_x[j*VBITS +: VBITS];
+                        wire signed [VBITS-1:0] w = in_w[(g*NV+j)*VBITS +: VBITS];
+                        wire signed [2*VBITS-1:0] p = x * w;
+                        reg [SW-1:0] p_q;
                         always @(posedge clk)
                             if (en)
-                                q <= s;
-                        assign val[j*SW +: SW] = q;
-                    end else begin : g_comb
-                        assign val[j*SW +: SW] = s;
+                                p_q <= in_mask[g*NV+j] ? {{L{p[2*VBITS-1]}}, p} : {SW{1'b0}};
+                        assign prod[j*SW +: SW] = p_q;
+                    end else begin : g_pad
+                        assign prod[j*SW +: SW] = {SW{1'b0}};
+                    end
+                end
+                // in_part is not used
+                wire unused_part = &{1'b0, part};
+            end else begin : g_nomul
+                // the mul stage's inputs are not used
+                wire unused_mul = &{1'b0, in_x, in_w[g*NV*VBITS +: NV*VBITS],
+                                    in_mask[g*NV +: NV]};
+            end
+            // reduction levels: registered, except the cross-lane levels of the folded stage
+            for (i = 1; i <= L; i = i + 1) begin : g_lvl
+                localparam NI = NVP >> i;
+                localparam ST = (FOLDED && i > INL) ? INL + 1 : i;    // the level's stage
+                if (ST >= S_LO && ST < SHI) begin : g_on
+                    wire [2*NI*SW-1:0] src;
+                    wire [NI*SW-1:0] val;
+                    if (i == 1 && S_LO == 0) begin : g_first
+                        assign src = g_mulst.prod;
+                    end else if (i == S_LO) begin : g_in
+                        assign src = part;
+                    end else begin : g_next
+                        assign src = g_lvl[i-1].g_on.val;
+                    end
+                    for (j = 0; j < NI; j = j + 1) begin : g_add
+                        wire [SW-1:0] s = src[2*j*SW +: SW] + src[(2*j+1)*SW +: SW];
+                        if (i <= INL || !FOLDED) begin : g_reg
+                            reg [SW-1:0] q;
+                            always @(posedge clk)
+                                if (en)
+                                    q <= s;
+                            assign val[j*SW +: SW] = q;
+                        end else begin : g_comb
+                            assign val[j*SW +: SW] = s;
+                        end
                     end
                 end
             end
-        end
-        if (!LAST) begin : g_notree
-            assign tree_out = {SW{1'b0}};
-        end else if (S_LO == NCH - 1 && !(FOLDED && L > INL)) begin : g_tin
-            assign tree_out = part;      // the acc or folded stage alone, its one value in
-        end else if (L == 0) begin : g_l0
-            assign tree_out = g_mulst.prod;
-        end else begin : g_lout
-            assign tree_out = g_lvl[L].g_on.val;
-        end
-    endgenerate
-
-    // the last segment: the accumulate stage, or the folded stage's cycles, and the exit
-    generate
-        if (LAST) begin : g_last
-            reg [EXTRA*SW-1:0] dl;          // stage k in bits k x SW +: SW
-            wire [SW-1:0] e_val = dl[(EXTRA-1)*SW +: SW];
-            if (EXTRA == 1) begin : g_x1
-                always @(posedge clk)
-                    if (en)
-                        dl <= tree_out;
-            end else begin : g_xn
-                always @(posedge clk)
-                    if (en)
-                        dl <= {dl[(EXTRA-1)*SW-1:0], tree_out};
+            if (!LAST) begin : g_notree
+                assign tree_out = {SW{1'b0}};
+            end else if (S_LO == NCH - 1 && !(FOLDED && L > INL)) begin : g_tin
+                assign tree_out = part;      // the acc or folded stage alone, its one value in
+            end else if (L == 0) begin : g_l0
+                assign tree_out = g_mulst.prod;
+            end else begin : g_lout
+                assign tree_out = g_lvl[L].g_on.val;
             end
 
-            // the exit: accumulate, or send the row's sum
-            wire [ACCW-1:0] e_sum = {{(ACCW-SW){e_val[SW-1]}}, e_val};
-            reg [ACCW-1:0] acc;
-            always @(posedge clk) begin
-                if (rst)
-                    acc <= {ACCW{1'b0}};
-                else if (e_valid && !e_last)
-                    acc <= acc + e_sum;
-                else if (e_valid && out_ready)
-                    acc <= {ACCW{1'b0}};
+            // the last segment: the accumulate stage, or the folded stage's cycles, and the exit
+            if (LAST) begin : g_last
+                reg [EXTRA*SW-1:0] dl;          // stage k in bits k x SW +: SW
+                wire [SW-1:0] e_val = dl[(EXTRA-1)*SW +: SW];
+                if (EXTRA == 1) begin : g_x1
+                    always @(posedge clk)
+                        if (en)
+                            dl <= tree_out;
+                end else begin : g_xn
+                    always @(posedge clk)
+                        if (en)
+                            dl <= {dl[(EXTRA-1)*SW-1:0], tree_out};
+                end
+
+                // the exit: accumulate, or send the row's sum
+                wire [ACCW-1:0] e_sum = {{(ACCW-SW){e_val[SW-1]}}, e_val};
+                reg [ACCW-1:0] acc;
+                always @(posedge clk) begin
+                    if (rst)
+                        acc <= {ACCW{1'b0}};
+                    else if (e_valid && !e_last)
+                        acc <= acc + e_sum;
+                    else if (e_valid && out_ready)
+                        acc <= {ACCW{1'b0}};
+                end
+                assign out_data[g*ACCW +: ACCW] = acc + e_sum;
+                assign out_part[g*POUT*SW +: POUT*SW] = e_val;
+            end else begin : g_seg
+                // a plain pipeline: every step leaves with its partial values
+                wire [POUT*SW-1:0] e_part;
+                if (SHI == 1) begin : g_pmul
+                    assign e_part = g_mulst.prod;
+                end else begin : g_plvl
+                    assign e_part = g_lvl[SHI-1].g_on.val;
+                end
+                assign out_data[g*ACCW +: ACCW] = {{(ACCW-SW){e_part[SW-1]}}, e_part[SW-1:0]};
+                assign out_part[g*POUT*SW +: POUT*SW] = e_part;
+                wire unused_tree = &{1'b0, tree_out};
             end
+        end
+        if (LAST) begin : g_olast
             assign out_valid = e_valid && e_last;
-            assign out_data = acc + e_sum;
-            assign out_part = e_val;
-        end else begin : g_seg
-            // a plain pipeline: every step leaves with its partial values
-            wire [POUT*SW-1:0] e_part;
-            if (SHI == 1) begin : g_pmul
-                assign e_part = g_mulst.prod;
-            end else begin : g_plvl
-                assign e_part = g_lvl[SHI-1].g_on.val;
-            end
+        end else begin : g_oseg
             assign out_valid = e_valid;
-            assign out_data = {{(ACCW-SW){e_part[SW-1]}}, e_part[SW-1:0]};
-            assign out_part = e_part;
-            wire unused_tree = &{1'b0, tree_out};
         end
     endgenerate
     assign out_tag = e_tag;

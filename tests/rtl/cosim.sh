@@ -2,7 +2,7 @@
 # Cosimulation of emitted designs (docs/rtl.md): for every spec of a matrix of small designs
 # (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches; one
 # on the 2 : 1 pmu2 layout of plasticine-rnn; the chained combine; packed epilogues on 4- and
-# 6-stage PCUs),
+# 6-stage PCUs; h through hbufs; row groups, schedule.hv 2, 4 and 16),
 #   1. rnnc SPEC --emit=verilog,report writes the design;
 #   2. `make lint` (verilator --lint-only -Wall on the top and the library): zero warnings;
 #   3. `make` (Verilator --binary) runs the testbench: PASS, i.e. every h_t bit-exact and the
@@ -132,6 +132,14 @@ gru-h8-packed6|gru 8 8 2 2|hu: 1, ru: 3, rv: 4, epilogue: packed|
 rnn-h5-packed4|rnn 5 7 2 3|hu: 3, ru: 2, rv: 3, epilogue: packed||{pcu: {stages: 4}}
 rnn-h13-packed6|rnn 13 9 2 2|hu: 1, ru: 1, rv: 8, epilogue: packed|
 lstm-h8-packed-pmu2|lstm 8 7 2 2|hu: 2, ru: 2, rv: 4, epilogue: packed||plasticine-rnn
+lstm-h7-hv4|lstm 7 5 2 2|hu: 1, ru: 1, rv: 4, hv: 4|
+gru-h8-hv2|gru 8 6 1 2|hu: 2, ru: 2, rv: 8, hv: 2|
+rnn-h16-hv16|rnn 16 8 1 2|hu: 1, ru: 1, rv: 4, hv: 16|
+lstm-h10-hv4-chain|lstm 10 9 1 2|hu: 2, ru: 3, rv: 4, hv: 4, combine: chain|
+gru-h6-hv2-packed4|gru 6 5 2 2|hu: 1, ru: 1, rv: 8, hv: 2, epilogue: packed||{pcu: {stages: 4}}
+lstm-h8-hv4-pmu2|lstm 8 7 1 2|hu: 2, ru: 2, rv: 4, hv: 4||plasticine-rnn
+lstm-h9-hv2-banks|lstm 9 6 1 2|hu: 1, ru: 1, rv: 4, hv: 2||{pmu: {banks: 2}}
+rnn-h8-hv4-split|rnn 8 16 1 2|hu: 1, ru: 1, rv: 16, hv: 4, folded: false||plasticine-rnn
 EOF
 	set -- "$work"/specs/*.yaml
 fi

@@ -22,12 +22,15 @@ lib=$src/rtl/lib
 tbdir=$src/tests/rtl
 
 # lint with the default parameters and with these variants (module:-G options, comma-separated)
-variants="rnnc_fifo:-GDEPTH=1 rnnc_fifo:-GDEPTH=3 rnnc_link:-GLAT=2 rnnc_link:-GLAT=5,-GDEPTH=1
+variants="rnnc_fifo:-GDEPTH=1 rnnc_fifo:-GDEPTH=3 rnnc_link:-GLAT=2 rnnc_link:-GLAT=5,-GDEPTH=1 rnnc_link:-GFLITS=2
+rnnc_link:-GLAT=2,-GFLITS=16
 rnnc_pipe:-GDEPTH=1 rnnc_pipe:-GII=3 rnnc_counter:-GLEVELS=1,-GBOUNDS=5 rnnc_pmu:-GBANKS=2,-GWPORTS=2
 rnnc_dot:-GFOLDED=0 rnnc_dot:-GLANES=1 rnnc_dot:-GLANES=3,-GPACK=2,-GFOLDED=0 rnnc_dot:-GPACK=1
 rnnc_dot:-GFOLDED=0,-GS_HI=6 rnnc_dot:-GFOLDED=0,-GS_LO=3,-GS_HI=6 rnnc_dot:-GFOLDED=0,-GS_LO=6
 rnnc_dot:-GFOLDED=0,-GS_LO=7 rnnc_dot:-GS_HI=1 rnnc_dot:-GS_LO=1,-GS_HI=3 rnnc_dot:-GS_LO=3
 rnnc_dot:-GLANES=1,-GPACK=1,-GS_LO=1 rnnc_dot:-GLANES=5,-GPACK=1,-GFOLDED=0,-GS_LO=2,-GS_HI=3
+rnnc_dot:-GGROUPS=4,-GLANES=4 rnnc_dot:-GGROUPS=16,-GLANES=1,-GS_LO=2,-GII=4
+rnnc_dot:-GGROUPS=3,-GLANES=3,-GPACK=2,-GFOLDED=0,-GS_LO=2,-GS_HI=4,-GII=2
 rnnc_sat:-GOW=16 rnnc_rescale:-GIF=7,-GIW=8,-GOF=14,-GOW=16 rnnc_add:-GOP=1 rnnc_add:-GOP=3
 rnnc_mul:-GOF=30,-GOW=32 rnnc_lut:-GN=100 rnnc_hbuf:-GVIN=1,-GN=3 rnnc_hbuf:-GN=1,-GW=1,-GQAW=2
 rnnc_hbuf:-GN=4,-GW=16,-GQAW=5"

@@ -5,6 +5,9 @@
 // With STAGES > 0 the chain is cut into segments of STAGES stages (S_LO, S_HI), joined by wires:
 // the model is a ring per segment (pcu_drain without accumulate for all but the last), and the
 // steps leaving each segment (valid, last, tag, the sum of its partial values) are checked too.
+// With GROUPS > 1 the lanes hold that many row groups, each with its own weights, mask,
+// partial values and accumulator (the hv form), checked group by group; with II > 1 a step
+// enters each segment at most every II cycles (pcu_take's next_issue).
 // Compared every cycle. Prints PASS, or FAIL: <first mismatch>.
 `default_nettype none
 module tb_rnnc_dot_case #(
@@ -14,7 +17,9 @@ module tb_rnnc_dot_case #(
     parameter FOLD_LAT = 5,
     parameter SEED = 1,
     parameter CYCLES = 1200,
-    parameter STAGES = 0        // > 0: the chain cut into segments of STAGES stages
+    parameter STAGES = 0,       // > 0: the chain cut into segments of STAGES stages
+    parameter GROUPS = 1,
+    parameter II = 1
 ) (
     input  wire       clk,
     output reg        done,
@@ -28,14 +33,16 @@ module tb_rnnc_dot_case #(
     localparam NCH = FOLDED ? INL + 2 : L + 2;                 // stages of the chain
     localparam NSEG = STAGES == 0 ? 1 : (NCH + STAGES - 1) / STAGES;
     localparam MAXD = NCH + FOLD_LAT;                          // >= every segment's depth
-    localparam PW = NVP * SW;                                  // room for a segment's out_part
+    localparam PW = GROUPS * NVP * SW;                         // room for a segment's out_part
+    localparam G = GROUPS;
     reg rst, in_valid, in_last, out_ready;
-    reg [NV*8-1:0] in_x, in_w;
-    reg [NV-1:0] in_mask;
+    reg [NV*8-1:0] in_x;
+    reg [G*NV*8-1:0] in_w;
+    reg [G*NV-1:0] in_mask;
     reg [5:0] in_tag;
     wire [5:0] out_tag;
     wire in_ready, out_valid;
-    wire [63:0] out_data;
+    wire [G*64-1:0] out_data;
 
     // segment k's stages [seg_lo(k), seg_hi(k)), its depth, the values after stage s - 1
     function integer seg_lo(input integer k);
@@ -69,7 +76,7 @@ module tb_rnnc_dot_case #(
         if (STAGES == 0) begin : g_whole
             // the whole chain, instantiated as before the segment parameters
             rnnc_dot #(.LANES(LANES), .PACK(PACK), .VBITS(8), .ACCW(64), .FOLDED(FOLDED),
-                       .FOLD_LAT(FOLD_LAT), .TW(6)) dut (
+                       .FOLD_LAT(FOLD_LAT), .TW(6), .GROUPS(G), .II(II)) dut (
                 .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(c_ready[0]), .in_x(in_x),
                 .in_w(in_w), .in_mask(in_mask), .in_last(in_last), .in_tag(in_tag),
                 .out_valid(c_valid[1]), .out_ready(out_ready), .out_data(out_data),
@@ -83,21 +90,21 @@ module tb_rnnc_dot_case #(
                 localparam HI = seg_hi(g);
                 localparam PI = nvals(LO);
                 localparam PO = nvals(HI);
-                wire [63:0] data;
+                wire [G*64-1:0] data;
                 rnnc_dot #(.LANES(LANES), .PACK(PACK), .VBITS(8), .ACCW(64), .FOLDED(FOLDED),
-                           .FOLD_LAT(FOLD_LAT), .TW(6), .S_LO(LO),
+                           .FOLD_LAT(FOLD_LAT), .TW(6), .GROUPS(G), .II(II), .S_LO(LO),
                            // odd seeds name the last segment's end, even ones leave it 0
                            .S_HI(g == NSEG - 1 && SEED % 2 == 0 ? 0 : HI)) dut (
                     .clk(clk), .rst(rst), .in_valid(c_valid[g]), .in_ready(c_ready[g]),
-                    .in_x(g == 0 ? in_x : {NV*8{1'b0}}), .in_w(g == 0 ? in_w : {NV*8{1'b0}}),
-                    .in_mask(g == 0 ? in_mask : {NV{1'b0}}),
-                    .in_part(c_part[g*PW +: PI*SW]), .in_last(c_last[g]),
+                    .in_x(g == 0 ? in_x : {NV*8{1'b0}}), .in_w(g == 0 ? in_w : {G*NV*8{1'b0}}),
+                    .in_mask(g == 0 ? in_mask : {G*NV{1'b0}}),
+                    .in_part(c_part[g*PW +: G*PI*SW]), .in_last(c_last[g]),
                     .in_tag(c_tag[g*6 +: 6]), .out_valid(c_valid[g+1]),
                     .out_ready(c_ready[g+1]), .out_data(data), .out_tag(c_tag[(g+1)*6 +: 6]),
-                    .out_part(c_part[(g+1)*PW +: PO*SW]), .out_last(c_last[g+1])
+                    .out_part(c_part[(g+1)*PW +: G*PO*SW]), .out_last(c_last[g+1])
                 );
                 if (PO < NVP) begin : g_pad
-                    assign c_part[(g+1)*PW + PO*SW +: (NVP-PO)*SW] = {(NVP-PO)*SW{1'b0}};
+                    assign c_part[(g+1)*PW + G*PO*SW +: G*(NVP-PO)*SW] = {G*(NVP-PO)*SW{1'b0}};
                 end
                 if (g == NSEG - 1) begin : g_out
                     assign out_data = data;
@@ -106,16 +113,21 @@ module tb_rnnc_dot_case #(
         end
     endgenerate
 
-    // the model: segment k's ring of seg_depth(k) slots in [k x MAXD, (k + 1) x MAXD)
-    reg signed [63:0] val [0:NSEG*MAXD-1];
+    // the model: segment k's ring of seg_depth(k) slots in [k x MAXD, (k + 1) x MAXD); slot h
+    // holds group q's value in val[h x G + q]
+    reg signed [63:0] val [0:NSEG*MAXD*G-1];
     reg last [0:NSEG*MAXD-1];
     reg [5:0] tag [0:NSEG*MAXD-1];
     reg full [0:NSEG*MAXD-1];
     integer head [0:NSEG-1];
+    integer nxt [0:NSEG-1];     // the first cycle a step may enter the segment
     reg stl [0:NSEG];
-    reg signed [63:0] acc, v, ev;
+    reg rdy [0:NSEG];           // the segment takes a step this cycle if one is offered
+    reg signed [63:0] acc [0:G-1];
+    reg signed [63:0] v, ev;
+    reg bad;
     reg signed [SW-1:0] pv;
-    integer now, k, p, h, hp, rows;
+    integer now, k, p, h, hp, rows, q;
     integer pin, pout;
     reg evalid, eready;
     reg [31:0] r;
@@ -141,13 +153,16 @@ module tb_rnnc_dot_case #(
         in_mask = 0;
         in_tag = 0;
         now = 0;
-        acc = 0;
+        for (q = 0; q < G; q = q + 1)
+            acc[q] = 0;
         rows = 0;
         r = SEED;
         for (k = 0; k < NSEG * MAXD; k = k + 1)
             full[k] = 0;
-        for (k = 0; k < NSEG; k = k + 1)
+        for (k = 0; k < NSEG; k = k + 1) begin
             head[k] = 0;
+            nxt[k] = 0;
+        end
     end
 
     always @(posedge clk) begin
@@ -156,37 +171,49 @@ module tb_rnnc_dot_case #(
         end else if (!done) begin
             // stalls, from the last segment back: the last one waits on out_ready with a row's
             // last step, another one when its oldest step cannot enter the next segment
-            stl[NSEG] = !out_ready;
+            rdy[NSEG] = out_ready;
             for (k = NSEG - 1; k >= 0; k = k - 1) begin
                 h = k * MAXD + head[k];
-                stl[k] = full[h] && (k < NSEG - 1 || last[h]) && stl[k+1];
+                stl[k] = full[h] && (k < NSEG - 1 || last[h]) && !rdy[k+1];
+                rdy[k] = !stl[k] && now >= nxt[k];
             end
             h = (NSEG - 1) * MAXD + head[NSEG-1];
             evalid = full[h] && last[h];
-            ev = acc + val[h];
-            eready = !stl[0];
-            if (out_valid !== evalid || (evalid && (out_data !== ev || out_tag !== tag[h] ||
-                (STAGES > 0 && c_last[NSEG] !== 1'b1))) || in_ready !== eready) begin
+            eready = rdy[0];
+            bad = out_valid !== evalid || in_ready !== eready ||
+                  (evalid && (out_tag !== tag[h] || (STAGES > 0 && c_last[NSEG] !== 1'b1)));
+            for (q = 0; q < G; q = q + 1) begin
+                ev = acc[q] + val[h*G+q];
+                if (evalid && $signed(out_data[q*64 +: 64]) !== ev)
+                    bad = 1;
+            end
+            if (bad) begin
                 if (errors == 0)
-                    $display("FAIL: rnnc_dot LANES=%0d PACK=%0d FOLDED=%0d STAGES=%0d cycle %0d: out_valid %b out_data %0d tag %h in_ready %b, expected %b %0d %h %b",
-                             LANES, PACK, FOLDED, STAGES, now, out_valid, $signed(out_data),
-                             out_tag, in_ready, evalid, ev, tag[h], eready);
+                    $display("FAIL: rnnc_dot LANES=%0d PACK=%0d FOLDED=%0d STAGES=%0d GROUPS=%0d II=%0d cycle %0d: out_valid %b out_data[0] %0d tag %h in_ready %b, expected %b %0d %h %b",
+                             LANES, PACK, FOLDED, STAGES, G, II, now, out_valid,
+                             $signed(out_data[63:0]), out_tag, in_ready, evalid,
+                             acc[0] + val[h*G], tag[h], eready);
                 errors = errors + 1;
             end
             // the steps leaving the other segments: their flag, tag and partial values
             for (k = 0; k < NSEG - 1; k = k + 1) begin
                 h = k * MAXD + head[k];
-                v = 0;
-                for (p = 0; p < nvals(seg_hi(k)); p = p + 1) begin
-                    pv = c_part[(k+1)*PW + p*SW +: SW];
-                    v = v + pv;
+                bad = c_valid[k+1] !== full[h] || (full[h] && (c_last[k+1] !== last[h] ||
+                      c_tag[(k+1)*6 +: 6] !== tag[h]));
+                for (q = 0; q < G; q = q + 1) begin
+                    v = 0;
+                    for (p = 0; p < nvals(seg_hi(k)); p = p + 1) begin
+                        pv = c_part[(k+1)*PW + (q*nvals(seg_hi(k)) + p)*SW +: SW];
+                        v = v + pv;
+                    end
+                    if (full[h] && v !== val[h*G+q])
+                        bad = 1;
                 end
-                if (c_valid[k+1] !== full[h] || (full[h] && (c_last[k+1] !== last[h] ||
-                    c_tag[(k+1)*6 +: 6] !== tag[h] || v !== val[h]))) begin
+                if (bad) begin
                     if (errors == 0)
                         $display("FAIL: rnnc_dot LANES=%0d PACK=%0d FOLDED=%0d STAGES=%0d cycle %0d segment %0d: out_valid %b last %b tag %h partial sum %0d, expected %b %b %h %0d",
                                  LANES, PACK, FOLDED, STAGES, now, k, c_valid[k+1], c_last[k+1],
-                                 c_tag[(k+1)*6 +: 6], v, full[h], last[h], tag[h], val[h]);
+                                 c_tag[(k+1)*6 +: 6], v, full[h], last[h], tag[h], val[h*G+G-1]);
                     errors = errors + 1;
                 end
             end
@@ -196,33 +223,37 @@ module tb_rnnc_dot_case #(
                 if (!stl[k]) begin
                     if (full[h]) begin
                         if (k == NSEG - 1) begin         // the exit: accumulate, or send
-                            if (last[h]) begin
-                                acc = 0;
+                            if (last[h])
                                 rows = rows + 1;
-                            end else begin
-                                acc = acc + val[h];
-                            end
+                            for (q = 0; q < G; q = q + 1)
+                                acc[q] = last[h] ? 0 : acc[q] + val[h*G+q];
                         end                              // else taken by segment k + 1
                         full[h] = 0;
                     end
                     if (k == 0) begin
-                        if (in_valid) begin              // a vector step enters
-                            v = 0;
-                            for (p = 0; p < NV; p = p + 1)
-                                if (in_mask[p])
-                                    v = v + $signed(in_x[p*8 +: 8]) * $signed(in_w[p*8 +: 8]);
-                            val[h] = v;
+                        if (in_valid && rdy[0]) begin    // a vector step enters
+                            for (q = 0; q < G; q = q + 1) begin
+                                v = 0;
+                                for (p = 0; p < NV; p = p + 1)
+                                    if (in_mask[q*NV+p])
+                                        v = v + $signed(in_x[p*8 +: 8]) *
+                                                $signed(in_w[(q*NV+p)*8 +: 8]);
+                                val[h*G+q] = v;
+                            end
                             last[h] = in_last;
                             tag[h] = in_tag;
                             full[h] = 1;
+                            nxt[k] = now + II;
                         end
                     end else begin
                         hp = (k - 1) * MAXD + head[k-1];
-                        if (full[hp]) begin              // the previous segment's oldest step
-                            val[h] = val[hp];
+                        if (full[hp] && rdy[k]) begin    // the previous segment's oldest step
+                            for (q = 0; q < G; q = q + 1)
+                                val[h*G+q] = val[hp*G+q];
                             last[h] = last[hp];
                             tag[h] = tag[hp];
                             full[h] = 1;
+                            nxt[k] = now + II;
                         end
                     end
                     head[k] = (head[k] + 1) % seg_depth(k);
@@ -244,12 +275,14 @@ module tb_rnnc_dot_case #(
             in_tag <= r[13:8];
             r = xs(r);
             // mostly full vectors; sometimes a masked tail, sometimes a random mask
-            for (k = 0; k < NV; k = k + 1)
-                in_mask[k] <= r % 8 == 0 ? k < r[15:8] % (NV + 1) : r % 8 == 1 ? r[k % 32] : 1'b1;
-            for (k = 0; k < NV; k = k + 1) begin
+            for (k = 0; k < G * NV; k = k + 1)
+                in_mask[k] <= r % 8 == 0 ? k < r[15:8] % (G * NV + 1) : r % 8 == 1 ? r[k % 32] :
+                              1'b1;
+            for (k = 0; k < G * NV; k = k + 1) begin
                 r = xs(r);
                 // extremes now and then: -128 x -128 is the largest product
-                in_x[k*8 +: 8] <= r[31:29] == 0 ? 8'h80 : r[7:0];
+                if (k < NV)
+                    in_x[k*8 +: 8] <= r[31:29] == 0 ? 8'h80 : r[7:0];
                 in_w[k*8 +: 8] <= r[31:29] == 0 ? 8'h80 : r[15:8];
             end
             if (now == CYCLES) begin
@@ -264,7 +297,7 @@ module tb_rnnc_dot_case #(
 endmodule
 
 module tb_rnnc_dot;
-    localparam NC = 14;
+    localparam NC = 18;
     reg clk = 0;
     always #5 clk = !clk;
     wire [NC-1:0] done;
@@ -293,6 +326,12 @@ module tb_rnnc_dot;
     tb_rnnc_dot_case #(1, 1, 1, 3, 73, 1200, 1) c12 (clk, done[12], e[12*32 +: 32]);
     // 5 x 1 tree: [0,4) [4,5), the acc stage alone
     tb_rnnc_dot_case #(5, 1, 0, 5, 74, 1200, 4) c13 (clk, done[13], e[13*32 +: 32]);
+    // row groups (hv): 4 groups of 4 lanes, folded; 16 of one lane; 3 of 3 lanes as a tree cut
+    // into segments of 2 stages taking a step every 3 cycles; 2 of 2 lanes, II 2, whole
+    tb_rnnc_dot_case #(4, 4, 1, 5, 75, 1200, 0, 4) c14 (clk, done[14], e[14*32 +: 32]);
+    tb_rnnc_dot_case #(1, 4, 1, 5, 76, 1200, 2, 16) c15 (clk, done[15], e[15*32 +: 32]);
+    tb_rnnc_dot_case #(3, 2, 0, 5, 77, 1500, 2, 3, 3) c16 (clk, done[16], e[16*32 +: 32]);
+    tb_rnnc_dot_case #(2, 2, 0, 2, 78, 1200, 0, 2, 2) c17 (clk, done[17], e[17*32 +: 32]);
     initial begin
         wait (&done);
         #1;  // let the error counts settle (Verilator resumes before its ports update)
@@ -301,7 +340,7 @@ module tb_rnnc_dot;
             errs = errs + e[k*32 +: 32];
         if (errs != 0)
             $fatal(1, "rnnc_dot: %0d mismatches", errs);
-        $display("PASS rnnc_dot: %0d cases (8 of them cut into 2 to 5 segments) x 1200 cycles",
+        $display("PASS rnnc_dot: %0d cases (10 of them cut into 2 to 5 segments, 4 of row groups) x 1200 cycles",
                  NC);
         $finish;
     end

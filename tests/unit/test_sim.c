@@ -257,11 +257,10 @@ test_values_hv(void)
 		if (rc == 0) {
 			CU_ASSERT_FATAL(design(&d, text) == 0);
 			CU_ASSERT_EQUAL(d.m->hv, hvs[h]);
-			/* the Verilog backend says so rather than build a wrong design (streamed
-			 * weights say that first) */
+			/* the Verilog backend builds the form (tests/rtl/cosim.sh checks it), all but
+			 * the streamed weights */
 			if (k % 5)
-				CU_ASSERT_STRING_EQUAL(rtl_unsupported(d.m, &d.s),
-				                       "hv > 1 is simulated, not yet built in Verilog");
+				CU_ASSERT_PTR_NULL(rtl_unsupported(d.m, &d.s));
 			ir_ctx_free(&d.c);
 		} else if (design(&d, text) < 0) {
 			lanes += d.why.kind == MAP_FAIL_LANES;
