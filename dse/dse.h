@@ -6,7 +6,7 @@
  * driver, the tests and the benchmarks all go through it; passes/ and sim/ know nothing of
  * dse/.
  *
- * The defaults: a schedule for the knobs a spec leaves unpinned (dse_search, in sweep.c), and
+ * The defaults: a schedule for the knobs a spec leaves unpinned (dse_search, in search.c), and
  * a fabric sized for weights that do not fit the target (the
  * target's grid grown in its aspect ratio, at most DSE_MAX_GROW times its rows and columns;
  * beyond that the weights must stream from DRAM or the target must be larger). */
