@@ -1,4 +1,4 @@
-/* The defaults (dse.h): a fabric for weights that do not fit, and the search (sweep.c) for the
+/* The defaults (dse.h): a fabric for weights that do not fit, and the search (search.c) for the
  * unpinned knobs on it, growing the fabric when nothing maps beside the weights. */
 #include <string.h>
 
