@@ -11,6 +11,7 @@
 #include "../frontend/fe.h"
 #include "../cpu/cpu.h"
 #include "../dse/dse.h"
+#include "../dse/sweep.h"
 #include "../ir/exec.h"
 #include "../passes/map.h"
 #include "../passes/passes.h"
@@ -700,8 +701,6 @@ drv_finish(Ctx *c, int rc)
 static void
 print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, FILE *out)
 {
-	static const char *const objective[] = {"latency", "area", "power", "energy"};
-
 	fprintf(out, "  search       %lld points of hu, ru, rv and the forms: %lld ruled out by the "
 	        "stream bound, %lld lowered (%lld map", (long long)st->points, (long long)st->pruned,
 	        (long long)st->modelled, (long long)st->legal);
@@ -711,7 +710,7 @@ print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, FILE
 	if (split_for_rtl)
 		fprintf(out, ", the candidate gate split (--emit=verilog builds only that form)");
 	if (o->objective != DSE_OBJ_LATENCY)
-		fprintf(out, " for the least %s", objective[o->objective]);
+		fprintf(out, " for the least %s", dse_objective_name((DseObjective)o->objective));
 	if (st->simulated)
 		fprintf(out, " (the model's error on them: mean %.2f%%, max %.2f%%)", 100 * st->err_mean,
 		        100 * st->err_max);

@@ -92,6 +92,10 @@ dse_enumerate(const DseSweep *w, DseResult *out)
 				r->lut = sp->val[DSE_K_LUT][i[DSE_K_LUT]];
 				r->var = (i[DSE_K_WBITS] * sp->n[DSE_K_ABITS] + i[DSE_K_ABITS]) *
 				         sp->n[DSE_K_LUT] + i[DSE_K_LUT];
+				/* each xh copy issues at most a vector a cycle */
+				r->bound = (int64_t)s->timesteps * s->batch *
+				           ceil_div64(ceil_div64(s->hidden, hu), hv) *
+				           ceil_div64(nk, (int64_t)ru * rv);
 				r->sim_cycles = -1;
 				r->dominator = -1;
 			}
@@ -173,10 +177,8 @@ dse_evaluate(Ctx *scratch, const DseSweep *w, DseResult *r)
 	DseDesign d;
 	ModelEstimate e;
 	int64_t macs = ir_spec_macs_per_step(s) * s->timesteps, peak;
-	int hv = r->k.hv > 1 ? r->k.hv : 1, i;
+	int i;
 
-	r->bound = (int64_t)s->timesteps * s->batch * ceil_div64(ceil_div64(s->hidden, r->k.hu), hv) *
-	           ceil_div64(s->input + s->hidden, (int64_t)r->k.ru * r->k.rv);
 	r->done = 1;
 	if (!v->fixed) {
 		r->why.kind = MAP_FAIL_OTHER;

@@ -6,12 +6,6 @@
 #include "../sim/sim.h"
 #include "eval.h"
 
-static int64_t
-ceil_div64(int64_t a, int64_t b)
-{
-	return (a + b - 1) / b;
-}
-
 /* Reasons no point of the space gets past: the batch, the sizes and rv decide them, and every
  * point shares the first (or hu, ru and the forms do not change them). */
 static int
@@ -63,12 +57,8 @@ dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSe
 	if (dse_make_variants(&c, &w) < 0)
 		IR_BUG("the spec's own numbers make no variant");
 	for (i = 0; i < w.npoints; i++) {
-		DseResult *r = &w.res[i];
-		int hv = r->k.hv > 1 ? r->k.hv : 1;
+		const DseResult *r = &w.res[i];
 
-		r->bound = (int64_t)s.timesteps * s.batch *
-		           ceil_div64(ceil_div64(s.hidden, r->k.hu), hv) *
-		           ceil_div64(s.input + s.hidden, (int64_t)r->k.ru * r->k.rv);
 		order[i] = i;
 		/* the point whose reason is shown when none maps: the smallest design */
 		if (smallest < 0 || (int64_t)r->k.hu * r->k.ru <
