@@ -38,6 +38,7 @@ typedef struct Unit {
 	int grown_for_map;         /* ... or to make room for the default schedule */
 	DseSearchStats search;     /* when defaulted: what the search did */
 	int split_for_rtl;         /* ... keeping the GRU candidate gate split for --emit=verilog */
+	int unhoisted_for_rtl;     /* ... and the input products in the fused reduction */
 	DseDesign point;           /* the design point: the scheduled nest and its mapping */
 	Mapping *map;              /* the mapped design of one step (none for --target cpu) */
 	Report *report;            /* its simulation */
@@ -274,6 +275,10 @@ run_schedule(Unit *u)
 		if ((u->o->emit & EMIT_VERILOG) && s.cell == CELL_GRU && s.knobs.candidate < 0) {
 			s.knobs.candidate = CANDIDATE_SPLIT;
 			u->split_for_rtl = 1;
+		}
+		if ((u->o->emit & EMIT_VERILOG) && s.knobs.hoist_input < 0) {
+			s.knobs.hoist_input = 0;
+			u->unhoisted_for_rtl = 1;
 		}
 		if (dse_choose_for(u->c, &s, u->ir, &u->target, &goal, &ch) < 0)
 			return -1;
@@ -699,7 +704,8 @@ drv_finish(Ctx *c, int rc)
 
 /* What the search did and why its choice won. */
 static void
-print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, FILE *out)
+print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, int unhoisted,
+             FILE *out)
 {
 	fprintf(out, "  search       %lld points of hu, ru, rv and the forms: %lld ruled out by the "
 	        "stream bound, %lld lowered (%lld map", (long long)st->points, (long long)st->pruned,
@@ -709,6 +715,8 @@ print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, FILE
 	fprintf(out, "), %d simulated", st->simulated);
 	if (split_for_rtl)
 		fprintf(out, ", the candidate gate split (--emit=verilog builds only that form)");
+	if (unhoisted)
+		fprintf(out, ", the input products not hoisted (--emit=verilog builds only that form)");
 	if (o->objective != DSE_OBJ_LATENCY)
 		fprintf(out, " for the least %s", dse_objective_name((DseObjective)o->objective));
 	if (st->simulated)
@@ -785,11 +793,13 @@ drv_compile(const Options *o)
 				printf(" epilogue=packed");
 			if (u.map->candidate == MAP_CANDIDATE_MERGED)
 				printf(" candidate=merged");
+			if (u.map->hoist)
+				printf(" hoist_input=true");
 			printf("%s: ", u.defaulted ? " (searched)" : "");
 			map_summary(u.map, stdout);
 			print_dot_share(u.map, stdout);
 			if (u.defaulted && !u.no_default)
-				print_search(o, &u.search, u.split_for_rtl, stdout);
+				print_search(o, &u.search, u.split_for_rtl, u.unhoisted_for_rtl, stdout);
 		}
 		print_quant_error(&u, stdout);
 		if (u.report)

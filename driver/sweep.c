@@ -324,10 +324,11 @@ summary(const DseSweep *w, const char *dir)
 
 		if (b->k.hv > 1)
 			at += snprintf(kn + at, sizeof kn - (size_t)at, " hv=%d", b->k.hv);
-		at += snprintf(kn + at, sizeof kn - (size_t)at, "%s%s%s%s",
+		at += snprintf(kn + at, sizeof kn - (size_t)at, "%s%s%s%s%s",
 		               form(b->k.combine == COMBINE_CHAIN, "", " combine=chain"),
 		               form(b->k.epilogue == EPILOGUE_PACKED, "", " epilogue=packed"),
 		               form(b->k.candidate == CANDIDATE_MERGED, "", " candidate=merged"),
+		               form(b->k.hoist_input > 0, "", " hoist_input=true"),
 		               form(b->k.weights == WEIGHTS_STREAM, "", " weights=stream"));
 		if (w->nvar > 1)
 			snprintf(kn + at, sizeof kn - (size_t)at, " weight_bits=%d act_bits=%d "

@@ -5,7 +5,7 @@
  *   P POINT | maps kind role need have unit bound cycles latency area power energy util pcus
  *     pmus dots #CHECK
  *   S POINT | sim_cycles sim_power sim_energy #CHECK
- * (POINT: rows cols pmu_kib hu ru rv hv folded combine epilogue candidate weights weight_bits
+ * (POINT: rows cols pmu_kib hu ru rv hv folded combine epilogue candidate hoist weights weight_bits
  * act_bits lut_entries)
  * (CHECK: FNV-1a of the text before it). KEY is the caller's hash of the spec, the target and
  * rnnc itself; TAG names the writer (`all`, or `3of8` for a shard), so concurrent shards never
@@ -43,7 +43,7 @@ line_check(const char *s, size_t n)
 
 /* What tells the points of a sweep apart: the fabric and the knobs the space varies. */
 typedef struct PointId {
-	int v[15];
+	int v[16];
 } PointId;
 
 static PointId
@@ -51,7 +51,8 @@ point_id(const DseResult *r)
 {
 	const Knobs *k = &r->k;
 	PointId id = {{r->rows, r->cols, r->pmu_kib, k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
-	               k->folded, k->combine, k->epilogue, k->candidate, k->weights, r->wbits,
+	               k->folded, k->combine, k->epilogue, k->candidate, k->hoist_input > 0, k->weights,
+	               r->wbits,
 	               r->abits, r->lut}};
 
 	return id;
@@ -111,7 +112,7 @@ id_text(char *buf, size_t n, const PointId *id)
 {
 	int i, at = 0;
 
-	for (i = 0; i < 15; i++)
+	for (i = 0; i < (int)(sizeof id->v / sizeof id->v[0]); i++)
 		at += snprintf(buf + at, n - (size_t)at, i ? " %d" : "%d", id->v[i]);
 	return at;
 }
@@ -166,9 +167,10 @@ take_line(DseSweep *w, const Index *x, char *line)
 		return -1;
 	if (check != line_check(line, (size_t)(hash - 1 - line)))
 		return -1;
-	if (sscanf(line, "%c %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d |%n", &tag, &id.v[0],
+	if (sscanf(line, "%c %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d |%n", &tag, &id.v[0],
 	           &id.v[1], &id.v[2], &id.v[3], &id.v[4], &id.v[5], &id.v[6], &id.v[7], &id.v[8],
-	           &id.v[9], &id.v[10], &id.v[11], &id.v[12], &id.v[13], &id.v[14], &used) != 16 ||
+	           &id.v[9], &id.v[10], &id.v[11], &id.v[12], &id.v[13], &id.v[14], &id.v[15],
+	           &used) != 17 ||
 	    !used)
 		return -1;
 	if ((i = index_find(x, w, &id)) < 0)

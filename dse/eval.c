@@ -52,6 +52,8 @@ dse_enumerate(const DseSweep *w, DseResult *out)
 		int combine = sp->val[DSE_K_COMBINE][i[DSE_K_COMBINE]];
 		int cand = sp->val[DSE_K_CANDIDATE][i[DSE_K_CANDIDATE]];
 		int hv = sp->val[DSE_K_HV][i[DSE_K_HV]];
+		int hoist = sp->val[DSE_K_HOIST][i[DSE_K_HOIST]];
+		int weights = sp->val[DSE_K_WEIGHTS][i[DSE_K_WEIGHTS]];
 		int grid = i[DSE_K_ROWS] * sp->n[DSE_K_COLS] + i[DSE_K_COLS];
 
 		if (grid != lastgrid) {
@@ -64,11 +66,14 @@ dse_enumerate(const DseSweep *w, DseResult *out)
 		}
 		/* with one tile both ways of adding are one design: it is the tree's point; the
 		 * merged candidate gate of a space that has both forms only where it can be built
-		 * (rv divides D, one row a token) */
+		 * (rv divides D, one row a token), and likewise hoisting (a vector step of every
+		 * tile reads x only, the weights on chip) */
 		if (ru <= ceil_div64(nk, rv) && hu <= s->hidden && (int64_t)hu * ru <= npcu &&
 		    !(ru == 1 && combine == COMBINE_CHAIN && sp->n[DSE_K_COMBINE] > 1) &&
 		    !(cand == CANDIDATE_MERGED && sp->n[DSE_K_CANDIDATE] > 1 &&
-		      (s->input % rv || hv > 1))) {
+		      (s->input % rv || hv > 1)) &&
+		    !(hoist && sp->n[DSE_K_HOIST] > 1 &&
+		      (s->input / rv / ru < 1 || weights == WEIGHTS_STREAM))) {
 			if (out) {
 				DseResult *r = &out[n];
 				Knobs *k = &r->k;
@@ -83,10 +88,11 @@ dse_enumerate(const DseSweep *w, DseResult *out)
 				k->ru = ru;
 				k->hv = hv;
 				k->candidate = cand;
+				k->hoist_input = hoist;
 				k->folded = sp->val[DSE_K_FOLDED][i[DSE_K_FOLDED]];
 				k->combine = combine;
 				k->epilogue = sp->val[DSE_K_EPILOGUE][i[DSE_K_EPILOGUE]];
-				k->weights = sp->val[DSE_K_WEIGHTS][i[DSE_K_WEIGHTS]];
+				k->weights = weights;
 				r->wbits = sp->val[DSE_K_WBITS][i[DSE_K_WBITS]];
 				r->abits = sp->val[DSE_K_ABITS][i[DSE_K_ABITS]];
 				r->lut = sp->val[DSE_K_LUT][i[DSE_K_LUT]];

@@ -17,6 +17,8 @@ form_name(DseKnob k, int v)
 		return v == WEIGHTS_STREAM ? "stream" : "onchip";
 	case DSE_K_CANDIDATE:
 		return v == CANDIDATE_MERGED ? "merged" : v == CANDIDATE_SPLIT ? "split" : "";
+	case DSE_K_HOIST:
+		return v > 0 ? "true" : "false";
 	default:
 		return "";
 	}
@@ -27,7 +29,8 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 {
 	int64_t i;
 
-	fputs("point,rows,cols,pmu_kib,hu,ru,rv,hv,folded,combine,epilogue,candidate,weights,weight_bits,"
+	fputs("point,rows,cols,pmu_kib,hu,ru,rv,hv,folded,combine,epilogue,candidate,hoist_input,"
+	      "weights,weight_bits,"
 	      "act_bits,lut_entries,maps,reason,unit,need,have,bound_cycles,"
 	      "model_cycles,latency_us,area_mm2,power_mw,energy_uj,mac_util,pcus,dot_pcus,pmus,"
 	      "sim_cycles,sim_power_mw,sim_energy_uj,model_error,h_error_max,h_error_mean,meets,front,"
@@ -36,11 +39,12 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 		const DseResult *r = &w->res[i];
 		const Knobs *k = &r->k;
 
-		fprintf(out, "%lld,%d,%d,%d,%d,%d,%d,%d,%s,%s,%s,%s,%s,%d,%d,%d,", (long long)i, r->rows,
-		        r->cols, r->pmu_kib, k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
+		fprintf(out, "%lld,%d,%d,%d,%d,%d,%d,%d,%s,%s,%s,%s,%s,%s,%d,%d,%d,", (long long)i,
+		        r->rows, r->cols, r->pmu_kib, k->hu, k->ru, k->rv, k->hv > 1 ? k->hv : 1,
 		        form_name(DSE_K_FOLDED, k->folded), form_name(DSE_K_COMBINE, k->combine),
 		        form_name(DSE_K_EPILOGUE, k->epilogue), form_name(DSE_K_CANDIDATE, k->candidate),
-		        form_name(DSE_K_WEIGHTS, k->weights), r->wbits, r->abits, r->lut);
+		        form_name(DSE_K_HOIST, k->hoist_input), form_name(DSE_K_WEIGHTS, k->weights),
+		        r->wbits, r->abits, r->lut);
 		if (!r->maps) {
 			fprintf(out, "0,%s,%s,%lld,%lld,%lld,,,,,,,,,,,,,,,,0,0,\n", map_fail_name(r->why.kind),
 			        r->unit, (long long)r->why.need, (long long)r->why.have,
@@ -103,7 +107,7 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 			int v = w->space->val[k][j];
 
 			if (k == DSE_K_FOLDED || k == DSE_K_COMBINE || k == DSE_K_EPILOGUE ||
-			    k == DSE_K_CANDIDATE || k == DSE_K_WEIGHTS)
+			    k == DSE_K_CANDIDATE || k == DSE_K_HOIST || k == DSE_K_WEIGHTS)
 				fprintf(out, "%s\"%s\"", j ? ", " : "", form_name((DseKnob)k, v));
 			else
 				fprintf(out, "%s%d", j ? ", " : "", v);
@@ -124,12 +128,13 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 		fprintf(out, "    {\"point\": %lld, \"rows\": %d, \"cols\": %d, \"pmu_kib\": %d, "
 		        "\"hu\": %d, \"ru\": %d, \"rv\": %d, \"hv\": %d, \"folded\": %s, "
 		        "\"combine\": \"%s\", \"epilogue\": \"%s\", \"candidate\": \"%s\", "
-		        "\"weights\": \"%s\", \"weight_bits\": %d, \"act_bits\": %d, "
+		        "\"hoist_input\": %s, \"weights\": \"%s\", \"weight_bits\": %d, \"act_bits\": %d, "
 		        "\"lut_entries\": %d, \"bound_cycles\": %lld, ", (long long)i, r->rows, r->cols,
 		        r->pmu_kib, r->k.hu, r->k.ru, r->k.rv, r->k.hv > 1 ? r->k.hv : 1,
 		        form_name(DSE_K_FOLDED, r->k.folded), form_name(DSE_K_COMBINE, r->k.combine),
 		        form_name(DSE_K_EPILOGUE, r->k.epilogue),
-		        form_name(DSE_K_CANDIDATE, r->k.candidate), form_name(DSE_K_WEIGHTS, r->k.weights),
+		        form_name(DSE_K_CANDIDATE, r->k.candidate), form_name(DSE_K_HOIST, r->k.hoist_input),
+		        form_name(DSE_K_WEIGHTS, r->k.weights),
 		        r->wbits, r->abits, r->lut, (long long)r->bound);
 		if (w->var[r->var].err_max >= 0)
 			fprintf(out, "\"h_error_max\": %.6g, \"h_error_mean\": %.6g, ",

@@ -13,7 +13,7 @@ fixed_fail(const MapFail *f)
 {
 	MapFailKind k = f->kind;
 
-	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_HOIST || k == MAP_FAIL_FOLDED;
+	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_FOLDED;
 }
 
 int

@@ -7,7 +7,7 @@
 
 static const char *const knob_names[DSE_NKNOB] = {
 	"rows", "cols", "pmu_kib", "rv", "hu", "ru", "hv", "folded", "combine", "epilogue",
-	"candidate", "weights", "weight_bits", "act_bits", "lut_entries",
+	"candidate", "hoist_input", "weights", "weight_bits", "act_bits", "lut_entries",
 };
 
 const char *
@@ -92,6 +92,11 @@ dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t)
 		one(c, sp, DSE_K_CANDIDATE, k->candidate);
 	else
 		range(c, sp, DSE_K_CANDIDATE, CANDIDATE_SPLIT, CANDIDATE_MERGED);
+	/* the input products hoisted where the weights stay on chip */
+	if (k->hoist_input >= 0 || k->weights == WEIGHTS_STREAM)
+		one(c, sp, DSE_K_HOIST, k->hoist_input > 0);
+	else
+		range(c, sp, DSE_K_HOIST, 0, 1);
 }
 
 /* A value of knob k: a number, or the name of a form. */
@@ -114,6 +119,7 @@ parse_value(DseKnob k, const char *s, size_t len, int *out)
 		[DSE_K_COMBINE] = {"tree", "chain"},
 		[DSE_K_EPILOGUE] = {"serial", "packed"},
 		[DSE_K_CANDIDATE] = {"split", "merged"},
+		[DSE_K_HOIST] = {"false", "true"},
 		[DSE_K_WEIGHTS] = {"onchip", "stream"},
 	};
 	static const int top[DSE_NKNOB] = {
@@ -155,7 +161,7 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 	}
 	if (!eq || k == DSE_NKNOB) {
 		ir_error(c, (Loc){0}, "--set '%s': expected KNOB=VALUES with KNOB one of rows, cols, "
-		         "pmu_kib, rv, hu, ru, hv, folded, combine, epilogue, candidate, weights, "
+		         "pmu_kib, rv, hu, ru, hv, folded, combine, epilogue, candidate, hoist_input, weights, "
 		         "weight_bits, act_bits, lut_entries", arg);
 		return -1;
 	}
@@ -174,7 +180,7 @@ dse_space_set(Ctx *c, DseSpace *sp, const char *arg)
 		    (dots < len && parse_value((DseKnob)k, dd + 2, len - dots - 2, &hi) < 0)) {
 			ir_error(c, (Loc){0}, "--set '%s': '%.*s' is not a value of %s (%s)", arg, (int)len,
 			         p, knob_names[k],
-			         k == DSE_K_FOLDED ? "true or false" : k == DSE_K_COMBINE ? "tree or chain" :
+			         k == DSE_K_FOLDED || k == DSE_K_HOIST ? "true or false" : k == DSE_K_COMBINE ? "tree or chain" :
 			         k == DSE_K_EPILOGUE ? "serial or packed" :
 			         k == DSE_K_WEIGHTS ? "onchip or stream" :
 			         k == DSE_K_CANDIDATE ? "split or merged" :

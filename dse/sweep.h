@@ -18,7 +18,7 @@
 typedef enum {
 	DSE_K_ROWS, DSE_K_COLS, DSE_K_PMU_KIB,      /* the fabric */
 	DSE_K_RV, DSE_K_HU, DSE_K_RU, DSE_K_HV,     /* the schedule */
-	DSE_K_FOLDED, DSE_K_COMBINE, DSE_K_EPILOGUE, DSE_K_CANDIDATE, DSE_K_WEIGHTS,
+	DSE_K_FOLDED, DSE_K_COMBINE, DSE_K_EPILOGUE, DSE_K_CANDIDATE, DSE_K_HOIST, DSE_K_WEIGHTS,
 	DSE_K_WBITS, DSE_K_ABITS, DSE_K_LUT,        /* the numbers: they change the nest */
 	DSE_NKNOB
 } DseKnob;
@@ -40,11 +40,13 @@ const char *dse_knob_name(DseKnob k);
  * default ranges (docs/sweep.md): the target's rows, columns and PMU capacity, hu 1 to H, ru 1
  * to D + H (both at most the target's PCUs), rv the powers of two up to the PCU's lanes x values
  * a lane (and D + H when that is shorter), hv 1, folded the target's, both ways of combining the
- * partial sums and of filling the epilogue, for a GRU both forms of the candidate gate, the weights where the spec puts them, and the spec's
+ * partial sums and of filling the epilogue, for a GRU both forms of the candidate gate, the input
+ * products hoisted or not, the weights where the spec puts them, and the spec's
  * weight and activation widths and LUT entries. */
 void dse_space_init(Ctx *c, DseSpace *sp, const CellSpec *s, const Target *t);
 /* Applies "KNOB=VALUES" (VALUES: a number, a range LO..HI, or a comma-separated list of either;
  * folded true/false, combine tree/chain, epilogue serial/packed, candidate split/merged,
+ * hoist_input true/false,
  * weights onchip/stream; rows and
  * cols 1 to 1024, pmu_kib 1 to 65536, weight_bits and act_bits 8, 16 or 32, lut_entries a power
  * of two from 2 to 65536). Errors go to c; -1 then. */

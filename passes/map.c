@@ -670,6 +670,45 @@ epi_fill(Build *b, const Block *body, const int *at, int nst, const int *seg_uni
 	}
 }
 
+/* hoist_input: the x-sum PMUs of copy u, one beside each epilogue segment that takes sums: it
+ * writes the x phase's row sums there and reads them back when the row's h half comes, B x rows
+ * words a sum, each read and written once a row. */
+static void
+build_xsum(Build *b, int u, const int *seg_unit, int nseg)
+{
+	Mapping *m = b->m;
+	const Target *t = b->t;
+	const MapCopy *cp = &m->copy[u];
+	int s, i;
+
+	for (s = 0; s < nseg; s++) {
+		int words = 0, bits = 0, xs, vec;
+		MapUnit *x;
+
+		for (i = 0; i < m->nlink; i++) {
+			const MapLink *l = &m->link[i];
+
+			if (l->what == MAP_L_SUM && l->dst == seg_unit[s]) {
+				words += l->vals > 1 ? l->vals : 1;
+				bits += l->bits;
+			}
+		}
+		if (!words)
+			continue;
+		xs = new_unit(b, MAP_PMU, MAP_CELL, fmt_name(b, "xsum.u%d.s%d", u, s), seg_unit[s]);
+		x = &m->unit[xs];
+		x->copy = u;
+		x->seg = s;
+		x->xsum = 1;
+		x->bytes = (int64_t)m->B * (cp->hi - cp->lo) * ceil_div(bits, 8);
+		x->reads = words;
+		x->banks = words;
+		vec = words > 1 || bits > t->net.scalar_bits;
+		add_link(b, seg_unit[s], xs, vec, bits, -1, MAP_L_STATE);
+		add_link(b, xs, seg_unit[s], vec, bits, -1, MAP_L_STATE);
+	}
+}
+
 /* The epilogue of copy u: its op chain in segments, the PMUs it reads, and its links. `sum`
  * gives, per product, the unit that delivers the full sum. Returns the first segment. */
 static int
@@ -819,6 +858,8 @@ build_epilogue(Build *b, int u, const int *sum)
 			         -1, MAP_L_STATE);
 		}
 	}
+	if (m->hoist)
+		build_xsum(b, u, seg_unit, nseg);
 	/* stores: h to every xh copy (one multicast), read-back state to the state PMU, outputs
 	 * that nothing reads to DRAM (not a unit) */
 	for (i = 0; i < body->len; i++) {
@@ -1425,10 +1466,12 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		fail(&b, MAP_FAIL_CHIP, -1, m->weight_bytes, onchip);
 		goto out;
 	}
-	if (s->knobs.hoist_input == 1) {
-		/* said, not ignored: the input products stay in the fused reduction for now */
-		ir_error(c, s->loc, "schedule.hoist_input: true is not mapped yet: W.x_t stays in the "
-		         "fused reduction over [x_t ; h_{t-1}]; leave hoist_input unset or false");
+	m->hoist = s->knobs.hoist_input == 1;
+	if (m->hoist && m->weights == MAP_WEIGHTS_STREAM) {
+		ir_error(c, s->loc, "schedule.hoist_input: true with streamed weights: a streamed "
+		         "weight PMU walks (row, batch, vector step) to reuse a row's weights across the "
+		         "batch, which the hoisted walk (every row's x phase, then every row's h half) "
+		         "breaks; keep the weights on chip or leave hoist_input unset");
 		fail(&b, MAP_FAIL_HOIST, -1, 1, 0);
 		goto out;
 	}
@@ -1504,6 +1547,18 @@ build_mapping(Ctx *c, const Func *f, const CellSpec *s, const Target *t, MapFail
 		goto out;
 	}
 	m->nt = ceil_div(m->N, (int64_t)m->ru * m->rv);
+	if (m->hoist) {
+		/* the x phase: the vector steps whose blocks lie in x_t in every tile */
+		m->sx = (int)(m->D / m->rv / m->ru);
+		if (m->sx < 1) {
+			ir_error(c, m->f->loc, "schedule.hoist_input: true needs vector steps that read x_t "
+			         "only, in every tile: floor(floor(D / rv) / ru) = floor(floor(%d / %d) / %d) "
+			         "= 0; lower ru to at most %d or rv, or leave hoist_input unset", m->D, m->rv,
+			         m->ru, m->D / m->rv > 0 ? m->D / m->rv : 1);
+			fail(&b, MAP_FAIL_HOIST, -1, m->ru, m->D / m->rv);
+			goto out;
+		}
+	}
 	m->copy = ir_alloc_array(&c->arena, (size_t)m->hu, sizeof *m->copy);
 	for (u = 0; u < m->hu; u++) {
 		int q = m->H / m->hu, rem = m->H % m->hu;

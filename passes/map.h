@@ -136,6 +136,7 @@ typedef struct MapUnit {
 	int64_t bytes;        /* bytes held */
 	int banks;            /* banks it needs for its reads of one cycle */
 	int reads;            /* words read per cycle (one vector counts as one) */
+	int xsum;             /* 1: a copy's x-sum PMU (hoist_input): every row's input products */
 
 	UnitPorts used;       /* ports used: output ports count once per multicast */
 } MapUnit;
@@ -263,6 +264,11 @@ typedef struct Mapping {
 	int nhbuf, hlevels;
 	MapEpilogue epilogue;         /* schedule.epilogue */
 	MapCandidate candidate;       /* schedule.candidate */
+	/* schedule.hoist_input (docs/mapping.md, "Hoisting the input products"): each xh copy
+	 * walks the h half of step t, then the x phase of step t + 1, its first `sx` vector steps
+	 * of every row (floor(floor(D / rv) / ru), so that every tile's blocks there lie in x),
+	 * whose row sums wait in the copy's x-sum PMU for the h half; 0: not hoisted */
+	int hoist, sx;
 } Mapping;
 
 /* Why a design does not map, as data (the message goes to the Ctx beside it): the resource
@@ -283,7 +289,8 @@ typedef enum {
 	MAP_FAIL_PCUS,        /* PCUs needed beyond the chip's */
 	MAP_FAIL_PMUS,        /* PMUs needed beyond the chip's */
 	MAP_FAIL_PORTS,       /* a unit's vector or scalar inputs or outputs */
-	MAP_FAIL_HOIST,       /* hoist_input: true, which the mapping does not apply yet */
+	MAP_FAIL_HOIST,       /* hoist_input: true where no vector step reads x only, or with
+	                       * streamed weights */
 	MAP_FAIL_CANDIDATE,   /* candidate: merged where rv does not divide D, hv > 1, or no
 	                       * candidate gate in two halves */
 	MAP_FAIL_OTHER,

@@ -202,6 +202,10 @@ map_print(const Mapping *m, FILE *out)
 	if (m->candidate == MAP_CANDIDATE_MERGED)
 		fprintf(out, "candidate merged: one dot product, two accumulators (k < %d, k >= %d), "
 		        "%d dot products per tile and copy\n", m->D, m->D, m->ndot);
+	if (m->hoist)
+		fprintf(out, "hoist_input: x phase of %d vector steps a row (k < %d), walked a step "
+		        "ahead after the h half's %d; its sums wait in the xsum PMUs\n", m->sx,
+		        m->sx * m->ru * m->rv, m->nt - m->sx);
 	for (i = 0; i < m->nprod; i++) {
 		fprintf(out, "product p%d gate %d k %d:%d weights %s", i, m->prod[i].gate,
 		        m->prod[i].k_lo, m->prod[i].k_hi, m->f->tensors[m->prod[i].weight].name);

@@ -117,6 +117,8 @@ rtl_unsupported(const Mapping *m, const CellSpec *s)
 		       "built in Verilog";
 	if (m->hv > 1 && m->hvec > 0)
 		return "hv > 1 with h distributed through hbufs is not built in Verilog";
+	if (m->hoist)
+		return "hoist_input: true is simulated, not yet built in Verilog";
 	if (m->candidate == MAP_CANDIDATE_MERGED)
 		return "candidate: merged is simulated, not yet built in Verilog";
 	for (i = 1; i < f->nnodes; i++) {

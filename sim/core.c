@@ -29,6 +29,9 @@ typedef struct Tok {
 	int64_t v2;          /* a merged unit's row (schedule.candidate: merged): the second sum */
 	int32_t vi;          /* hv > 1 with values: the group's hv values, a vector of the pool
 	                      * (Sim.vpool); -1 for none */
+	int32_t t;           /* the step it belongs to */
+	int32_t xp;          /* hoist_input: a token of the x phase (its sums wait at the
+	                      * epilogue for the row's h half) */
 } Tok;
 
 typedef struct Chan {
@@ -69,6 +72,13 @@ typedef struct SUnit {
 	int32_t *run;        /* hbuf: per scalar input, the values of the run being gathered */
 	int32_t *hq;         /* hbuf: the values of each complete vector waiting to leave */
 	int hq_head, hq_n, hq_cap;
+	/* hoist_input */
+	int wstep;           /* stream: the step of its walk (the h half of wstep, then the x
+	                      * phase of wstep + 1) */
+	int xaux;            /* epilogue segment taking sums: its x-sum PMU, or -1 */
+	int xside, xside_vec;  /* ... the flit-hops of writing a row's x sums into it */
+	int64_t *xs;         /* ... with values: the x sums waiting, per (sum input, batch, row),
+	                      * two a row (the merged candidate gate's second) */
 } SUnit;
 
 typedef struct Sim {
@@ -80,7 +90,17 @@ typedef struct Sim {
 	Chan **ptrs;         /* the in and out arrays of every unit */
 	int *auxs;
 	int64_t now;
-	int step, steps;
+	int step, steps, T;
+	/* hoist_input: x_t for t < xidx has arrived, x_xidx arrives at x_at; inputs: the steps
+	 * whose x_t the values have (the input hook called) */
+	int xidx, inputs;
+	int64_t x_at;
+	/* hoisted, timing only: steps found to repeat exactly and not simulated (state_sig);
+	 * the walks are then those of steps `skip` later */
+	int skip;
+	int per0, per;       /* ... each as one of the `per` steps from per0 on (1 or 2) */
+	int64_t *sig[3];     /* the states at the start of steps k - 2, k - 1 and k */
+	size_t nsig[3], capsig[3];
 	int started;
 	int64_t dram_at;     /* x_t (and h_0) arrive */
 	int64_t pipe_tokens, chan_tokens;
@@ -314,6 +334,8 @@ pcu_drain(Sim *s, SUnit *u, int *stalled)
 			if (t->vi >= 0)
 				vec_add_free(s, u->accv, t->vi);
 		}
+	} else if (du->role == SIM_EPI && t->xp) {
+		/* hoist_input: a row's x sums, written into the x-sum PMU; nothing leaves */
 	} else {
 		if (!outs_ready(s, u)) {
 			*stalled = 1;
@@ -323,7 +345,7 @@ pcu_drain(Sim *s, SUnit *u, int *stalled)
 			int n = group_rows(s->d, du, t->j), k;
 
 			for (k = 0; k < n; k++)
-				s->h->epi(s->h->ctx, index_of(s, u), s->step, t->b,
+				s->h->epi(s->h->ctx, index_of(s, u), t->t, t->b,
 				          du->lo + t->j * hv_of(s->d) + k);
 		}
 		push_outs(s, u, *t);
@@ -332,6 +354,103 @@ pcu_drain(Sim *s, SUnit *u, int *stalled)
 	u->nvalid--;
 	s->pipe_tokens--;
 	s->busy = 1;
+	return 1;
+}
+
+/* ---- hoisted input products (SimDesign.sx) ----------------------------------------------- */
+
+/* Rows of a unit's copy, and the x sums of its sum input k for (batch b, row i of the copy). */
+static int64_t *
+xsum_at(Sim *s, SUnit *u, int k, int b, int64_t i)
+{
+	int64_t rows = u->du->hi - u->du->lo;
+
+	return &u->xs[(((int64_t)k * s->d->B + b) * rows + i) * 2];
+}
+
+/* An x phase's token of sum input k: its sums (each row of a group) into the x-sum PMU. */
+static void
+xsum_put(Sim *s, SUnit *u, int k, const Tok *x)
+{
+	int n = group_rows(s->d, u->du, x->j), l;
+
+	for (l = 0; l < n; l++) {
+		int64_t *p = xsum_at(s, u, k, x->b, (int64_t)x->j * hv_of(s->d) + l);
+
+		p[0] = x->vi >= 0 ? vec_at(s, x->vi)[l] : x->v;
+		p[1] = x->v2;
+	}
+	if (x->vi >= 0)
+		vec_free(s, x->vi);
+}
+
+/* The h half's token of sum input k: the row's x sums added back (the sums are exact
+ * integers, so h is bit for bit that of the design without hoisting). */
+static void
+xsum_add(Sim *s, SUnit *u, int k, Tok *x)
+{
+	int n = group_rows(s->d, u->du, x->j), l;
+
+	if (!u->xs)
+		return;
+	for (l = 0; l < n; l++) {
+		const int64_t *p = xsum_at(s, u, k, x->b, (int64_t)x->j * hv_of(s->d) + l);
+
+		if (x->vi >= 0) {
+			vec_at(s, x->vi)[l] += p[0];
+		} else {
+			x->v += p[0];
+			x->v2 += p[1];
+		}
+	}
+}
+
+/* An epilogue segment's take of a row's x sums, which come on its sum inputs (those from the
+ * dot products or combines) alone: 1 taken, -1 waiting for one of them, 0 when the rows
+ * waiting are h halves (or there are none), which take every input as usual. */
+static int
+epi_take_x(Sim *s, SUnit *u, Tok *t)
+{
+	const Tok *x = NULL;
+	int k, nsum = 0;
+
+	for (k = 0; k < u->nin; k++) {
+		const Tok *y;
+
+		if (s->d->unit[u->in[k]->l->src].role == SIM_EPI)
+			continue;
+		nsum++;
+		if (!(y = peek(u->in[k], s->now)))
+			return x ? -1 : 0;  /* the inputs keep in step: all x phase, or none */
+		if (!y->xp)
+			return 0;
+		x = y;
+	}
+	if (!nsum || !x)
+		return 0;
+	memset(t, 0, sizeof *t);
+	t->vi = -1;
+	for (k = 0; k < u->nin; k++) {
+		Tok y;
+
+		if (s->d->unit[u->in[k]->l->src].role == SIM_EPI)
+			continue;
+		y = pop(s, u->in[k]);
+		t->b = y.b;
+		t->j = y.j;
+		t->s = y.s;
+		t->t = y.t;
+		t->xp = 1;
+		if (u->xs)
+			xsum_put(s, u, k, &y);
+		else if (y.vi >= 0)
+			vec_free(s, y.vi);
+	}
+	s->flits_v += u->xside_vec;
+	s->flits_s += u->xside - u->xside_vec;
+	if (u->xaux >= 0)
+		stat_of(s, &s->u[u->xaux])->active++;
+	u->next_issue = s->now + (u->xaux >= 0 ? s->d->unit[u->xaux].ii : 1);
 	return 1;
 }
 
@@ -373,15 +492,17 @@ pcu_take(Sim *s, SUnit *u, Tok *t)
 				return 0;
 			v = vec_at(s, t->vi);
 			for (l = 0; l < n; l++)
-				v[l] = s->h->dot(s->h->ctx, index_of(s, u), s->step, t->b,
+				v[l] = s->h->dot(s->h->ctx, index_of(s, u), t->t, t->b,
 				                 du->lo + t->j * hv_of(s->d) + l, t->s);
 			t->v = 0;
 		} else {
-			t->v = s->h ? s->h->dot(s->h->ctx, index_of(s, u), s->step, t->b, du->lo + t->j,
+			t->v = s->h ? s->h->dot(s->h->ctx, index_of(s, u), t->t, t->b, du->lo + t->j,
 			                        t->s) : 0;
 		}
 		return 1;
 	}
+	if (du->role == SIM_EPI && s->d->sx && (k = epi_take_x(s, u, t)) != 0)
+		return k > 0;
 	for (k = 0; k < u->nin; k++) {
 		if (!peek(u->in[k], s->now))
 			return 0;
@@ -396,6 +517,10 @@ pcu_take(Sim *s, SUnit *u, Tok *t)
 		t->j = x.j;
 		t->s = x.s;
 		t->last = x.last;
+		t->t = x.t;
+		t->xp = x.xp;
+		if (du->role == SIM_EPI && s->d->sx && s->d->unit[src].role != SIM_EPI)
+			xsum_add(s, u, k, &x);
 		if (du->role == SIM_COMBINE) {
 			t->v += x.v;
 			t->v2 += x.v2;
@@ -494,8 +619,66 @@ row_arrived(Sim *s, SUnit *u, int64_t p)
 	return 0;
 }
 
+/* hoist_input: the vector steps of walk w (SimDesign.sx): the x phase of step 0 (w = 0), the
+ * h half of step w, the x phase of step w + 1 (w + 1 < T), each along (batch, row, step). */
+static int64_t
+walk_len(const Sim *s, const SUnit *u, int w)
+{
+	const SimDesign *d = s->d;
+	int64_t rows = groups(d, u->du->role == SIM_XH ? d->maxrows : u->du->hi - u->du->lo);
+	int64_t px = (int64_t)d->B * rows * d->sx, ph = (int64_t)d->B * rows * (d->nt - d->sx);
+
+	return (w == 0 ? px : 0) + ph + (w + s->skip + 1 < s->T ? px : 0);
+}
+
+static void
+walk_tok(const Sim *s, const SUnit *u, int64_t p, Tok *t)
+{
+	const SimDesign *d = s->d;
+	int64_t rows = groups(d, u->du->role == SIM_XH ? d->maxrows : u->du->hi - u->du->lo);
+	int64_t px = (int64_t)d->B * rows * d->sx, ph = (int64_t)d->B * rows * (d->nt - d->sx), n;
+	int base = 0;
+
+	memset(t, 0, sizeof *t);
+	t->vi = -1;
+	t->t = u->wstep;
+	if (u->wstep == 0 && p < px) {
+		t->xp = 1;
+	} else {
+		p -= u->wstep == 0 ? px : 0;
+		if (p < ph) {
+			base = d->sx;
+		} else {
+			p -= ph;
+			t->t++;
+			t->xp = 1;
+		}
+	}
+	n = t->xp ? d->sx : d->nt - d->sx;
+	t->b = (int32_t)(p / (rows * n));
+	t->j = (int32_t)(p / n % rows);
+	t->s = (int32_t)(base + p % n);
+	t->last = t->s == base + n - 1;
+}
+
+/* May the stream issue t now: an h half once its step has started (every xh copy holds
+ * h_{t-1}), an x phase once x_t has arrived (an xh copy; the weights need nothing). */
+static int
+walk_ready(Sim *s, const SUnit *u, const Tok *t)
+{
+	if (!t->xp)
+		return s->started && s->step == t->t;
+	if (t->t == 0)
+		return s->started || s->step > 0;
+	if (u->du->role != SIM_XH || t->t < s->xidx || (t->t == s->xidx && s->now >= s->x_at))
+		return 1;
+	if (t->t == s->xidx && s->x_at < s->wake)
+		s->wake = s->x_at;
+	return 0;
+}
+
 /* An xh or weight PMU: one vector a cycle along (batch, row, vector step), or (row, batch,
- * vector step) when the weights stream. */
+ * vector step) when the weights stream; hoisted, along its walks (walk_tok). */
 static void
 stream_cycle(Sim *s, SUnit *u)
 {
@@ -506,8 +689,15 @@ stream_cycle(Sim *s, SUnit *u)
 	int64_t per_b = rows * d->nt, p = u->pos;
 	Tok t;
 
-	if (!s->started || u->pos >= u->len)
+	if (d->sx) {
+		if (u->pos >= u->len)
+			return;
+		walk_tok(s, u, p, &t);
+		if (!walk_ready(s, u, &t))
+			return;
+	} else if (!s->started || u->pos >= u->len) {
 		return;
+	}
 	if (d->stream && !xh && !row_arrived(s, u, p))
 		return;
 	s->busy = 1;
@@ -523,21 +713,36 @@ stream_cycle(Sim *s, SUnit *u)
 			s->stall_bp = 1;
 		return;
 	}
-	if (d->stream) {
+	if (d->sx) {
+		/* walk_tok made it */
+	} else if (d->stream) {
 		t.j = (int32_t)(p / ((int64_t)d->B * d->nt));
 		t.b = (int32_t)(p / d->nt % d->B);
 	} else {
 		t.b = (int32_t)(p / per_b);
 		t.j = (int32_t)(p % per_b / d->nt);
 	}
-	t.s = (int32_t)(p % d->nt);
-	t.last = t.s == d->nt - 1;
-	t.v = t.v2 = 0;
-	t.vi = -1;
+	if (!d->sx) {
+		t.s = (int32_t)(p % d->nt);
+		t.last = t.s == d->nt - 1;
+		t.v = t.v2 = 0;
+		t.vi = -1;
+		t.t = s->step;
+		t.xp = 0;
+	}
 	if (!xh)
 		t.j += (int32_t)(u->du->row_off / hv_of(d));
+	if (xh && s->h && t.t >= s->inputs) {
+		s->h->input(s->h->ctx, t.t);  /* x_t into xh, before its first vector leaves */
+		s->inputs = t.t + 1;
+	}
 	push_outs(s, u, t);
 	u->pos++;
+	if (d->sx && u->pos == u->len && u->wstep + s->skip + 1 < s->T) {
+		u->wstep++;
+		u->pos = 0;
+		u->len = walk_len(s, u, u->wstep);
+	}
 	u->next_issue = s->now + u->du->ii;
 	u->last_act = s->now;
 	st->active++;
@@ -661,6 +866,7 @@ build(Sim *s, int fifo_depth)
 
 		u->du = &d->unit[i];
 		u->last_act = -1;
+		u->xaux = -1;
 		u->in = s->ptrs + nptr;
 		nptr += nin[i];
 		u->out = s->ptrs + nptr;
@@ -683,6 +889,13 @@ build(Sim *s, int fifo_depth)
 			SUnit *pcu = d->unit[l->src].pcu ? src : dst;
 			int pmu = d->unit[l->src].pcu ? l->dst : l->src;
 
+			if (d->unit[pmu].xsum && pcu == src) {
+				/* the write of a row's x sums: with the x phase's take, not the row's */
+				pcu->xaux = pmu;
+				pcu->xside += l->hops * (l->flits > 1 ? l->flits : 1);
+				pcu->xside_vec += l->vector ? l->hops * (l->flits > 1 ? l->flits : 1) : 0;
+				continue;
+			}
 			pcu->side += l->hops * (l->flits > 1 ? l->flits : 1);
 			pcu->side_vec += l->vector ? l->hops * (l->flits > 1 ? l->flits : 1) : 0;
 			for (k = 0; k < pcu->naux && pcu->aux[k] != pmu; k++)
@@ -712,6 +925,13 @@ build(Sim *s, int fifo_depth)
 		} else {
 			dst->in[dst->nin++] = c;
 		}
+	}
+	for (i = 0; s->h && d->sx && i < d->nunit && !s->oom; i++) {
+		SUnit *u = &s->u[i];
+
+		if (u->xaux >= 0)
+			u->xs = zalloc(s, (size_t)u->nin * (size_t)d->B * (size_t)(u->du->hi - u->du->lo) * 2,
+			               sizeof *u->xs);
 	}
 	for (i = 0; i < d->nunit && !s->oom; i++) {
 		SUnit *u = &s->u[i];
@@ -756,6 +976,7 @@ free_sim(Sim *s)
 		free(s->u[i].full);
 		free(s->u[i].run);
 		free(s->u[i].hq);
+		free(s->u[i].xs);
 	}
 	for (i = 0; s->ch && i < s->nch; i++) {
 		free(s->ch[i].q);
@@ -804,12 +1025,16 @@ begin_step(Sim *s)
 	/* streamed weights arrive from the latency on, into empty row buffers */
 	s->credit = 0;
 	s->credit_at = s->now + d->dram_latency;
-	if (s->h)
+	if (s->h && s->step >= s->inputs) {
 		s->h->input(s->h->ctx, s->step);
+		s->inputs = s->step + 1;
+	}
 	for (i = 0; i < d->nunit; i++) {
 		SUnit *u = &s->u[i];
 
 		u->recv = 0;
+		if (d->sx)
+			continue;  /* the walks go on through the barrier (walk_tok) */
 		u->pos = 0;
 		u->fetched = -1;
 		u->next_issue = s->now;
@@ -824,10 +1049,10 @@ begin_step(Sim *s)
 static SimCause
 classify(const Sim *s)
 {
-	if (!s->started)
-		return s->now < s->dram_at ? SIM_DRAM : SIM_BARRIER;
 	if (s->issued_xh)
 		return SIM_COMPUTE;
+	if (!s->started)
+		return s->now < s->dram_at ? SIM_DRAM : SIM_BARRIER;
 	if (s->stall_dram)
 		return SIM_DRAM;
 	if (s->stall_bank)
@@ -848,8 +1073,10 @@ next_event(const Sim *s)
 	int64_t best = INT64_MAX;
 	int i;
 
-	if (!s->started)
+	if (!s->started && !s->d->sx)
 		return s->dram_at > s->now + 1 ? s->dram_at : s->now + 1;
+	if (!s->started)
+		best = s->dram_at;  /* hoisted: the x phase may be under way */
 	for (i = 0; i < s->nch; i++) {
 		const Chan *c = &s->ch[i];
 
@@ -900,6 +1127,154 @@ same_step(const Sim *s, const Snap *a, const Snap *b, int k)
 	return 1;
 }
 
+/* ---- exact repeats of hoisted steps ----------------------------------------------------- */
+
+static void
+sig_put(Sim *s, int64_t v)
+{
+	if (s->nsig[2] == s->capsig[2]) {
+		size_t n = s->capsig[2] ? 2 * s->capsig[2] : 1024;
+		int64_t *p = realloc(s->sig[2], n * sizeof *p);
+
+		if (!p) {
+			s->oom = 1;
+			return;
+		}
+		s->sig[2] = p;
+		s->capsig[2] = n;
+	}
+	s->sig[2][s->nsig[2]++] = v;
+}
+
+static int64_t
+rel_time(const Sim *s, int64_t t)
+{
+	return t > s->now ? t - s->now : 0;  /* a time past is as good as now */
+}
+
+static void
+sig_tok(Sim *s, const Tok *t)
+{
+	sig_put(s, t->b);
+	sig_put(s, t->j);
+	sig_put(s, t->s);
+	sig_put(s, t->last);
+	sig_put(s, t->xp);
+	sig_put(s, t->t - s->step);
+}
+
+/* The state of the fabric at the start of a step, relative to the step and the cycle: the
+ * streams' walks, every pipeline slot and link entry, the timers, the DRAM. Timing only: the
+ * values are not in it. */
+static void
+state_sig(Sim *s)
+{
+	int i, k;
+
+	s->nsig[2] = 0;
+	sig_put(s, rel_time(s, s->dram_at));
+	sig_put(s, rel_time(s, s->x_at));
+	sig_put(s, s->xidx - s->step);
+	sig_put(s, s->held);
+	for (i = 0; i < s->d->nunit; i++) {
+		const SUnit *u = &s->u[i];
+
+		sig_put(s, u->pos);
+		sig_put(s, u->len);
+		sig_put(s, u->du->role == SIM_XH || u->du->role == SIM_WEIGHT ? u->wstep - s->step : 0);
+		sig_put(s, rel_time(s, u->next_issue));
+		sig_put(s, u->last_act == s->now ? 1 : 0);
+		sig_put(s, u->recv);
+		sig_put(s, u->hq_n);
+		for (k = 0; k < u->hq_n; k++)
+			sig_put(s, u->hq[(u->hq_head + k) % u->hq_cap]);
+		for (k = 0; u->run && k < u->nin; k++)
+			sig_put(s, u->run[k]);
+		for (k = 0; k < u->depth; k++) {
+			const Tok *t = &u->pipe[(u->head + k) % u->depth];
+
+			sig_put(s, u->full[(u->head + k) % u->depth]);
+			if (u->full[(u->head + k) % u->depth])
+				sig_tok(s, t);
+		}
+	}
+	for (i = 0; i < s->nch; i++) {
+		const Chan *c = &s->ch[i];
+
+		sig_put(s, c->n);
+		sig_put(s, c->pop_cycle == s->now ? c->pop_n : 0);
+		for (k = 0; k < c->n; k++) {
+			sig_tok(s, &c->q[(c->head + k) % c->cap]);
+			sig_put(s, rel_time(s, c->at[(c->head + k) % c->cap]));
+		}
+	}
+}
+
+/* Hoisted designs: at the start of step k, when the state equals that at the start of step
+ * k - 1 (or k - 2: the x phase can make steps alternate), every later step but the last
+ * repeats those exactly (the engine is deterministic and reads times only relative to now).
+ * As many whole periods as fit before the last step are then counted, not simulated (their
+ * units' and links' counts now, their cycles at the end), and the steps simulated next are
+ * the rest, the last one's walks without an x phase after them. -1: out of memory. */
+static int
+skip_repeats(Sim *s, const Snap *sn)
+{
+	int64_t *p;
+	size_t n;
+	int i, per = 0;
+
+	state_sig(s);
+	if (s->oom)
+		return -1;
+	for (i = 1; i >= 0 && !per; i--) {
+		if (s->nsig[i] == s->nsig[2] && !memcmp(s->sig[i], s->sig[2], s->nsig[2] * sizeof *p))
+			per = 2 - i;
+	}
+	if (per && (s->T - 1 - s->step) / per > 0 &&
+	    s->T - (s->T - 1 - s->step) / per * per <= s->steps) {
+		const Snap *b = &sn[2 - per];  /* the start of step k - per */
+		int64_t times = (s->T - 1 - s->step) / per;
+
+		for (i = 0; i < s->d->nunit; i++) {
+			SimUnitStat *x = &s->r->unit[i];
+			const SimUnitStat *y = &b->unit[i];
+
+			x->active += times * (x->active - y->active);
+			x->issue += times * (x->issue - y->issue);
+			x->stall += times * (x->stall - y->stall);
+			x->bank += times * (x->bank - y->bank);
+			x->dram += times * (x->dram - y->dram);
+		}
+		s->flits_v += times * (s->flits_v - b->flits_v);
+		s->flits_s += times * (s->flits_s - b->flits_s);
+		s->skip = (int)(times * per);
+		s->per = per;
+		s->per0 = s->step - per;
+		s->steps = s->T - s->skip;
+		s->r->rest = SIM_REPEAT;
+		for (i = 0; i < s->d->nunit; i++) {
+			SUnit *u = &s->u[i];
+
+			/* a stream at the start of this step's walk: it may be the last walk now */
+			if ((u->du->role == SIM_XH || u->du->role == SIM_WEIGHT) && u->wstep == s->step)
+				u->len = walk_len(s, u, u->wstep);
+		}
+		return 0;
+	}
+	/* keep the last two to compare the next with */
+	p = s->sig[0];
+	n = s->capsig[0];
+	for (i = 0; i < 2; i++) {
+		s->sig[i] = s->sig[i + 1];
+		s->nsig[i] = s->nsig[i + 1];
+		s->capsig[i] = s->capsig[i + 1];
+	}
+	s->sig[2] = p;
+	s->capsig[2] = n;
+	s->nsig[2] = 0;
+	return 0;
+}
+
 int
 sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hooks, Report *r)
 {
@@ -947,6 +1322,14 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 	h_bytes = (int64_t)d->B * d->H * d->abytes;
 	dram_bytes_step = (int64_t)d->B * d->D * d->abytes;
 	s.dram_at = sim_dram_cycles(d, dram_bytes_step + h_bytes);
+	s.T = T;
+	s.x_at = s.dram_at;
+	for (i = 0; d->sx && i < d->nunit; i++) {
+		SUnit *u = &s.u[i];
+
+		if (u->du->role == SIM_XH || u->du->role == SIM_WEIGHT)
+			u->len = walk_len(&s, u, 0);
+	}
 	for (s.now = 0; s.step < s.steps;) {
 		int done = 1;
 		SimCause cause;
@@ -954,8 +1337,13 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 
 		if (!s.started && s.now >= s.dram_at) {
 			begin_step(&s);
-			if (s.step + 1 < T)
+			if (d->sx && !hooks && opt.max_steps <= 0 && !s.skip && s.step >= 2 &&
+			    s.step + 1 < T && skip_repeats(&s, sn) < 0)
+				goto fail;
+			if (s.step + s.skip + 1 < T)
 				s.dram_at = s.now + sim_dram_cycles(d, dram_bytes_step);
+			s.xidx = s.step + 1;  /* x_{t+1} comes while step t runs */
+			s.x_at = s.dram_at;
 			/* sn[1]: the start of this step; sn[0]: of the one before */
 			{
 				Snap t = sn[0];
@@ -1008,7 +1396,7 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 				s.dram_at = s.now + 1;
 			/* the fabric is empty; the next step depends only on the wait for x */
 			wait = s.dram_at - s.now;
-			if (!hooks && opt.max_steps <= 0 && s.step >= 2 && s.step < T &&
+			if (!hooks && !d->sx && opt.max_steps <= 0 && s.step >= 2 && s.step < T &&
 			    !s.pipe_tokens && !s.chan_tokens && wait == wait_prev &&
 			    same_step(&s, &sn[0], &sn[1], s.step - 1)) {
 				r->rest = SIM_REPEAT;
@@ -1019,7 +1407,7 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 		s.now = next;
 	}
 	r->simulated = s.step;
-	if (r->rest != SIM_REPEAT && s.steps < T)
+	if (r->rest != SIM_REPEAT && s.steps + s.skip < T)
 		r->rest = SIM_EXTRAPOLATED;
 	/* totals, with the steps not simulated repeating the last simulated one */
 	r->cycles = prev_end + 1;
@@ -1029,7 +1417,15 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 	}
 	r->flits_vector = s.flits_v;
 	r->flits_scalar = s.flits_s;
-	if (r->simulated < T) {
+	if (s.skip) {
+		/* the steps skip_repeats left out, each the one before the repeat (its units' and
+		 * links' counts are in already) */
+		for (i = s.per0; i < s.per0 + s.per; i++) {
+			r->cycles += s.skip / s.per * r->step[i].cycles;
+			for (k = 0; k < NSIMCAUSE; k++)
+				r->cause[k] += s.skip / s.per * r->step[i].cause[k];
+		}
+	} else if (r->simulated < T) {
 		int64_t more = T - r->simulated;
 		const SimStep *last = &r->step[r->simulated - 1];
 		const Snap *b = &sn[1];
@@ -1056,10 +1452,14 @@ sim_core_run(const SimDesign *d, int T, const SimOptions *o, const SimHooks *hoo
 	free_sim(&s);
 	for (k = 0; k < 2; k++)
 		free(sn[k].unit);
+	for (k = 0; k < 3; k++)
+		free(s.sig[k]);
 	sim_report_figures(r);
 	return 0;
 fail:
 	free_sim(&s);
+	for (k = 0; k < 3; k++)
+		free(s.sig[k]);
 	for (k = 0; k < 2; k++)
 		free(sn[k].unit);
 	sim_report_release(r);

@@ -43,6 +43,7 @@ typedef struct SimUnitDesc {
 	 * (its blocks in k >= D) add into the second accumulator. Only values depend on them. */
 	int merged;
 	int32_t acc2_step;
+	int xsum;             /* 1: a copy's x-sum PMU (hoist_input), an epilogue's side PMU */
 } SimUnitDesc;
 
 typedef struct SimLinkDesc {
@@ -82,6 +83,10 @@ typedef struct SimDesign {
 	int64_t wbuf_bytes;       /* ... into row buffers of this many bytes in all */
 	int hvec;                 /* h goes through hbuf PMUs in vectors of up to this many
 	                           * values (a run of contiguous rows of one copy); 0: direct */
+	int sx;                   /* hoist_input: the x phase's vector steps of a row (0: not
+	                           * hoisted). Each stream walks every row's h half of step t,
+	                           * then every row's x phase of step t + 1 (before step 0, that
+	                           * of step 0); the x phase's row sums wait at the epilogue */
 
 	int nunit;
 	const SimUnitDesc *unit;

@@ -83,10 +83,10 @@ sim_emit(const SimDesign *d, int T, const SimOptions *o, FILE *out)
 
 		fprintf(out, "\t{");
 		put_string(u->name, out);
-		fprintf(out, ", %d, %d, %d, %d, %d, %d, %d, %ld, %ld, %ld, %d, %lld, %d, %ld},\n",
+		fprintf(out, ", %d, %d, %d, %d, %d, %d, %d, %ld, %ld, %ld, %d, %lld, %d, %ld, %d},\n",
 		        u->pcu, u->role, u->prod, u->tile, u->seg, u->depth, u->accumulate,
 		        (long)u->lo, (long)u->hi, (long)u->row_off, u->ii, (long long)u->row_bytes,
-		        u->merged, (long)u->acc2_step);
+		        u->merged, (long)u->acc2_step, u->xsum);
 	}
 	fprintf(out, "};\n\nstatic const SimLinkDesc design_links[] = {\n");
 	for (i = 0; i < d->nlink; i++) {
@@ -122,6 +122,8 @@ sim_emit(const SimDesign *d, int T, const SimOptions *o, FILE *out)
 	        (long long)d->macs, d->pcus, d->pmus, d->stream, (long long)d->wbuf_bytes);
 	if (d->hvec)
 		fprintf(out, "\t.hvec = %d,\n", d->hvec);
+	if (d->sx)
+		fprintf(out, "\t.sx = %d,\n", d->sx);
 	fprintf(out, "\t.nunit = %d, .unit = design_units, .nlink = %d, .link = design_links,\n};\n",
 	        d->nunit, d->nlink);
 	fprintf(out, "\nstatic const int design_steps = %d;\n", T);

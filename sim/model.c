@@ -76,6 +76,8 @@ typedef struct Model {
 	int64_t **harr;        /* replayed: per h link, the cycle each h arrives; per xh copy,
 	                        * the cycle it issues each vector */
 	int64_t period;        /* streamed weights, DRAM-bound: cycles between rows; else 0 */
+	int xph;               /* hoist_input, for the activity only: the x phase's vector steps
+	                        * a row, whose row sums are tokens of their own (0: none) */
 } Model;
 
 static void *
@@ -1039,8 +1041,18 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 			g = max64(nt * s->iix, u->ii);
 			bg = max64((s->maxrows - rows + 1) * nt * s->iix, u->ii);
 			u->active += s->replayed ? 0 : busy(u->depth, B, rows, g, bg);
-			for (k = 0; k < u->naux; k++)
+			for (k = 0; k < u->naux; k++) {
 				s->u[u->aux[k]].active += B * rows;
+				/* hoisted: the x sums come as rows of their own, written there */
+				if (s->xph && m->unit[u->aux[k]].xsum) {
+					s->u[u->aux[k]].active += B * rows;
+					u->active += busy(u->depth, B, rows, s->xph * s->iix,
+					                  (s->maxrows - rows + 1) * s->xph * s->iix);
+				}
+			}
+			if (s->xph && mu->role == MAP_COMBINE)
+				u->active += busy(u->depth, B, rows, s->xph * s->iix,
+				                  (s->maxrows - rows + 1) * s->xph * s->iix);
 			*fv += B * rows * u->side_vec;
 			*fs += B * rows * (u->side - u->side_vec);
 			break;
@@ -1064,6 +1076,9 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 		if (map_link_side(l->what))
 			continue;
 		n = tokens(s, k) * map_link_flits(m, l);
+		if (s->xph && (l->what == MAP_L_SUM || l->what == MAP_L_PARTIAL ||
+		               l->what == MAP_L_CHAIN))
+			n *= 2;  /* hoisted: a row's x sums, and then the rest */
 		if (l->vector)
 			*fv += n * l->hops;
 		else
@@ -1117,8 +1132,79 @@ activity(Model *s, int64_t compute, int64_t *fv, int64_t *fs)
 	}
 }
 
+/* hoist_input (docs/model.md): the h half of a step is timed as a design of nt - sx vector
+ * steps a row, `compute` cycles from its start to the barrier; the slowest xh copy's stream
+ * ends `stall` after the others (backpressure from the chained sums holds it back, and the
+ * lag forms again when the h half starts). Each copy then walks the x phase of the next step
+ * once x_{t+1} is there, which is asked for when step t starts (when h_{t-1} and x_t are
+ * there); the h half of step t + 1 waits for that walk. Step 0 walks its own x phase first.
+ * The recurrence over the T steps gives every barrier. The work and its activity are those of
+ * the unhoisted walk, spread over the hoisted time. */
+static void estimate(const Mapping *m, int T, int xph, ModelEstimate *e);
+
+static void
+hoisted_estimate(const Mapping *m, int T, ModelEstimate *e)
+{
+	Mapping mh = *m, mf = *m;
+	ModelEstimate eh;
+	int64_t lx, lh, begin, xarr, hstart, barrier = 0, prev = -1;
+	double energy;
+	int t;
+
+	mh.hoist = 0;
+	mh.sx = mf.sx = 0;
+	mh.nt = m->nt - m->sx;
+	estimate(&mh, T, 0, &eh);
+	estimate(&mf, T, m->sx, e);
+	lx = e->stream / m->nt * m->sx * eh.ii;  /* B x rows x sx vectors */
+	lh = eh.stream * eh.ii;
+	begin = e->dram_first;
+	hstart = begin + lx;
+	for (t = 0; t < T; t++) {
+		if (t > 0) {
+			/* x_t was asked for when step t - 1 began; the x phase follows the h half */
+			int64_t xend = max64(hstart + lh + eh.stall, xarr) + lx;
+
+			begin = max64(barrier + 1, xarr);
+			hstart = max64(begin, xend);
+		}
+		xarr = begin + e->dram_step;
+		prev = barrier;
+		barrier = hstart + eh.compute - 1;
+		if (t == 0)
+			e->first_step_cycles = barrier + 1;
+	}
+	energy = e->power_mw * e->latency_us;
+	e->compute = eh.compute;
+	e->step_cycles = T > 1 ? barrier - prev : e->first_step_cycles;
+	e->path = eh.path;
+	e->stall = eh.stall;
+	e->cycles = barrier + 1;
+	e->latency_us = (double)e->cycles / m->t->clock_mhz;
+	if (e->latency_us > 0 && energy > 0) {
+		double f = energy / (e->power_mw * e->latency_us);
+
+		e->power_units_mw *= f;
+		e->power_net_mw *= f;
+	}
+	e->power_mw = e->power_units_mw + e->power_net_mw;
+	e->energy_uj = e->power_mw * 1e-3 * e->latency_us;
+	e->tflops = e->latency_us > 0 ? 2.0 * (double)(m->macs * T) / (e->latency_us * 1e-6) / 1e12
+	                              : 0;
+}
+
 void
 model_estimate(const Mapping *m, int T, ModelEstimate *e)
+{
+	if (m->hoist && m->sx > 0 && T > 0)
+		hoisted_estimate(m, T, e);
+	else
+		estimate(m, T < 1 ? 1 : T, 0, e);
+}
+
+/* The estimate of an unhoisted design; xph: see Model.xph. */
+static void
+estimate(const Mapping *m, int T, int xph, ModelEstimate *e)
 {
 	Model s;
 	const Target *t = m->t;
@@ -1127,11 +1213,10 @@ model_estimate(const Mapping *m, int T, ModelEstimate *e)
 	int64_t *active;
 	int i, hl = -1, k;
 
-	if (T < 1)
-		T = 1;
 	memset(e, 0, sizeof *e);
 	memset(&s, 0, sizeof s);
 	s.m = m;
+	s.xph = xph;
 	s.t = t;
 	setup(&s);
 	timing(&s);

@@ -75,6 +75,7 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 	d->pmus = m->pmus;
 	d->stream = m->weights == MAP_WEIGHTS_STREAM;
 	d->hvec = m->hvec;
+	d->sx = m->hoist ? m->sx : 0;
 	for (i = 0; i < m->nunit; i++) {
 		const MapUnit *mu = &m->unit[i];
 		SimUnitDesc *u = &ud[i];
@@ -85,6 +86,7 @@ sim_design_fill(const Mapping *m, SimDesign *d, SimUnitDesc *ud, SimLinkDesc *ld
 		u->prod = mu->prod;
 		u->tile = mu->tile;
 		u->seg = mu->seg;
+		u->xsum = mu->xsum;
 		u->ii = 1;
 		if ((mu->role == MAP_DOT || mu->role == MAP_COMBINE) && mu->prod >= 0 &&
 		    m->prod[mu->prod].second >= 0) {

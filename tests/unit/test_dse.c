@@ -395,9 +395,12 @@ test_numbers(void)
 
 		snprintf(text, sizeof text, "%sprecision: {weight_bits: %d, weight_frac: %d, "
 		         "accum_bits: 32}\nactivation: {entries: %d}\nschedule: {hu: %d, ru: %d, rv: %d, "
-		         "combine: %s, epilogue: %s}\n", base, r->wbits, r->wbits - 1, r->lut, r->k.hu,
-		         r->k.ru, r->k.rv, r->k.combine == COMBINE_CHAIN ? "chain" : "tree",
-		         r->k.epilogue == EPILOGUE_PACKED ? "packed" : "serial");
+		         "combine: %s, epilogue: %s, candidate: %s, hoist_input: %s}\n", base, r->wbits,
+		         r->wbits - 1, r->lut, r->k.hu, r->k.ru, r->k.rv,
+		         r->k.combine == COMBINE_CHAIN ? "chain" : "tree",
+		         r->k.epilogue == EPILOGUE_PACKED ? "packed" : "serial",
+		         r->k.candidate == CANDIDATE_MERGED ? "merged" : "split",
+		         r->k.hoist_input > 0 ? "true" : "false");
 		maps = design(&d, text) == 0;
 		CU_ASSERT_EQUAL(maps, r->maps);
 		if (maps && r->maps) {
