@@ -1,16 +1,17 @@
 #!/bin/bash
-# What hoisting the input products could gain, problem by problem (docs/mapping.md, "Hoisting
-# the input products"). For each problem of the SysML 2019 paper's table, the design rnnc's
-# default schedule picks is simulated, and its steady step is split into
+# The drain left in each searched design, problem by problem (docs/mapping.md, "Hoisting the
+# input products"). For each problem of the SysML 2019 paper's table, the design rnnc's search
+# picks is simulated, and its steady step is split into
 #   stream  the xh vectors a copy issues in a step: B x ceil(H / hu) rows x nt vector steps,
-#   drain   the rest of the step: the last row's way through the dot products, the sums'
-#           combine, the epilogue and h's links back to every xh copy, and the barrier.
-# No unit has work during the drain at batch 1: every row of step t + 1 needs all of h_t. The
-# input products W x_{t+1} need none of it, so a design that streams a step's h half first and
-# then the next step's x half (keeping each row's x sums until its h half comes) would fill the
-# drain with them. Its step would be stream_h + max(stream_x, drain), the figure in the `hoisted`
-# column; the gain is the steady step against it. Over T steps the first step and the x half of
-# step 0 are not overlapped; the column `over T` counts that.
+#   drain   the rest of the step: for an unhoisted design, the last row's way through the dot
+#           products, the sums' combine, the epilogue and h's links back to every xh copy, and
+#           the barrier; for a hoisted one, what of that its x phase does not hide.
+# A design that walks a step's h half first and then the next step's x phase (hoist_input)
+# has a step of at least stream_h + max(stream_x, drain), the `hoisted` column; the gain is the
+# steady step against it. Over T steps the first step and the x phase of step 0 are not
+# overlapped; the column `over T` counts that. Before the search had hoisting, these were the
+# gains it left (docs/mapping.md); with it, a step at the stream is what the fabric's PCUs
+# allow at that hu x ru.
 #
 #   bench/hoist_bound.sh RNNC [TARGET]
 set -u

@@ -522,6 +522,8 @@ test_hoisted(void)
 		"epilogue: packed, candidate: merged",
 		"lstm\nhidden: 256\ntimesteps: 3\nschedule: {hu: 15, ru: 2, rv: 64, combine: chain, "
 		"epilogue: packed",
+		"lstm\nhidden: 1024\ntimesteps: 25\nschedule: {hu: 10, ru: 4, rv: 64, combine: chain, "
+		"epilogue: packed",
 	};
 	Errors err;
 	int c, h, a, b, v, n = 0, i;
