@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../deepbench/db.h"
+#include "../deepbench/published.h"
 #include "../frontend/fe.h"
 #include "../cpu/cpu.h"
 #include "../dse/dse.h"
@@ -362,10 +363,26 @@ dump_report(const Unit *u, FILE *out)
 	}
 }
 
+/* The simulator's report.json with the published figures of a DeepBench problem after its
+ * first line (the standalone simulator writes the same file without them). */
 static void
 dump_report_json(const Unit *u, FILE *out)
 {
-	sim_report_json(u->report, out);
+	char *buf = NULL;
+	size_t len = 0, first;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m) {
+		sim_report_json(u->report, out);
+		return;
+	}
+	sim_report_json(u->report, m);
+	fclose(m);
+	first = strcspn(buf, "\n") + 1;
+	fwrite(buf, 1, first, out);
+	db_compare_json(u->c, &u->spec, u->report->latency_us, out);
+	fwrite(buf + first, 1, len - first, out);
+	free(buf);
 }
 
 static void
@@ -802,8 +819,10 @@ drv_compile(const Options *o)
 				print_search(o, &u.search, u.split_for_rtl, u.unhoisted_for_rtl, stdout);
 		}
 		print_quant_error(&u, stdout);
-		if (u.report)
+		if (u.report) {
 			sim_report_print(u.report, stdout);
+			db_compare_print(u.c, &u.spec, u.report->latency_us, stdout);
+		}
 	}
 	if (u.cpu)
 		emit |= EMIT_OBJ;

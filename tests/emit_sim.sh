@@ -34,8 +34,12 @@ for spec in "$examples"/lstm.yaml "$examples"/gru.yaml "$examples"/rnn.yaml "$ex
 		cat "$out/cc.txt"; fail "$spec" "the standalone simulator does not build"; continue
 	fi
 	"$out/sim" -j "$out/sim.json" > "$out/sim.txt" || { fail "$spec" "the simulator failed"; continue; }
-	cmp "$out/report.json" "$out/sim.json" || fail "$spec" "report.json differs"
-	sed -n '/^  simulation/,$p' "$out.txt" | grep -v '^  standalone' > "$out/rnnc.table"
+	# rnnc adds a DeepBench problem's published figures to its summary and report.json
+	sed '/^  "published": .*]},$/d; /^  "published": /,/]},$/d' "$out/report.json" \
+		> "$out/report-sim.json"
+	cmp "$out/report-sim.json" "$out/sim.json" || fail "$spec" "report.json differs"
+	sed -n '/^  simulation/,$p' "$out.txt" | grep -v '^  standalone' | sed '/^  published/,$d' \
+		> "$out/rnnc.table"
 	tail -n +2 "$out/sim.txt" > "$out/sim.table"
 	diff "$out/rnnc.table" "$out/sim.table" || fail "$spec" "the report table differs"
 	"$rnnc" -q "$spec" --dump-after=sim > "$out/rnnc.units" || fail "$spec" "--dump-after=sim failed"

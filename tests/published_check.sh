@@ -13,7 +13,7 @@ while IFS= read -r line; do
 	src=${src#\"}; src=${src%\"}
 	err=""
 	grep -qw -- "$prob" <<<"$problems" || err="unknown problem '$prob'"
-	case $plat in xeon|v100|bw|plasticine-paper) ;; *) err="unknown platform '$plat'";; esac
+	case $plat in xeon|v100|bw|plasticine-paper|titanxp) ;; *) err="unknown platform '$plat'";; esac
 	case $metric:$unit in latency:ms|power:W) ;; *) err="unknown metric '$metric' in '$unit'";; esac
 	[[ $value =~ ^[0-9]+(\.[0-9]+)?$ ]] || err="'$value' is not a number"
 	[ ${#src} -ge 20 ] || err="no source"
