@@ -5,8 +5,7 @@
 #include "db.h"
 #include "published.h"
 
-extern const Embedded db_published_csv[];
-extern const size_t db_published_csv_count;
+extern const Embedded db_published_csv[], db_platforms_csv[];
 
 static const struct {
 	const char *key, *name;
@@ -52,10 +51,10 @@ split(Ctx *c, const char *line, size_t len, const char **f, int n)
 	return 0;
 }
 
-int
-db_published(Ctx *c, const DbFigure **out, int *n)
+/* The figures of an embedded CSV file of `nf` fields (6: problem first; 5: none). */
+static int
+load(Ctx *c, const Embedded *e, int nf, const DbFigure **out, int *n)
 {
-	const Embedded *e = &db_published_csv[0];
 	const char *p = (const char *)e->data, *end = p + e->len;
 	DbFigure *fig;
 	int cap = 0, line = 0;
@@ -65,17 +64,17 @@ db_published(Ctx *c, const DbFigure **out, int *n)
 	fig = ir_alloc_array(&c->arena, (size_t)cap + 1, sizeof *fig);
 	*n = 0;
 	for (p = (const char *)e->data; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f[6];
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *f[6], **g = f + 6 - nf;
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char *stop;
 
 		line++;
+		f[0] = "";
 		if (len && *p != '#') {
 			DbFigure *d = &fig[*n];
 
-			if (split(c, p, len, f, 6) < 0) {
-				ir_error(c, (Loc){0}, "%s:%d: expected problem,platform,metric,value,unit,source",
-				         e->path, line);
+			if (split(c, p, len, g, nf) < 0) {
+				ir_error(c, (Loc){0}, "%s:%d: expected %d fields", e->path, line, nf);
 				return -1;
 			}
 			d->problem = f[0];
@@ -94,6 +93,32 @@ db_published(Ctx *c, const DbFigure **out, int *n)
 	}
 	*out = fig;
 	return 0;
+}
+
+int
+db_published(Ctx *c, const DbFigure **out, int *n)
+{
+	return load(c, &db_published_csv[0], 6, out, n);
+}
+
+int
+db_platforms(Ctx *c, const DbFigure **out, int *n)
+{
+	return load(c, &db_platforms_csv[0], 5, out, n);
+}
+
+const DbFigure *
+db_figure(const DbFigure *fig, int n, const char *problem, const char *platform,
+          const char *metric)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(fig[i].problem, problem) && !strcmp(fig[i].platform, platform) &&
+		    !strcmp(fig[i].metric, metric))
+			return &fig[i];
+	}
+	return NULL;
 }
 
 const char *

@@ -9,9 +9,9 @@
 #include "../ir/spec.h"
 
 typedef struct DbFigure {
-	const char *problem;   /* "lstm-1024-t25" */
+	const char *problem;   /* "lstm-1024-t25"; "" for a platform's own figure */
 	const char *platform;  /* "v100", "bw", "plasticine-paper", "titanxp", "xeon" */
-	const char *metric;    /* "latency", "power" */
+	const char *metric;    /* "latency", "power"; a platform's: "die_area", "tdp", ... */
 	double value;
 	const char *unit;      /* "ms", "W" */
 	const char *source;
@@ -19,6 +19,11 @@ typedef struct DbFigure {
 
 /* The figures, in the file's order (in c's arena); -1 with an error when the file is damaged. */
 int db_published(Ctx *c, const DbFigure **out, int *n);
+/* The platforms' figures (deepbench/platforms.csv): process, die area, TDP, ... */
+int db_platforms(Ctx *c, const DbFigure **out, int *n);
+/* The figure of (problem, platform, metric) among fig[0..n), or NULL: it is not public. */
+const DbFigure *db_figure(const DbFigure *fig, int n, const char *problem, const char *platform,
+                          const char *metric);
 /* The DeepBench problem a spec is (same cell, sizes, steps and batch, D = H), as its name, or
  * NULL. */
 const char *db_problem_of(Ctx *c, const CellSpec *s);

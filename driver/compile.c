@@ -772,6 +772,52 @@ drv_design(Ctx *c, const Options *o, int *T)
 }
 
 int
+drv_evaluate(Ctx *c, const Options *o, DrvResult *r)
+{
+	Unit u = {.c = c, .o = o};
+	const Mapping *m;
+	size_t i;
+	int at, k;
+
+	for (i = 0; i < NPASS; i++) {
+		if (pipeline[i].run(&u) < 0 || c->nerrors)
+			return -1;
+	}
+	if (!u.map || !u.report) {
+		ir_error(c, (Loc){0}, "target '%s' has no fabric to simulate", u.target.name);
+		return -1;
+	}
+	m = u.map;
+	memset(r, 0, sizeof *r);
+	r->spec = u.spec;
+	snprintf(r->target, sizeof r->target, "%s", u.target.name);
+	r->rows = u.target.rows;
+	r->cols = u.target.cols;
+	r->grown = u.sized;
+	r->stream = m->weights == MAP_WEIGHTS_STREAM;
+	at = snprintf(r->schedule, sizeof r->schedule, "hu=%d ru=%d rv=%d", m->hu, m->ru, m->rv);
+	if (m->hv > 1)
+		at += snprintf(r->schedule + at, sizeof r->schedule - (size_t)at, " hv=%d", m->hv);
+	snprintf(r->schedule + at, sizeof r->schedule - (size_t)at, "%s%s%s%s",
+	         m->ru > 1 && m->combine == MAP_COMBINE_CHAIN ? " combine=chain" : "",
+	         m->epilogue == MAP_EPI_PACKED ? " epilogue=packed" : "",
+	         m->candidate == MAP_CANDIDATE_MERGED ? " candidate=merged" : "",
+	         m->hoist ? " hoist_input=true" : "");
+	for (k = 0; k < m->nunit; k++)
+		r->dot_pcus += m->unit[k].role == MAP_DOT;
+	r->pcus = m->pcus;
+	r->chip_pcus = ir_target_pcus(&u.target);
+	r->latency_us = u.report->latency_us;
+	r->tflops = u.report->tflops;
+	r->util = u.report->util_fabric;
+	r->area_mm2 = u.report->area_used_mm2;
+	r->chip_area_mm2 = u.report->area_chip_mm2;
+	r->power_w = u.report->power_mw / 1000;
+	r->energy_uj = u.report->energy_uj;
+	return 0;
+}
+
+int
 drv_compile(const Options *o)
 {
 	Ctx c;
@@ -976,8 +1022,4 @@ drv_list_deepbench(const Options *o)
 	return problem_table(o, 1);
 }
 
-int
-drv_bench(const Options *o)
-{
-	return problem_table(o, o->ninputs == 0);
-}
+

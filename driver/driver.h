@@ -79,5 +79,23 @@ int drv_quant_error(DrvQuantRef *q, const Func *fixed, double *max, double *mean
 /* The mapped design of o->inputs[0] (a spec file or deepbench:NAME) as rnnc chooses it, for
  * the simulator, and its steps; NULL after reporting errors to c. */
 SimDesign *drv_design(Ctx *c, const Options *o, int *T);
+/* The design rnnc chooses for o->inputs[0], simulated (timing only), as `rnnc bench` tabulates
+ * it; 0, or -1 after reporting errors to c. */
+typedef struct DrvResult {
+	CellSpec spec;
+	char target[64];
+	int rows, cols;           /* the fabric simulated */
+	int grown;                /* ... larger than the target's, for the weights or the schedule */
+	int stream;               /* the weights stream from DRAM */
+	char schedule[128];       /* "hu=10 ru=4 rv=64 combine=chain ..." */
+	int dot_pcus, pcus, chip_pcus;
+	double latency_us, tflops, util, area_mm2, chip_area_mm2, power_w, energy_uj;
+} DrvResult;
+int drv_evaluate(Ctx *c, const Options *o, DrvResult *r);
+/* mkdir -p; and DIR/NAME written by fn(arg, file) through a temporary file renamed into
+ * place (files.c). 0, or -1 after reporting the error to c. */
+int drv_make_dirs(Ctx *c, const char *path);
+int drv_write_file(Ctx *c, const char *dir, const char *name, void (*fn)(const void *, FILE *),
+                   const void *arg);
 
 #endif

@@ -19,7 +19,8 @@ static const char usage[] =
 	"usage: rnnc [options] SPEC             compile an RNN cell spec\n"
 	"       rnnc sweep [options] SPEC       sweep the design space of a spec\n"
 	"       rnnc merge [options] DIR        merge the shards of a sweep in DIR\n"
-	"       rnnc bench [options] [NAME...]  the DeepBench suite (all problems by default)\n"
+	"       rnnc bench [options] [NAME...]  the DeepBench report: each problem searched and simulated\n"
+	"                                       against the published figures (all by default)\n"
 	"       rnnc opt [options] FILE.rir     run IR passes on a loop-IR file (docs/ir.md)\n"
 	"       rnnc --print-target NAME|FILE   print a target description\n"
 	"       rnnc --list-deepbench           list the DeepBench problems\n";

@@ -1,0 +1,495 @@
+/* rnnc bench: the DeepBench report. Each problem searched and simulated on plasticine-rnn (or
+ * --target), then set beside the published figures of deepbench/published.csv and
+ * deepbench/platforms.csv: speedups, performance per mm2 and per watt, geometric means (the
+ * paper's own stated ones, and its rows recomputed the same way), as a table, CSV, JSON,
+ * Markdown and a gnuplot bar chart. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../deepbench/db.h"
+#include "../deepbench/published.h"
+#include "driver.h"
+
+/* The platforms compared, in the table's order. */
+enum { P_V100, P_BW, P_PAPER, P_TITANXP, P_XEON, NPLAT };
+
+static const char *const plat_key[NPLAT] = {"v100", "bw", "plasticine-paper", "titanxp", "xeon"};
+static const char *const plat_col[NPLAT] = {"V100", "BW", "paper", "TitanXp", "Xeon"};
+
+typedef struct Row {
+	char name[64];
+	int ok;
+	DrvResult r;
+	double ms[NPLAT];          /* published latency, -1: none */
+	double paper_power_w;      /* the paper's Plasticine power for it, -1: none */
+} Row;
+
+typedef struct Bench {
+	Ctx *c;                    /* the tables' arena */
+	Row *row;
+	int nrow;
+	const DbFigure *pub, *plat;
+	int npub, nplat;
+	double area[NPLAT], power[NPLAT];  /* die area, TDP; -1: not public */
+	double stated_v100, stated_bw;     /* the paper's own geometric means, -1: none */
+} Bench;
+
+static double
+speedup(const Row *w, int p)
+{
+	return w->ok && w->ms[p] > 0 ? w->ms[p] * 1000 / w->r.latency_us : -1;
+}
+
+/* Performance per mm2 of the chip simulated, and per watt, against platform p: -1 where p's
+ * figure is not public. The paper's Plasticine is held to its per-problem power, the others to
+ * their TDP. */
+static double
+per_area(const Bench *b, const Row *w, int p)
+{
+	double s = speedup(w, p);
+
+	return s > 0 && b->area[p] > 0 ? s * b->area[p] / w->r.chip_area_mm2 : -1;
+}
+
+static double
+per_watt(const Bench *b, const Row *w, int p)
+{
+	double s = speedup(w, p), pw = p == P_PAPER ? w->paper_power_w : b->power[p];
+
+	return s > 0 && pw > 0 && w->r.power_w > 0 ? s * pw / w->r.power_w : -1;
+}
+
+/* The geometric mean of f over the rows where it is defined (and, with paper_only, the rows
+ * of the paper's table); its count in *n. */
+static double
+geomean(const Bench *b, double (*f)(const Bench *, const Row *, int), int p, int paper_only,
+        int *n)
+{
+	double sum = 0;
+	int i;
+
+	*n = 0;
+	for (i = 0; i < b->nrow; i++) {
+		double v = f(b, &b->row[i], p);
+
+		if (v > 0 && (!paper_only || b->row[i].ms[P_PAPER] > 0)) {
+			sum += log(v);
+			(*n)++;
+		}
+	}
+	return *n ? exp(sum / *n) : -1;
+}
+
+static double
+f_speedup(const Bench *b, const Row *w, int p)
+{
+	(void)b;
+	return speedup(w, p);
+}
+
+/* The paper's rows recomputed: its Plasticine's speedup over p. */
+static double
+f_paper(const Bench *b, const Row *w, int p)
+{
+	(void)b;
+	return w->ms[P_PAPER] > 0 && w->ms[p] > 0 ? w->ms[p] / w->ms[P_PAPER] : -1;
+}
+
+static const char *
+fabric(const Row *w, char *buf, size_t n)
+{
+	if (w->r.stream)
+		snprintf(buf, n, "%dx%d stream", w->r.rows, w->r.cols);
+	else
+		snprintf(buf, n, "%dx%d%s", w->r.rows, w->r.cols, w->r.grown ? " grown" : "");
+	return buf;
+}
+
+/* A ratio as the table shows it, in `width` characters after a space (the "x" included):
+ * "-" where a figure is missing. */
+static void
+put_ratio(FILE *out, int width, double v)
+{
+	if (v > 0)
+		fprintf(out, " %*.2fx", width - 1, v);
+	else
+		fprintf(out, " %*s", width, "-");
+}
+
+static void
+print_table(const Bench *b, FILE *out)
+{
+	int i, p, n;
+	char fb[48];
+
+	fprintf(out, "%-20s %-14s %11s %8s %6s %8s %7s %12s", "problem", "fabric", "latency us",
+	        "TFLOPS", "MAC %", "mm2", "W", "uJ");
+	for (p = 0; p < NPLAT; p++)
+		fprintf(out, " %9s", plat_col[p]);
+	fputc('\n', out);
+	for (i = 0; i < b->nrow; i++) {
+		const Row *w = &b->row[i];
+
+		if (!w->ok) {
+			fprintf(out, "%-20s failed (the error is above)\n", w->name);
+			continue;
+		}
+		fprintf(out, "%-20s %-14s %11.3f %8.3f %6.1f %8.1f %7.1f %12.3f", w->name,
+		        fabric(w, fb, sizeof fb), w->r.latency_us, w->r.tflops, 100 * w->r.util,
+		        w->r.chip_area_mm2, w->r.power_w, w->r.energy_uj);
+		for (p = 0; p < NPLAT; p++)
+			put_ratio(out, 9, speedup(w, p));
+		fputc('\n', out);
+	}
+	fputs("(speedup: the platform's published latency over rnnc's simulated one; - where it "
+	      "publishes none)\n\n", out);
+	fputs("per mm2 and per watt against each platform (the chip's area as simulated, a grown "
+	      "fabric's included; the platforms' die area and TDP, the paper's Plasticine at its own "
+	      "power for the problem):\n", out);
+	fprintf(out, "%-20s", "problem");
+	for (p = 0; p < NPLAT; p++)
+		fprintf(out, " %9s/mm2", plat_col[p]);
+	for (p = 0; p < NPLAT; p++)
+		fprintf(out, " %9s/W", plat_col[p]);
+	fputc('\n', out);
+	for (i = 0; i < b->nrow; i++) {
+		const Row *w = &b->row[i];
+
+		if (!w->ok || (w->ms[P_V100] < 0 && w->ms[P_TITANXP] < 0))
+			continue;
+		fprintf(out, "%-20s", w->name);
+		for (p = 0; p < NPLAT; p++)
+			put_ratio(out, 13, per_area(b, w, p));
+		for (p = 0; p < NPLAT; p++)
+			put_ratio(out, 11, per_watt(b, w, p));
+		fputc('\n', out);
+	}
+	fputs("\ngeometric means of the speedup\n", out);
+	for (p = 0; p < NPLAT; p++) {
+		double g = geomean(b, f_speedup, p, p != P_TITANXP, &n);
+
+		if (p == P_PAPER || g < 0)
+			continue;
+		fprintf(out, "  rnnc over %-8s %8.2fx over %d problem%s%s", plat_col[p], g, n,
+		        n == 1 ? "" : "s", p == P_TITANXP ? " (all it measures)" : " of the paper's table");
+		if (p == P_V100 || p == P_BW) {
+			double r = geomean(b, f_paper, p, 1, &n);
+
+			fprintf(out, "; the paper's Plasticine: %.1fx from the same rows", r);
+			if ((p == P_V100 ? b->stated_v100 : b->stated_bw) > 0)
+				fprintf(out, ", %.1fx as it states for its whole table",
+				        p == P_V100 ? b->stated_v100 : b->stated_bw);
+		}
+		fputc('\n', out);
+	}
+	if (geomean(b, f_speedup, P_PAPER, 1, &n) > 0)
+		fprintf(out, "  rnnc over the paper's Plasticine %.2fx over %d problems\n",
+		        geomean(b, f_speedup, P_PAPER, 1, &n), n);
+}
+
+/* A CSV field: the number, or empty where it is missing. */
+static void
+put_num(FILE *out, double v)
+{
+	if (v > 0)
+		fprintf(out, "%.6g", v);
+}
+
+static void
+write_csv(const void *arg, FILE *out)
+{
+	const Bench *b = arg;
+	int i, p;
+
+	fputs("problem,cell,hidden,timesteps,batch,target,rows,cols,grown,stream,schedule,"
+	      "latency_us,tflops,mac_util,area_mm2,chip_area_mm2,power_w,energy_uj", out);
+	for (p = 0; p < NPLAT; p++)
+		fprintf(out, ",%s_ms,speedup_%s,per_mm2_%s,per_w_%s", plat_key[p], plat_key[p],
+		        plat_key[p], plat_key[p]);
+	fputc('\n', out);
+	for (i = 0; i < b->nrow; i++) {
+		const Row *w = &b->row[i];
+
+		if (!w->ok) {
+			fprintf(out, "%s,,,,,,,,,,failed,,,,,,,", w->name);
+			for (p = 0; p < NPLAT; p++)
+				fputs(",,,,", out);
+			fputc('\n', out);
+			continue;
+		}
+		fprintf(out, "%s,%s,%d,%d,%d,%s,%d,%d,%d,%d,%s,%.4f,%.4f,%.4f,%.2f,%.2f,%.3f,%.4f",
+		        w->name, ir_cell_name(w->r.spec.cell), w->r.spec.hidden, w->r.spec.timesteps,
+		        w->r.spec.batch, w->r.target, w->r.rows, w->r.cols, w->r.grown, w->r.stream,
+		        w->r.schedule, w->r.latency_us, w->r.tflops, w->r.util, w->r.area_mm2,
+		        w->r.chip_area_mm2, w->r.power_w, w->r.energy_uj);
+		for (p = 0; p < NPLAT; p++) {
+			fputc(',', out);
+			put_num(out, w->ms[p]);
+			fputc(',', out);
+			put_num(out, speedup(w, p));
+			fputc(',', out);
+			put_num(out, per_area(b, w, p));
+			fputc(',', out);
+			put_num(out, per_watt(b, w, p));
+		}
+		fputc('\n', out);
+	}
+}
+
+static void
+json_num(FILE *out, const char *key, double v, int last)
+{
+	if (v > 0)
+		fprintf(out, "\"%s\": %.6g%s", key, v, last ? "" : ", ");
+	else
+		fprintf(out, "\"%s\": null%s", key, last ? "" : ", ");
+}
+
+static void
+write_json(const void *arg, FILE *out)
+{
+	const Bench *b = arg;
+	int i, p, n;
+
+	fputs("{\n  \"geomean\": {", out);
+	for (p = 0; p < NPLAT; p++) {
+		char key[48];
+
+		snprintf(key, sizeof key, "rnnc_over_%s", plat_key[p]);
+		json_num(out, key, geomean(b, f_speedup, p, p != P_TITANXP, &n), 0);
+	}
+	json_num(out, "paper_over_v100_recomputed", geomean(b, f_paper, P_V100, 1, &n), 0);
+	json_num(out, "paper_over_bw_recomputed", geomean(b, f_paper, P_BW, 1, &n), 0);
+	json_num(out, "paper_over_v100_stated", b->stated_v100, 0);
+	json_num(out, "paper_over_bw_stated", b->stated_bw, 1);
+	fputs("},\n  \"problems\": [", out);
+	for (i = 0; i < b->nrow; i++) {
+		const Row *w = &b->row[i];
+
+		fprintf(out, "%s\n    {\"problem\": \"%s\", ", i ? "," : "", w->name);
+		if (!w->ok) {
+			fputs("\"failed\": true}", out);
+			continue;
+		}
+		fprintf(out, "\"target\": \"%s\", \"rows\": %d, \"cols\": %d, \"grown\": %s, "
+		        "\"stream\": %s, \"schedule\": \"%s\", \"latency_us\": %.4f, \"tflops\": %.4f, "
+		        "\"mac_util\": %.4f, \"area_mm2\": %.2f, \"chip_area_mm2\": %.2f, "
+		        "\"power_w\": %.3f, \"energy_uj\": %.4f, \"platforms\": {", w->r.target,
+		        w->r.rows, w->r.cols, w->r.grown ? "true" : "false",
+		        w->r.stream ? "true" : "false", w->r.schedule, w->r.latency_us, w->r.tflops,
+		        w->r.util, w->r.area_mm2, w->r.chip_area_mm2, w->r.power_w, w->r.energy_uj);
+		for (p = 0; p < NPLAT; p++) {
+			fprintf(out, "%s\"%s\": {", p ? ", " : "", plat_key[p]);
+			json_num(out, "latency_ms", w->ms[p], 0);
+			json_num(out, "speedup", speedup(w, p), 0);
+			json_num(out, "per_mm2", per_area(b, w, p), 0);
+			json_num(out, "per_w", per_watt(b, w, p), 1);
+			fputc('}', out);
+		}
+		fputs("}}", out);
+	}
+	fputs("\n  ],\n  \"sources\": [", out);
+	for (i = 0; i < b->npub + b->nplat; i++) {
+		const DbFigure *f = i < b->npub ? &b->pub[i] : &b->plat[i - b->npub];
+		int k, seen = 0;
+
+		for (k = 0; k < i && !seen; k++)
+			seen = !strcmp(f->source, (k < b->npub ? &b->pub[k] : &b->plat[k - b->npub])->source);
+		if (!seen)
+			fprintf(out, "%s\n    \"%s\"", i ? "," : "", f->source);
+	}
+	fputs("\n  ]\n}\n", out);
+}
+
+static void
+write_md(const void *arg, FILE *out)
+{
+	const Bench *b = arg;
+	int i, p;
+	char fb[48];
+
+	fputs("| problem | fabric | schedule | latency (us) | TFLOPS | MAC util | power (W) |", out);
+	for (p = 0; p < NPLAT; p++)
+		fprintf(out, " vs %s |", plat_col[p]);
+	fputs("\n|---|---|---|---|---|---|---|", out);
+	for (p = 0; p < NPLAT; p++)
+		fputs("---|", out);
+	fputc('\n', out);
+	for (i = 0; i < b->nrow; i++) {
+		const Row *w = &b->row[i];
+
+		if (!w->ok)
+			continue;
+		fprintf(out, "| %s | %s | %s | %.3f | %.3f | %.1f%% | %.1f |", w->name,
+		        fabric(w, fb, sizeof fb), w->r.schedule, w->r.latency_us, w->r.tflops,
+		        100 * w->r.util, w->r.power_w);
+		for (p = 0; p < NPLAT; p++)
+			if (speedup(w, p) > 0)
+				fprintf(out, " %.2fx |", speedup(w, p));
+			else
+				fputs(" - |", out);
+		fputc('\n', out);
+	}
+	fputs("\nSources: deepbench/published.csv and deepbench/platforms.csv (each figure with its "
+	      "own).\n", out);
+}
+
+/* The bar chart's data: the speedups over V100, BW and the paper's Plasticine, by problem. */
+static void
+write_dat(const void *arg, FILE *out)
+{
+	const Bench *b = arg;
+	int i;
+
+	fputs("# problem speedup_v100 speedup_bw speedup_paper (rnnc's over each; - none)\n", out);
+	for (i = 0; i < b->nrow; i++) {
+		const Row *w = &b->row[i];
+
+		if (!w->ok || w->ms[P_PAPER] < 0)
+			continue;
+		fprintf(out, "%s %.4f %.4f %.4f\n", w->name, speedup(w, P_V100), speedup(w, P_BW),
+		        speedup(w, P_PAPER));
+	}
+}
+
+static void
+write_gp(const void *arg, FILE *out)
+{
+	(void)arg;
+	fputs("# rnnc bench: the speedup over V100, Brainwave and the paper's Plasticine (SysML 2019)\n"
+	      "set terminal svg size 1000,520 dynamic font 'sans,11'\n"
+	      "set output 'speedup.svg'\n"
+	      "set style data histograms\nset style histogram clustered gap 1\n"
+	      "set style fill solid 0.8 border -1\nset logscale y\nset grid ytics\n"
+	      "set ylabel \"speedup of rnnc (log scale)\"\nset xtics rotate by -30 noenhanced\n"
+	      "set key top right\n"
+	      "set title \"rnnc on the paper's problems, batch 1: speedup over published latencies\"\n"
+	      "plot 'speedup.dat' using 2:xtic(1) title 'over V100', '' using 3 title 'over "
+	      "Brainwave', '' using 4 title \"over the paper's Plasticine\", 1 notitle lc rgb 'black'\n",
+	      out);
+}
+
+static void
+load_row(Bench *b, Row *w)
+{
+	const DbFigure *f;
+	int p;
+
+	for (p = 0; p < NPLAT; p++) {
+		f = db_figure(b->pub, b->npub, w->name, plat_key[p], "latency");
+		w->ms[p] = f ? f->value : -1;
+	}
+	f = db_figure(b->pub, b->npub, w->name, "plasticine-paper", "power");
+	w->paper_power_w = f ? f->value : -1;
+}
+
+static int
+load_tables(Bench *b)
+{
+	const DbFigure *f;
+	int p;
+
+	if (db_published(b->c, &b->pub, &b->npub) < 0 || db_platforms(b->c, &b->plat, &b->nplat) < 0)
+		return -1;
+	for (p = 0; p < NPLAT; p++) {
+		f = db_figure(b->plat, b->nplat, "", plat_key[p], "die_area");
+		b->area[p] = f ? f->value : -1;
+		f = db_figure(b->plat, b->nplat, "", plat_key[p], "tdp");
+		b->power[p] = f ? f->value : -1;
+	}
+	f = db_figure(b->plat, b->nplat, "", "plasticine-paper", "geomean_speedup_v100");
+	b->stated_v100 = f ? f->value : -1;
+	f = db_figure(b->plat, b->nplat, "", "plasticine-paper", "geomean_speedup_bw");
+	b->stated_bw = f ? f->value : -1;
+	return 0;
+}
+
+/* The outputs, in the folder. */
+static int
+write_outputs(Bench *b, const char *dir, int verbose)
+{
+	static const struct {
+		const char *name;
+		void (*fn)(const void *, FILE *);
+	} files[] = {
+		{"bench.csv", write_csv}, {"bench.json", write_json}, {"bench.md", write_md},
+		{"speedup.dat", write_dat}, {"speedup.gp", write_gp},
+	};
+	size_t i;
+	int rc;
+
+	if (drv_make_dirs(b->c, dir) < 0)
+		return -1;
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		if (drv_write_file(b->c, dir, files[i].name, files[i].fn, b) < 0)
+			return -1;
+	}
+	rc = drv_gnuplot(b->c, dir, "speedup.gp");
+	if (rc < 0)
+		return -1;
+	if (verbose >= 0)
+		printf("\nwritten      %s/bench.csv, bench.json, bench.md; %s\n", dir,
+		       rc ? "gnuplot is not installed: no speedup.svg (speedup.gp and speedup.dat are "
+		       "there)" : "speedup.svg (gnuplot speedup.gp, data speedup.dat)");
+	return 0;
+}
+
+int
+drv_bench(const Options *o)
+{
+	Ctx c;
+	Bench b;
+	size_t n = o->ninputs ? (size_t)o->ninputs : db_spec_count(), i;
+	int rc = 0, tty = isatty(2) && o->verbosity >= 0;
+
+	ir_ctx_init(&c);
+	memset(&b, 0, sizeof b);
+	b.c = &c;
+	if (load_tables(&b) < 0)
+		return drv_finish(&c, 1);
+	b.row = ir_alloc_array(&c.arena, n, sizeof *b.row);
+	for (i = 0; i < n; i++) {
+		Ctx pc;
+		Options po = *o;
+		Row *w = &b.row[b.nrow++];
+		char arg[192];
+		const char *name;
+
+		if (o->ninputs)
+			snprintf(arg, sizeof arg, "%s%s", strchr(o->inputs[i], ':') ? "" : DB_PREFIX,
+			         o->inputs[i]);
+		else
+			snprintf(arg, sizeof arg, "%s%s/%s", DB_PREFIX, db_spec_set(db_spec(i)),
+			         db_spec_name(&c, db_spec(i)));
+		name = strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg + strlen(DB_PREFIX);
+		if (strlen(name) >= sizeof w->name)
+			name += strlen(name) - (sizeof w->name - 1);  /* its end tells it apart */
+		memcpy(w->name, name, strlen(name) + 1);
+		if (tty)
+			fprintf(stderr, "\rbench  [%zu/%zu] %-24s", i + 1, n, w->name);
+		po.inputs[0] = arg;
+		po.ninputs = 1;
+		po.emit = 0;
+		po.outdir = NULL;
+		po.verbosity = -1;
+		if (!o->target && !o->arch)
+			po.target = "plasticine-rnn";
+		ir_ctx_init(&pc);
+		pc.verbosity = -1;
+		w->ok = drv_evaluate(&pc, &po, &w->r) == 0;
+		w->r.spec.name = NULL;  /* in pc, freed below */
+		if (drv_finish(&pc, 0))
+			rc = 1;
+		load_row(&b, w);
+	}
+	if (tty)
+		fprintf(stderr, "\r%60s\r", "");
+	if (o->verbosity >= 0)
+		print_table(&b, stdout);
+	if (write_outputs(&b, o->outdir ? o->outdir : "rnnc-out/bench", o->verbosity) < 0)
+		rc = 1;
+	return drv_finish(&c, rc);
+}
