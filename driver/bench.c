@@ -25,6 +25,8 @@ typedef struct Row {
 	DrvResult r;
 	double ms[NPLAT];          /* published latency, -1: none */
 	double paper_power_w;      /* the paper's Plasticine power for it, -1: none */
+	int draft;                 /* its paper figures are the earlier draft's (not in the means) */
+	int device;                /* of DeepBench's device set: shown, not compared */
 } Row;
 
 typedef struct Bench {
@@ -75,7 +77,7 @@ geomean(const Bench *b, double (*f)(const Bench *, const Row *, int), int p, int
 	for (i = 0; i < b->nrow; i++) {
 		double v = f(b, &b->row[i], p);
 
-		if (v > 0 && (!paper_only || b->row[i].ms[P_PAPER] > 0)) {
+		if (v > 0 && (!paper_only || (b->row[i].ms[P_PAPER] > 0 && !b->row[i].draft))) {
 			sum += log(v);
 			(*n)++;
 		}
@@ -123,7 +125,7 @@ static void
 print_table(const Bench *b, FILE *out)
 {
 	int i, p, n;
-	char fb[48];
+	char fb[48], nm[96];
 
 	fprintf(out, "%-20s %-14s %11s %8s %6s %8s %7s %12s", "problem", "fabric", "latency us",
 	        "TFLOPS", "MAC %", "mm2", "W", "uJ");
@@ -137,7 +139,9 @@ print_table(const Bench *b, FILE *out)
 			fprintf(out, "%-20s failed (the error is above)\n", w->name);
 			continue;
 		}
-		fprintf(out, "%-20s %-14s %11.3f %8.3f %6.1f %8.1f %7.1f %12.3f", w->name,
+		snprintf(nm, sizeof nm, "%s%s%s", w->device ? "device/" : "", w->name,
+		         w->draft ? "*" : "");
+		fprintf(out, "%-20s %-14s %11.3f %8.3f %6.1f %8.1f %7.1f %12.3f", nm,
 		        fabric(w, fb, sizeof fb), w->r.latency_us, w->r.tflops, 100 * w->r.util,
 		        w->r.chip_area_mm2, w->r.power_w, w->r.energy_uj);
 		for (p = 0; p < NPLAT; p++)
@@ -145,11 +149,12 @@ print_table(const Bench *b, FILE *out)
 		fputc('\n', out);
 	}
 	fputs("(speedup: the platform's published latency over rnnc's simulated one; - where it "
-	      "publishes none)\n\n", out);
+	      "publishes none; * the paper's figures from the earlier draft of its table, left out "
+	      "of the means)\n\n", out);
 	fputs("per mm2 and per watt against each platform (the chip's area as simulated, a grown "
 	      "fabric's included; the platforms' die area and TDP, the paper's Plasticine at its own "
 	      "power for the problem):\n", out);
-	fprintf(out, "%-20s", "problem");
+	fprintf(out, "%-21s", "problem");
 	for (p = 0; p < NPLAT; p++)
 		fprintf(out, " %9s/mm2", plat_col[p]);
 	for (p = 0; p < NPLAT; p++)
@@ -158,9 +163,10 @@ print_table(const Bench *b, FILE *out)
 	for (i = 0; i < b->nrow; i++) {
 		const Row *w = &b->row[i];
 
-		if (!w->ok || (w->ms[P_V100] < 0 && w->ms[P_TITANXP] < 0))
+		if (!w->ok || w->ms[P_V100] < 0)
 			continue;
-		fprintf(out, "%-20s", w->name);
+		snprintf(nm, sizeof nm, "%s%s", w->name, w->draft ? "*" : "");
+		fprintf(out, "%-21s", nm);
 		for (p = 0; p < NPLAT; p++)
 			put_ratio(out, 13, per_area(b, w, p));
 		for (p = 0; p < NPLAT; p++)
@@ -186,8 +192,8 @@ print_table(const Bench *b, FILE *out)
 		fputc('\n', out);
 	}
 	if (geomean(b, f_speedup, P_PAPER, 1, &n) > 0)
-		fprintf(out, "  rnnc over the paper's Plasticine %.2fx over %d problems\n",
-		        geomean(b, f_speedup, P_PAPER, 1, &n), n);
+		fprintf(out, "  rnnc over the paper's Plasticine %.2fx over %d problem%s\n",
+		        geomean(b, f_speedup, P_PAPER, 1, &n), n, n == 1 ? "" : "s");
 }
 
 /* A CSV field: the number, or empty where it is missing. */
@@ -269,7 +275,8 @@ write_json(const void *arg, FILE *out)
 	for (i = 0; i < b->nrow; i++) {
 		const Row *w = &b->row[i];
 
-		fprintf(out, "%s\n    {\"problem\": \"%s\", ", i ? "," : "", w->name);
+		fprintf(out, "%s\n    {\"problem\": \"%s%s\", \"draft\": %s, ", i ? "," : "",
+		        w->device ? "device/" : "", w->name, w->draft ? "true" : "false");
 		if (!w->ok) {
 			fputs("\"failed\": true}", out);
 			continue;
@@ -348,7 +355,7 @@ write_dat(const void *arg, FILE *out)
 	for (i = 0; i < b->nrow; i++) {
 		const Row *w = &b->row[i];
 
-		if (!w->ok || w->ms[P_PAPER] < 0)
+		if (!w->ok || w->ms[P_PAPER] < 0 || w->draft)
 			continue;
 		fprintf(out, "%s %.4f %.4f %.4f\n", w->name, speedup(w, P_V100), speedup(w, P_BW),
 		        speedup(w, P_PAPER));
@@ -378,12 +385,19 @@ load_row(Bench *b, Row *w)
 	const DbFigure *f;
 	int p;
 
+	for (p = 0; p < NPLAT; p++)
+		w->ms[p] = -1;
+	w->paper_power_w = -1;
+	if (w->device)
+		return;
 	for (p = 0; p < NPLAT; p++) {
 		f = db_figure(b->pub, b->npub, w->name, plat_key[p], "latency");
 		w->ms[p] = f ? f->value : -1;
 	}
 	f = db_figure(b->pub, b->npub, w->name, "plasticine-paper", "power");
 	w->paper_power_w = f ? f->value : -1;
+	f = db_figure(b->pub, b->npub, w->name, "plasticine-paper", "latency");
+	w->draft = f && strstr(f->source, "earlier draft") != NULL;
 }
 
 static int
@@ -468,6 +482,9 @@ drv_bench(const Options *o)
 		if (strlen(name) >= sizeof w->name)
 			name += strlen(name) - (sizeof w->name - 1);  /* its end tells it apart */
 		memcpy(w->name, name, strlen(name) + 1);
+		w->device = strstr(arg, ":device/") != NULL ||
+		            (!strchr(arg + strlen(DB_PREFIX), '/') && db_find_spec(arg + strlen(DB_PREFIX)) &&
+		             !strcmp(db_spec_set(db_find_spec(arg + strlen(DB_PREFIX))), "device"));
 		if (tty)
 			fprintf(stderr, "\rbench  [%zu/%zu] %-24s", i + 1, n, w->name);
 		po.inputs[0] = arg;
