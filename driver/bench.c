@@ -451,6 +451,195 @@ write_outputs(Bench *b, const char *dir, int verbose)
 	return 0;
 }
 
+/* ---- ablations ---------------------------------------------------------------------------- */
+
+/* The variants of a problem's design on the same fabric: what each of rnnc's ideas is worth,
+ * each as the search's best with one of them taken away (or, for a pinned point, its design).
+ * `cells` says which cells it applies to; `problem` limits it to one problem. */
+static const struct {
+	const char *name, *yaml, *problem;
+	unsigned cells;  /* 1 << CellKind */
+} ablations[] = {
+	{"rnnc's choice", NULL, NULL, 7},
+	{"no hoisted input products", "schedule: {hoist_input: false}\n", NULL, 7},
+	{"no folded reduce-accumulate", "schedule: {folded: false}\n", NULL, 7},
+	{"no merged candidate gate", "schedule: {candidate: split}\n", NULL, 1 << CELL_GRU},
+	{"combine tree only", "schedule: {combine: tree}\n", NULL, 7},
+	{"serial epilogue", "schedule: {epilogue: serial}\n", NULL, 7},
+	/* (a GRU's accumulators stay at 32 bits: the frontend says why) */
+	{"16-bit weights", "precision: {weight_bits: 16, weight_frac: 15, accum_bits: 64}\n", NULL,
+	 1 << CELL_LSTM | 1 << CELL_RNN},
+	{"matrix-vector tiles (hv 16)", "schedule: {hv: 16, rv: 4}\n", NULL, 7},
+	{"the paper's point (4, 8, 64)", "schedule: {hu: 4, ru: 8, rv: 64}\n", "lstm-1024-t25", 7},
+};
+enum { NABL = sizeof ablations / sizeof ablations[0] };
+
+/* The paper's problems, the default of the ablations. */
+static const char *const paper_problems[] = {
+	"lstm-256-t150", "lstm-512-t25", "lstm-1024-t25", "lstm-1536-t50", "lstm-2048-t25",
+	"gru-512-t1", "gru-1024-t1500", "gru-1536-t375", "gru-2048-t375", "gru-2560-t375",
+};
+
+typedef struct Ablation {
+	char problem[64];
+	int variant;              /* index into ablations */
+	int ok, applies;
+	char why[200];            /* when it does not map: the first error */
+	DrvResult r;
+} Ablation;
+
+typedef struct AblationSet {
+	Ablation *a;
+	int n;
+} AblationSet;
+
+static void
+ablation_csv(const void *arg, FILE *out)
+{
+	const AblationSet *set = arg;
+	int i;
+
+	fputs("problem,variant,maps,latency_us,slowdown,mac_util,power_w,energy_uj,schedule,fabric,"
+	      "why\n", out);
+	for (i = 0; i < set->n; i++) {
+		const Ablation *a = &set->a[i], *base = a - a->variant;
+
+		if (!a->applies)
+			continue;
+		if (!a->ok) {
+			fprintf(out, "%s,%s,0,,,,,,,,\"%s\"\n", a->problem, ablations[a->variant].name, a->why);
+			continue;
+		}
+		fprintf(out, "%s,%s,1,%.4f,", a->problem, ablations[a->variant].name, a->r.latency_us);
+		if (base->ok)
+			fprintf(out, "%.4f", a->r.latency_us / base->r.latency_us);
+		fprintf(out, ",%.4f,%.3f,%.4f,%s,%dx%d%s,\n", a->r.util, a->r.power_w, a->r.energy_uj,
+		        a->r.schedule, a->r.rows, a->r.cols, a->r.grown ? " grown" : "");
+	}
+}
+
+static void
+ablation_json(const void *arg, FILE *out)
+{
+	const AblationSet *set = arg;
+	int i, first = 1;
+
+	fputs("{\"ablations\": [", out);
+	for (i = 0; i < set->n; i++) {
+		const Ablation *a = &set->a[i], *base = a - a->variant;
+
+		if (!a->applies)
+			continue;
+		fprintf(out, "%s\n  {\"problem\": \"%s\", \"variant\": \"%s\", ", first ? "" : ",",
+		        a->problem, ablations[a->variant].name);
+		first = 0;
+		if (!a->ok) {
+			fputs("\"maps\": false}", out);
+			continue;
+		}
+		fprintf(out, "\"maps\": true, \"latency_us\": %.4f, \"slowdown\": ", a->r.latency_us);
+		if (base->ok)
+			fprintf(out, "%.4f", a->r.latency_us / base->r.latency_us);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"mac_util\": %.4f, \"power_w\": %.3f, \"schedule\": \"%s\", "
+		        "\"rows\": %d, \"cols\": %d}", a->r.util, a->r.power_w, a->r.schedule, a->r.rows,
+		        a->r.cols);
+	}
+	fputs("\n]}\n", out);
+}
+
+static int
+run_ablations(const Options *o, Ctx *c)
+{
+	size_t np = o->ninputs ? (size_t)o->ninputs : sizeof paper_problems / sizeof paper_problems[0];
+	AblationSet set;
+	size_t i;
+	int v, rc = 0, tty = isatty(2) && o->verbosity >= 0, done = 0;
+	const char *dir = o->outdir ? o->outdir : "rnnc-out/ablations";
+
+	set.n = (int)(np * NABL);
+	set.a = ir_alloc_array(&c->arena, (size_t)set.n, sizeof *set.a);
+	for (i = 0; i < np; i++) {
+		const char *name = o->ninputs ? o->inputs[i] : paper_problems[i];
+
+		if (!strncmp(name, DB_PREFIX, strlen(DB_PREFIX)))
+			name += strlen(DB_PREFIX);
+		for (v = 0; v < NABL; v++) {
+			Ablation *a = &set.a[i * NABL + (size_t)v];
+			Options po = *o;
+			Ctx pc;
+			char arg[160];
+			const Diag *d;
+
+			snprintf(a->problem, sizeof a->problem, "%s", name);
+			a->variant = v;
+			snprintf(arg, sizeof arg, "%s%s", DB_PREFIX, name);
+			ir_ctx_init(&pc);
+			pc.verbosity = -1;
+			po.inputs[0] = arg;
+			po.ninputs = 1;
+			po.emit = 0;
+			po.outdir = NULL;
+			po.verbosity = -1;
+			po.spec_extra = ablations[v].yaml;
+			if (!o->target && !o->arch)
+				po.target = "plasticine-rnn";
+			if (tty)
+				fprintf(stderr, "\rablations  [%d/%d] %-20s %-32s", ++done, set.n, name,
+				        ablations[v].name);
+			/* the cell (the name's first word) decides whether a variant applies */
+			a->applies = (!ablations[v].problem || !strcmp(ablations[v].problem, name)) &&
+			             ablations[v].cells & (1u << (!strncmp(name, "gru", 3) ? CELL_GRU :
+			                                        !strncmp(name, "rnn", 3) ? CELL_RNN :
+			                                        CELL_LSTM));
+			if (a->applies) {
+				a->ok = drv_evaluate(&pc, &po, &a->r) == 0;
+				if (!a->ok && v == 0)
+					rc = 1;  /* the problem itself does not compile */
+				d = pc.ndiags ? &pc.diags[0] : NULL;
+				if (!a->ok && d)
+					snprintf(a->why, sizeof a->why, "%s", d->msg);
+				a->r.spec.name = NULL;
+			}
+			ir_ctx_free(&pc);
+		}
+	}
+	if (tty)
+		fprintf(stderr, "\r%80s\r", "");
+	if (o->verbosity >= 0) {
+		printf("%-16s %-32s %12s %9s %6s %8s  %s\n", "problem", "variant", "latency us",
+		       "slowdown", "MAC %", "W", "schedule");
+		for (i = 0; i < (size_t)set.n; i++) {
+			const Ablation *a = &set.a[i], *base = a - a->variant;
+
+			if (!a->applies)
+				continue;
+			if (!a->ok) {
+				printf("%-16s %-32s does not map: %s\n", a->problem, ablations[a->variant].name,
+				       a->why);
+				continue;
+			}
+			printf("%-16s %-32s %12.3f", a->problem, ablations[a->variant].name, a->r.latency_us);
+			if (base->ok)
+				printf(" %8.2fx", a->r.latency_us / base->r.latency_us);
+			else
+				printf(" %9s", "-");
+			printf(" %6.1f %8.1f  %s%s\n", 100 * a->r.util, a->r.power_w, a->r.schedule,
+			       a->r.grown ? " (grown fabric)" : "");
+		}
+		printf("(slowdown: the variant's latency over rnnc's choice on the same fabric; not "
+		       "built, so not measured: the unfused BLAS-kernel design, Brainwave's gates in "
+		       "sequence)\n");
+	}
+	if (drv_make_dirs(c, dir) < 0 || drv_write_file(c, dir, "ablations.csv", ablation_csv, &set) < 0 ||
+	    drv_write_file(c, dir, "ablations.json", ablation_json, &set) < 0)
+		rc = 1;
+	else if (o->verbosity >= 0)
+		printf("\nwritten      %s/ablations.csv, ablations.json\n", dir);
+	return rc;
+}
+
 int
 drv_bench(const Options *o)
 {
@@ -460,6 +649,8 @@ drv_bench(const Options *o)
 	int rc = 0, tty = isatty(2) && o->verbosity >= 0;
 
 	ir_ctx_init(&c);
+	if (o->ablations)
+		return drv_finish(&c, run_ablations(o, &c));
 	memset(&b, 0, sizeof b);
 	b.c = &c;
 	if (load_tables(&b) < 0)

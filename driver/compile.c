@@ -161,12 +161,13 @@ drv_find_pass(const char *name)
 	return NULL;
 }
 
-/* A spec file, or deepbench:NAME. */
+/* A spec file, or deepbench:NAME (with the YAML keys `extra` after its own, or NULL). */
 static int
-load_spec(Ctx *c, const char *input, CellSpec *spec)
+load_spec(Ctx *c, const char *input, const char *extra, CellSpec *spec)
 {
 	const Embedded *e;
 	const char *near;
+	char *text;
 
 	if (strncmp(input, DB_PREFIX, strlen(DB_PREFIX)))
 		return fe_load_spec(c, input, spec);
@@ -182,7 +183,13 @@ load_spec(Ctx *c, const char *input, CellSpec *spec)
 			         "lists them", input);
 		return -1;
 	}
-	return fe_parse_spec(c, e->path, (const char *)e->data, e->len, spec);
+	if (!extra)
+		return fe_parse_spec(c, e->path, (const char *)e->data, e->len, spec);
+	text = ir_alloc(&c->arena, e->len + strlen(extra) + 2);
+	memcpy(text, e->data, e->len);
+	text[e->len] = '\n';
+	memcpy(text + e->len + 1, extra, strlen(extra) + 1);
+	return fe_parse_spec(c, e->path, text, strlen(text), spec);
 }
 
 static int
@@ -190,7 +197,7 @@ run_frontend(Unit *u)
 {
 	const char *target = u->o->target;
 
-	if (load_spec(u->c, u->o->inputs[0], &u->spec) < 0)
+	if (load_spec(u->c, u->o->inputs[0], u->o->spec_extra, &u->spec) < 0)
 		return -1;
 	if (target && !strcmp(target, "cpu")) {
 		u->cpu = 1;
@@ -983,7 +990,7 @@ problem_table(const Options *o, int all)
 			if (strncmp(arg, DB_PREFIX, strlen(DB_PREFIX)) && !strchr(arg, '.'))
 				arg = ir_sprintf(&c.arena, "%s%s", DB_PREFIX, arg);
 		}
-		if (load_spec(&c, arg, &s) == 0 &&
+		if (load_spec(&c, arg, NULL, &s) == 0 &&
 		    fe_resolve_target(&c, &s, o->arch, o->target, &t) == 0) {
 			Row *r = &rows[nrows++];
 			int64_t w = ir_spec_weight_bytes(&s);

@@ -38,6 +38,8 @@ typedef struct Options {
 	int max_pcus;
 	int shard_k, shard_n;      /* sweep: --shard K/N */
 	int merge;                 /* sweep: every point from the cache (rnnc merge) */
+	int ablations;             /* bench: the ablations, not the suite */
+	const char *spec_extra;    /* YAML keys added to a deepbench: spec (bench's ablations) */
 	char **args;               /* the command line after the command word, as given */
 	int nargs;
 } Options;

@@ -51,6 +51,8 @@ static const char help[] =
 	"  --max-area MM2, --max-power W, --max-pcu N\n"
 	"                      the chosen design keeps within these (the model's figures)\n"
 	"  --shard K/N         sweep: the K-th of N parts, for a job array; then rnnc merge DIR\n"
+	"  --ablations         bench: each problem's design against the same fabric without each\n"
+	"                      of its ideas (docs/bench.md); default: the paper's problems\n"
 	"  --passes=LIST       opt: the passes to run in order (fuse, quantize, schedule), each\n"
 	"                      followed by the verifier; none: parse, verify and print\n"
 	"  --spec FILE         opt: the spec whose precision and schedule knobs the passes use\n"
@@ -81,7 +83,7 @@ usage_error(const char *fmt, ...)
 static const char *const long_opts[] = {
 	"--emit", "--dump-after", "--target", "--arch", "--print-target", "--list-deepbench",
 	"--quiet", "--verbose", "--help", "--version", "--passes", "--spec", "--set", "--simulate",
-	"--objective", "--max-area", "--max-power", "--max-pcu", "--shard", NULL,
+	"--objective", "--max-area", "--max-power", "--max-pcu", "--shard", "--ablations", NULL,
 };
 
 static const char *
@@ -236,6 +238,8 @@ parse_args(int argc, char **argv, int i, Options *o, const char **print_target, 
 		} else if (is_opt(a, "--print-target")) {
 			if (!(*print_target = take_value(argc, argv, &i, "--print-target")))
 				return usage_error("option '--print-target' needs a target name or file");
+		} else if (!strcmp(a, "--ablations")) {
+			o->ablations = 1;
 		} else if (!strcmp(a, "--list-deepbench")) {
 			*list_db = 1;
 		} else if (a[0] == '-' && a[1]) {

@@ -171,6 +171,14 @@ check_spec(Ctx *c, const YNode *doc, CellSpec *s)
 			         "'precision.accum_bits' = %d can overflow: %d products of %d x %d bits "
 			         "need %d bits; use %d", s->prec.accum_bits, red, s->prec.weight.bits,
 			         s->prec.act.bits, need, need <= 32 ? 32 : 64);
+		else if (s->cell == CELL_GRU && s->prec.accum_bits > 32)
+			/* the candidate gate multiplies r by U h + b as accumulated: a product of
+			 * fixed-point operands of at most 32 bits (docs/numerics.md) */
+			ir_error(c, fe_loc_of(doc, "precision.accum_bits"),
+			         "'precision.accum_bits' = %d: a GRU's candidate gate multiplies r by the "
+			         "accumulated U h + b, and a product takes operands of at most 32 bits; a "
+			         "GRU needs accum_bits 32 (and so weight_bits + act_bits + log2(D + H) <= 32)",
+			         s->prec.accum_bits);
 	}
 	if (s->act.entries & (s->act.entries - 1))
 		ir_error(c, fe_loc_of(doc, "activation.entries"),
