@@ -38,6 +38,9 @@ typedef struct Options {
 	int max_pcus;
 	int shard_k, shard_n;      /* sweep: --shard K/N */
 	int merge;                 /* sweep: every point from the cache (rnnc merge) */
+	int strategy;              /* search and sweep: DseStrategy (0: by the space's size) */
+	uint64_t seed;             /* ... the heuristic's seed and samples (0: the default) */
+	int64_t samples;
 	char **args;               /* the command line after the command word, as given */
 	int nargs;
 } Options;
