@@ -9,7 +9,9 @@
  * log of how far beyond, one that does not map 1000 more and the log of need over have (the
  * way out of a region where nothing fits). A worse point is taken with probability
  * exp(-dE / T), T falling geometrically from T0 to T1 as the samples are spent. A chain whose
- * moves keep meeting points already visited starts again at a random point.
+ * moves keep meeting points already visited starts again at a random point. The last tenth of
+ * the samples polishes: the best points found, best first, with every neighbour one position
+ * away (then, if any samples are left, the chains go on).
  * random: points drawn uniformly over the space's designs. A budget as large as the space
  * visits every point.
  *
@@ -364,6 +366,118 @@ now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* Rounds of the chains until `until` points are visited (or the space seems spent); the
+ * temperature by the points visited of all the samples. */
+static int
+anneal(Walk *k, Chain *ch, int64_t until, int64_t samples, Ctx *progress)
+{
+	DseSweep *w = k->w;
+	int j, idle = 0, rc = 0;
+	double shown = 0;
+
+	while (k->n < until && k->n < w->space_points && idle < IDLE_ROUNDS) {
+		int64_t n0 = k->n;
+		double temp = T0 * pow(T1 / T0, (double)k->n / (double)samples);
+
+		k->ntodo = 0;
+		for (j = 0; j < CHAINS && rc == 0; j++)
+			rc = propose(k, &ch[j], until);
+		if (rc < 0)
+			return -1;
+		dse_pool_run(w, k->todo, k->ntodo, 0, "");
+		for (j = 0; j < CHAINS; j++)
+			step(k, &ch[j], temp);
+		idle = k->n > n0 ? 0 : idle + 1;
+		if (progress && now_s() - shown > 0.2) {
+			shown = now_s();
+			ir_progress(progress, "%s: %lld of %lld samples", dse_strategy_name(w->used),
+			            (long long)k->n, (long long)samples);
+		}
+	}
+	return 0;
+}
+
+typedef struct Key {
+	double e;
+	int64_t i;
+} Key;
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const Key *x = a, *y = b;
+
+	if (x->e != y->e)
+		return x->e < y->e ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* The polish: the best points visited, CHAINS a round in the order of their energy, each
+ * with its neighbours one position away along each knob, until the samples are spent or every
+ * point's neighbours are visited: the bottom of the valleys the chains found. */
+static int
+polish(Walk *k, int64_t samples)
+{
+	DseSweep *w = k->w;
+	char *done = NULL;
+	Key *key = NULL;
+	int64_t have = 0;
+	int rc = 0;
+
+	while (k->n < samples) {
+		int64_t n = k->n, i, t;
+		int picked = 0;
+		char *nd = n ? realloc(done, (size_t)n) : NULL;
+		Key *nk = nd ? realloc(key, (size_t)n * sizeof *key) : NULL;
+
+		if (nd)
+			done = nd;
+		if (!nk) {
+			rc = n ? -1 : 0;  /* nothing visited: nothing to polish */
+			break;
+		}
+		key = nk;
+		memset(done + have, 0, (size_t)(n - have));
+		have = n;
+		for (i = 0; i < n; i++) {
+			key[i].e = energy(w, &w->res[i]);
+			key[i].i = i;
+		}
+		qsort(key, (size_t)n, sizeof *key, key_cmp);
+		k->ntodo = 0;
+		for (t = 0; t < n && picked < CHAINS && k->n < samples && rc == 0; t++) {
+			int d, dir;
+
+			if (done[i = key[t].i])
+				continue;
+			done[i] = 1;
+			picked++;
+			for (d = 0; d < k->nknob && rc == 0; d++) {
+				for (dir = -1; dir <= 1 && k->n < samples; dir += 2) {
+					int p[DSE_NKNOB], knob = k->knob[d];
+
+					memcpy(p, &k->pos[i * DSE_NKNOB], sizeof p);
+					p[knob] += dir;
+					if (p[knob] < 0 || p[knob] >= k->sp->n[knob] ||
+					    !dse_point_at(w, p, dse_grid_pcus(w, p), NULL) || find(k, p) >= 0)
+						continue;
+					if (add(k, p) < 0) {
+						rc = -1;
+						break;
+					}
+				}
+			}
+		}
+		dse_pool_run(w, k->todo, k->ntodo, 0, "");
+		k->ntodo = 0;
+		if (picked == 0 || rc < 0)
+			break;
+	}
+	free(done);
+	free(key);
+	return rc;
+}
+
 int
 dse_walk(DseSweep *w)
 {
@@ -372,8 +486,7 @@ dse_walk(DseSweep *w)
 	Ctx *progress = w->progress;
 	int64_t samples = w->samples > 0 ? w->samples : DSE_SAMPLES_DEFAULT;
 	uint64_t s = w->seed;
-	int j, idle = 0, rc = 0;
-	double shown = 0;
+	int j, rc = 0;
 
 	memset(&k, 0, sizeof k);
 	k.w = w;
@@ -393,25 +506,13 @@ dse_walk(DseSweep *w)
 	w->progress = NULL;  /* the rounds' batches are too small to show: the walk shows itself */
 	if (w->space_points <= samples)
 		rc = visit_all(&k);
-	while (rc == 0 && k.n < samples && k.n < w->space_points && idle < IDLE_ROUNDS) {
-		int64_t n0 = k.n;
-		double temp = T0 * pow(T1 / T0, (double)k.n / (double)samples);
-
-		k.ntodo = 0;
-		for (j = 0; j < CHAINS && rc == 0; j++)
-			rc = propose(&k, &ch[j], samples);
-		if (rc < 0)
-			break;
-		dse_pool_run(w, k.todo, k.ntodo, 0, "");
-		for (j = 0; j < CHAINS; j++)
-			step(&k, &ch[j], temp);
-		idle = k.n > n0 ? 0 : idle + 1;
-		if (progress && now_s() - shown > 0.2) {
-			shown = now_s();
-			ir_progress(progress, "%s: %lld of %lld samples", dse_strategy_name(w->used),
-			            (long long)k.n, (long long)samples);
-		}
+	if (rc == 0 && w->used == DSE_STRATEGY_ANNEAL) {
+		rc = anneal(&k, ch, samples - samples / 10, samples, progress);
+		if (rc == 0)
+			rc = polish(&k, samples);
 	}
+	if (rc == 0)
+		rc = anneal(&k, ch, samples, samples, progress);
 	if (progress)
 		ir_progress_end(progress);
 	w->progress = progress;
