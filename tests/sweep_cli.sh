@@ -75,6 +75,12 @@ for bad in "--seed x" "--seed -1" "--samples 0" "--samples 2.5" "--strategy anne
 	[ $? -eq 2 ] || fail "'$bad' did not exit 2: $(cat "$work/bad2.log")"
 	grep -q "needs" "$work/bad2.log" || fail "'$bad': $(cat "$work/bad2.log")"
 done
+# a space past the limit is sampled, and the sweep says so
+"$rnnc" sweep "$work/gru.yaml" --set rows=4..64 --set cols=4..64 --set pmu_kib=16..32 --samples 60 -j2 \
+	-o "$work/auto" >"$work/auto.log" 2>"$work/auto.err" || fail "auto: $(cat "$work/auto.err")"
+grep -q "note: the space has more than [0-9]* points: the sweep samples 60 of them by anneal, seed 1" "$work/auto.err" ||
+	fail "no note of the switch: $(cat "$work/auto.err")"
+grep -q "^  search      anneal, seed 1, 60 samples: 60 points visited" "$work/auto.log" || fail "auto: $(cat "$work/auto.log")"
 if "$rnnc" sweep "$work/gru.yaml" --strategy random --shard 1/2 -o "$work/bad3" >"$work/bad3.log" 2>&1; then
 	fail "a sharded walk accepted"
 fi
