@@ -504,7 +504,8 @@ dse_walk(DseSweep *w)
 		ch[j].stale = 0;
 	}
 	w->progress = NULL;  /* the rounds' batches are too small to show: the walk shows itself */
-	if (w->space_points <= samples)
+	/* (a count past DSE_EXHAUSTIVE_MAX is not the space's size) */
+	if (w->space_points <= samples && w->space_points <= DSE_EXHAUSTIVE_MAX)
 		rc = visit_all(&k);
 	if (rc == 0 && w->used == DSE_STRATEGY_ANNEAL) {
 		rc = anneal(&k, ch, samples - samples / 10, samples, progress);
