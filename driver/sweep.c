@@ -461,6 +461,7 @@ drv_sweep(const Options *o)
 		        "of them by anneal, seed %llu (--strategy exhaustive visits every one)\n",
 		        DSE_EXHAUSTIVE_MAX, (long long)w.samples, (unsigned long long)w.seed);
 	if (dse_sweep_run(&c, &w) < 0) {
+		dse_sweep_free(&w);
 		if (qref.ran)
 			ir_mem_free(&qref.mf);
 		return drv_finish(&c, 1);
