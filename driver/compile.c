@@ -276,7 +276,8 @@ run_schedule(Unit *u)
 	u->knobs = u->spec.knobs;
 	if (!u->cpu) {
 		DseGoal goal = {u->o->objective, u->o->max_area_mm2, u->o->max_power_w * 1000,
-		                u->o->max_pcus};
+		                u->o->max_pcus, (DseStrategy)u->o->strategy, u->o->seed,
+		                u->o->samples};
 		CellSpec s = u->spec;
 
 		/* Verilog asked for: the search keeps to the forms the backend builds */
@@ -731,9 +732,18 @@ static void
 print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, int unhoisted,
              FILE *out)
 {
-	fprintf(out, "  search       %lld points of hu, ru, rv and the forms: %lld ruled out by the "
-	        "stream bound, %lld lowered (%lld map", (long long)st->points, (long long)st->pruned,
-	        (long long)st->modelled, (long long)st->legal);
+	if (st->used == DSE_STRATEGY_EXHAUSTIVE)
+		fprintf(out, "  search       exhaustive, %lld points of hu, ru, rv and the forms: %lld ruled "
+		        "out by the stream bound, %lld lowered (%lld map", (long long)st->points,
+		        (long long)st->pruned, (long long)st->modelled, (long long)st->legal);
+	else
+		fprintf(out, "  search       %s, seed %llu, %lld samples%s, of %s%lld points of hu, ru, rv "
+		        "and the forms: %lld lowered (%lld map", dse_strategy_name(st->used),
+		        (unsigned long long)st->seed, (long long)st->samples,
+		        st->switched ? " (the space is too large to visit)" : "",
+		        st->points > DSE_EXHAUSTIVE_MAX ? "more than " : "",
+		        (long long)(st->points > DSE_EXHAUSTIVE_MAX ? DSE_EXHAUSTIVE_MAX : st->points),
+		        (long long)st->modelled, (long long)st->legal);
 	if (o->max_area_mm2 > 0 || o->max_power_w > 0 || o->max_pcus > 0)
 		fprintf(out, ", %lld within the limits", (long long)st->within);
 	fprintf(out, "), %d simulated", st->simulated);

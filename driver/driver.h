@@ -40,6 +40,9 @@ typedef struct Options {
 	int merge;                 /* sweep: every point from the cache (rnnc merge) */
 	int ablations;             /* bench: the ablations, not the suite */
 	const char *spec_extra;    /* YAML keys added to a deepbench: spec (bench's ablations) */
+	int strategy;              /* search and sweep: DseStrategy (0: by the space's size) */
+	uint64_t seed;             /* ... the heuristic's seed and samples (0: the default) */
+	int64_t samples;
 	char **args;               /* the command line after the command word, as given */
 	int nargs;
 } Options;

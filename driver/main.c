@@ -1,5 +1,6 @@
 /* rnnc: the command line. Parses options, runs the pipeline (driver/compile.c) and turns the
  * collected diagnostics into an exit status. Only this file exits. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,10 @@ static const char help[] =
 	"  --objective OBJ     search and sweep: latency (default), area, power or energy\n"
 	"  --max-area MM2, --max-power W, --max-pcu N\n"
 	"                      the chosen design keeps within these (the model's figures)\n"
+	"  --strategy S        search and sweep: exhaustive, anneal or random (default:\n"
+	"                      exhaustive, anneal past %d points; docs/sweep.md)\n"
+	"  --seed N            the seed of anneal and random (default %d)\n"
+	"  --samples N         the points anneal and random model (default %d)\n"
 	"  --shard K/N         sweep: the K-th of N parts, for a job array; then rnnc merge DIR\n"
 	"  --ablations         bench: each problem's design against the same fabric without each\n"
 	"                      of its ideas (docs/bench.md); default: the paper's problems\n"
@@ -83,7 +88,8 @@ usage_error(const char *fmt, ...)
 static const char *const long_opts[] = {
 	"--emit", "--dump-after", "--target", "--arch", "--print-target", "--list-deepbench",
 	"--quiet", "--verbose", "--help", "--version", "--passes", "--spec", "--set", "--simulate",
-	"--objective", "--max-area", "--max-power", "--max-pcu", "--shard", "--ablations", NULL,
+	"--objective", "--max-area", "--max-power", "--max-pcu", "--shard", "--strategy", "--seed",
+	"--samples", "--ablations", NULL,
 };
 
 static const char *
@@ -129,6 +135,23 @@ parse_positive(const char *s, int whole, double *out)
 	return 0;
 }
 
+/* A whole number of 64 bits, in decimal. */
+static int
+parse_seed(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 20)
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno == ERANGE)
+		return -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
 static int
 is_opt(const char *arg, const char *opt)
 {
@@ -147,7 +170,8 @@ parse_args(int argc, char **argv, int i, Options *o, const char **print_target, 
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			printf("%s", usage);
-			printf(help, drv_emit_kinds(), drv_pass_names());
+			printf(help, drv_emit_kinds(), drv_pass_names(), DSE_EXHAUSTIVE_MAX, DSE_SEED_DEFAULT,
+			       DSE_SAMPLES_DEFAULT);
 			return 0;
 		} else if (!strcmp(a, "--version")) {
 			printf("rnnc %s\n", RNNC_VERSION);
@@ -217,6 +241,21 @@ parse_args(int argc, char **argv, int i, Options *o, const char **print_target, 
 			if (!(v = take_value(argc, argv, &i, "--objective")) ||
 			    (o->objective = dse_objective_find(v)) < 0)
 				return usage_error("option '--objective' needs latency, area, power or energy");
+		} else if (is_opt(a, "--strategy")) {
+			if (!(v = take_value(argc, argv, &i, "--strategy")) ||
+			    (o->strategy = dse_strategy_find(v)) < 0)
+				return usage_error("option '--strategy' needs exhaustive, anneal or random");
+		} else if (is_opt(a, "--seed")) {
+			if (parse_seed(take_value(argc, argv, &i, "--seed"), &o->seed) < 0)
+				return usage_error("option '--seed' needs a whole number from 0 to "
+				                   "18446744073709551615");
+		} else if (is_opt(a, "--samples")) {
+			double x;
+
+			if (parse_positive(take_value(argc, argv, &i, "--samples"), 1, &x) < 0)
+				return usage_error("option '--samples' needs a positive whole number (at most "
+				                   "1e9)");
+			o->samples = (int64_t)x;
 		} else if (is_opt(a, "--max-area")) {
 			if (parse_positive(take_value(argc, argv, &i, "--max-area"), 0, &o->max_area_mm2) < 0)
 				return usage_error("option '--max-area' needs a positive number of mm2");
@@ -284,6 +323,7 @@ main(int argc, char **argv)
 	o.cmd = CMD_COMPILE;
 	o.jobs = ncpu > 0 ? (int)ncpu : 1;
 	o.simulate = -1;
+	o.seed = DSE_SEED_DEFAULT;
 	i = 1;
 	if (argc > 1 && !strcmp(argv[1], "sweep"))
 		o.cmd = CMD_SWEEP, i = 2;
@@ -313,6 +353,7 @@ main(int argc, char **argv)
 		m.jobs = o.jobs;
 		m.verbosity = o.verbosity;
 		m.simulate = -1;
+		m.seed = DSE_SEED_DEFAULT;
 		rc = parse_args(n + 1, margv, 1, &m, &print_target, &list_db);
 		if (rc >= 0 || m.outdir || m.shard_n) {
 			fprintf(stderr, "rnnc: %s/sweep.args is not the command line of a sweep\n", dir);

@@ -167,7 +167,8 @@ takes_value(const char *a)
 {
 	static const char *const opts[] = {
 		"-o", "-j", "--emit", "--dump-after", "--target", "--arch", "--passes", "--spec", "--set",
-		"--simulate", "--objective", "--max-area", "--max-power", "--max-pcu", "--shard", NULL,
+		"--simulate", "--objective", "--max-area", "--max-power", "--max-pcu", "--shard",
+		"--strategy", "--seed", "--samples", NULL,
 	};
 	int i;
 
@@ -281,7 +282,19 @@ summary(const DseSweep *w, const char *dir)
 	printf("  space       ");
 	for (k = 0; k < DSE_NKNOB; k++)
 		printf("%s%s %d", k ? ", " : "", dse_knob_name((DseKnob)k), w->space->n[k]);
-	printf(" values: %lld points\n", (long long)w->npoints);
+	if (w->used == DSE_STRATEGY_EXHAUSTIVE) {
+		printf(" values: %lld points\n", (long long)w->npoints);
+	} else {
+		if (w->space_points > DSE_EXHAUSTIVE_MAX)
+			printf(" values: more than %d points\n", DSE_EXHAUSTIVE_MAX);
+		else
+			printf(" values: %lld points\n", (long long)w->space_points);
+		printf("  search      %s, seed %llu, %lld samples: %lld points visited (the files hold "
+		       "these only)%s\n", dse_strategy_name(w->used), (unsigned long long)w->seed,
+		       (long long)w->samples, (long long)w->npoints,
+		       w->switched ? "; chosen for a space this large (--strategy exhaustive visits "
+		       "every point)" : "");
+	}
 	printf("  legal       %lld map", (long long)w->legal);
 	if (w->legal < w->npoints) {
 		const char *sep = "; the others: ";
@@ -426,6 +439,9 @@ drv_sweep(const Options *o)
 	w.shard_k = o->shard_k;
 	w.shard_n = o->shard_n;
 	w.merge = o->merge;
+	w.strategy = (DseStrategy)o->strategy;
+	w.seed = o->seed;
+	w.samples = o->samples;
 	if (o->outdir)
 		snprintf(dir, sizeof dir, "%s", o->outdir);
 	else
@@ -439,7 +455,14 @@ drv_sweep(const Options *o)
 		         "the cache that shards and merges share");
 		return drv_finish(&c, 1);
 	}
+	if (dse_sweep_plan(&c, &w) < 0)
+		return drv_finish(&c, 1);
+	if (w.switched && o->verbosity >= 0)
+		fprintf(stderr, "rnnc: note: the space has more than %d points: the sweep samples %lld "
+		        "of them by anneal, seed %llu (--strategy exhaustive visits every one)\n",
+		        DSE_EXHAUSTIVE_MAX, (long long)w.samples, (unsigned long long)w.seed);
 	if (dse_sweep_run(&c, &w) < 0) {
+		dse_sweep_free(&w);
 		if (qref.ran)
 			ir_mem_free(&qref.mf);
 		return drv_finish(&c, 1);
@@ -465,7 +488,8 @@ drv_sweep(const Options *o)
 		dse_sweep_free(&w);
 		return drv_finish(&c, 1);
 	}
-	plotted = drv_gnuplot(&c, dir, "front.gp");
+	/* no legal point, nothing to plot (gnuplot fails on data without points) */
+	plotted = w.legal ? drv_gnuplot(&c, dir, "front.gp") : 2;
 	if (plotted < 0) {
 		dse_sweep_free(&w);
 		return drv_finish(&c, 1);
@@ -475,6 +499,8 @@ drv_sweep(const Options *o)
 		if (plotted == 0)
 			printf("  plots       %s/front-latency-area.svg, %s/front-latency-power.svg "
 			       "(gnuplot %s/front.gp, data front.dat)\n", dir, dir, dir);
+		else if (plotted == 2)
+			printf("  plots       not drawn: no point maps\n");
 		else
 			printf("  plots       not drawn: gnuplot is not installed (apt-get install "
 			       "gnuplot-nox); the script and data are %s/front.gp and front.dat\n", dir);

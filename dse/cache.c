@@ -105,6 +105,107 @@ index_find(const Index *x, const DseSweep *w, const PointId *id)
 	return -1;
 }
 
+/* A walk's cache: every record read, by its point, for points met one at a time. */
+typedef struct DseCacheTable {
+	PointId *id;
+	DseResult *rec;   /* the fields a record gives (done, sim_done say which came) */
+	int64_t n, cap;
+	int64_t *slot;    /* index + 1, 0 empty */
+	int64_t mask;
+} DseCacheTable;
+
+static int64_t
+table_find(const DseCacheTable *t, const PointId *id)
+{
+	int64_t h;
+
+	if (!t->slot)
+		return -1;
+	for (h = (int64_t)(id_hash(id) & (uint64_t)t->mask); t->slot[h]; h = (h + 1) & t->mask) {
+		if (!memcmp(&t->id[t->slot[h] - 1], id, sizeof *id))
+			return t->slot[h] - 1;
+	}
+	return -1;
+}
+
+static void
+table_slot(DseCacheTable *t, int64_t i)
+{
+	int64_t h = (int64_t)(id_hash(&t->id[i]) & (uint64_t)t->mask);
+
+	while (t->slot[h])
+		h = (h + 1) & t->mask;
+	t->slot[h] = i + 1;
+}
+
+/* The record of point id, added when new. */
+static DseResult *
+table_get(DseCacheTable *t, const PointId *id)
+{
+	int64_t i = table_find(t, id);
+
+	if (i >= 0)
+		return &t->rec[i];
+	if (t->n == t->cap) {
+		int64_t cap = t->cap ? 2 * t->cap : 1024, j;
+		PointId *nid = realloc(t->id, (size_t)cap * sizeof *nid);
+		DseResult *nrec = nid ? realloc(t->rec, (size_t)cap * sizeof *nrec) : NULL;
+
+		if (nid)
+			t->id = nid;
+		if (!nid || !nrec)
+			IR_BUG("out of memory");
+		t->rec = nrec;
+		t->cap = cap;
+		free(t->slot);
+		t->mask = 2 * cap - 1;
+		if (!(t->slot = calloc((size_t)(2 * cap), sizeof *t->slot)))
+			IR_BUG("out of memory");
+		for (j = 0; j < t->n; j++)
+			table_slot(t, j);
+	}
+	i = t->n++;
+	t->id[i] = *id;
+	memset(&t->rec[i], 0, sizeof t->rec[i]);
+	table_slot(t, i);
+	return &t->rec[i];
+}
+
+int
+dse_cache_take(DseSweep *w, DseResult *r)
+{
+	PointId id = point_id(r);
+	int64_t i = w->ctab ? table_find(w->ctab, &id) : -1;
+	const DseResult *c;
+
+	if (i < 0 || !w->ctab->rec[i].done)
+		return 0;
+	c = &w->ctab->rec[i];
+	r->maps = c->maps;
+	r->why = c->why;
+	memcpy(r->unit, c->unit, sizeof r->unit);
+	r->bound = c->bound;
+	r->cycles = c->cycles;
+	r->latency_us = c->latency_us;
+	r->area_mm2 = c->area_mm2;
+	r->power_mw = c->power_mw;
+	r->energy_uj = c->energy_uj;
+	r->util = c->util;
+	r->pcus = c->pcus;
+	r->pmus = c->pmus;
+	r->dots = c->dots;
+	r->done = 1;
+	w->cached++;
+	if (c->sim_done) {
+		r->sim_cycles = c->sim_cycles;
+		r->sim_power_mw = c->sim_power_mw;
+		r->sim_energy_uj = c->sim_energy_uj;
+		r->sim_done = 1;
+		w->cached++;
+	}
+	return 1;
+}
+
 /* ---- records ----------------------------------------------------------------------------- */
 
 static int
@@ -173,9 +274,12 @@ take_line(DseSweep *w, const Index *x, char *line)
 	           &used) != 17 ||
 	    !used)
 		return -1;
-	if ((i = index_find(x, w, &id)) < 0)
+	if (w->ctab)
+		r = table_get(w->ctab, &id);
+	else if ((i = index_find(x, w, &id)) >= 0)
+		r = &w->res[i];
+	else
 		return 1;
-	r = &w->res[i];
 	if (tag == 'S') {
 		if (sscanf(line + used, "%" SCNd64 " %lf %lf", &r->sim_cycles, &r->sim_power_mw,
 		           &r->sim_energy_uj) != 3)
@@ -209,7 +313,7 @@ load_file(DseSweep *w, const Index *x, const char *path)
 	/* a line that does not check (cut by a kill, or glued to the next run's first record)
 	 * is skipped: every line stands alone */
 	while (fgets(line, sizeof line, f))
-		w->cached += take_line(w, x, line) == 0;
+		w->cached += take_line(w, x, line) == 0 && !w->ctab;
 	fclose(f);
 	return 0;
 }
@@ -227,7 +331,12 @@ dse_cache_open(Ctx *c, DseSweep *w, const char *dir, const char *tag)
 		ir_error(c, (Loc){0}, "cannot create '%s': %s", cdir, strerror(errno));
 		return -1;
 	}
-	if (index_build(&x, w) < 0) {
+	if (w->used != DSE_STRATEGY_EXHAUSTIVE) {
+		/* a walk: the records by point, taken as it meets them (dse_cache_take) */
+		if (!(w->ctab = calloc(1, sizeof *w->ctab)))
+			IR_BUG("out of memory");
+		memset(&x, 0, sizeof x);
+	} else if (index_build(&x, w) < 0) {
 		ir_error(c, (Loc){0}, "the sweep's %lld points do not fit in memory",
 		         (long long)w->npoints);
 		return -1;
@@ -290,4 +399,11 @@ dse_cache_close(DseSweep *w)
 	if (w->cache)
 		fclose(w->cache);
 	w->cache = NULL;
+	if (w->ctab) {
+		free(w->ctab->id);
+		free(w->ctab->rec);
+		free(w->ctab->slot);
+		free(w->ctab);
+		w->ctab = NULL;
+	}
 }

@@ -57,10 +57,37 @@ int dse_default_knobs(const DsePoint *p, Knobs *k, MapFail *why);
  * inference, among the points within the limits (0: none), judged by the model's figures. */
 typedef enum { DSE_OBJ_LATENCY, DSE_OBJ_AREA, DSE_OBJ_POWER, DSE_OBJ_ENERGY, DSE_NOBJ } DseObjective;
 
+/* How a space is searched: every point (exhaustive), or for spaces too large to visit a seeded
+ * heuristic within a budget of samples (points lowered and modelled): anneal, simulated
+ * annealing over the positions of the knobs' values, neighbours moving one knob (walk.c); or
+ * random, points drawn uniformly. DSE_STRATEGY_AUTO: exhaustive up to DSE_EXHAUSTIVE_MAX
+ * points, else anneal. */
+typedef enum {
+	DSE_STRATEGY_AUTO, DSE_STRATEGY_EXHAUSTIVE, DSE_STRATEGY_ANNEAL, DSE_STRATEGY_RANDOM,
+	DSE_NSTRATEGY
+} DseStrategy;
+
+/* Above this many points a space is sampled unless exhaustive is asked for: more than 7 times the
+ * largest default space of a DeepBench problem (131,600 points, GRU 2816 on plasticine-rnn grown
+ * for its weights; docs/sweep.md), a few minutes of a sweep on two cores.
+ * Counting sorts through at most DSE_COUNT_TRIES times as many combinations of values. */
+enum { DSE_EXHAUSTIVE_MAX = 1000000, DSE_COUNT_TRIES = 64 };
+/* The heuristic's defaults: the seed, and the samples of a sweep and of the compile's search. */
+enum { DSE_SEED_DEFAULT = 1, DSE_SAMPLES_DEFAULT = 4000 };
+
+/* "exhaustive", "anneal", "random" ("auto" for DSE_STRATEGY_AUTO); dse_strategy_find: the
+ * strategy named s, or -1. */
+const char *dse_strategy_name(DseStrategy s);
+int dse_strategy_find(const char *s);
+
+/* ... and how to look: strategy (AUTO when 0), seed and samples (0: the defaults). */
 typedef struct DseGoal {
 	DseObjective objective;
 	double max_area_mm2, max_power_mw;
 	int max_pcus;
+	DseStrategy strategy;
+	uint64_t seed;
+	int64_t samples;
 } DseGoal;
 
 /* What a search did (dse_search): the points of its space, those the stream bound ruled out
@@ -76,6 +103,10 @@ typedef struct DseSearchStats {
 	int64_t model_cycles;      /* ... and by the model */
 	Knobs model_first;         /* the model's favourite, when the simulator chose another */
 	int64_t model_first_sim;   /* ... and its simulated cycles */
+	DseStrategy used;          /* exhaustive (bound-pruned), anneal or random */
+	int switched;              /* ... anneal: the space has more than DSE_EXHAUSTIVE_MAX points */
+	uint64_t seed;             /* the heuristic's seed and samples */
+	int64_t samples;
 } DseSearchStats;
 
 /* The search for the unpinned knobs of p->knobs: every point of the sweep's space of the spec

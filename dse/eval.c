@@ -32,89 +32,138 @@ dse_point_target(const DseSweep *w, const DseResult *r)
 	return t;
 }
 
+/* The number of PCUs of the grid at positions i. */
+int
+dse_grid_pcus(const DseSweep *w, const int *i)
+{
+	Target t = *w->target;
+
+	t.rows = w->space->val[DSE_K_ROWS][i[DSE_K_ROWS]];
+	t.cols = w->space->val[DSE_K_COLS][i[DSE_K_COLS]];
+	return ir_target_pcus(&t);
+}
+
+/* The point at positions i (a value index per knob) on a grid of npcu PCUs: 0 when it cannot
+ * be a design (sweep.h); else 1, and into r when r is not NULL. */
+int
+dse_point_at(const DseSweep *w, const int *i, int64_t npcu, DseResult *r)
+{
+	const DseSpace *sp = w->space;
+	const CellSpec *s = w->spec;
+	int64_t nk = s->input + s->hidden;
+	int rv = sp->val[DSE_K_RV][i[DSE_K_RV]], hu = sp->val[DSE_K_HU][i[DSE_K_HU]];
+	int ru = sp->val[DSE_K_RU][i[DSE_K_RU]];
+	int combine = sp->val[DSE_K_COMBINE][i[DSE_K_COMBINE]];
+	int cand = sp->val[DSE_K_CANDIDATE][i[DSE_K_CANDIDATE]];
+	int hv = sp->val[DSE_K_HV][i[DSE_K_HV]];
+	int hoist = sp->val[DSE_K_HOIST][i[DSE_K_HOIST]];
+	int weights = sp->val[DSE_K_WEIGHTS][i[DSE_K_WEIGHTS]];
+	Knobs *k;
+
+	/* with one tile both ways of adding are one design: it is the tree's point; the
+	 * merged candidate gate of a space that has both forms only where it can be built
+	 * (rv divides D, one row a token), and likewise hoisting (a vector step of every
+	 * tile reads x only, the weights on chip) */
+	if (ru > ceil_div64(nk, rv) || hu > s->hidden || (int64_t)hu * ru > npcu ||
+	    (ru == 1 && combine == COMBINE_CHAIN && sp->n[DSE_K_COMBINE] > 1) ||
+	    (cand == CANDIDATE_MERGED && sp->n[DSE_K_CANDIDATE] > 1 && (s->input % rv || hv > 1)) ||
+	    (hoist && sp->n[DSE_K_HOIST] > 1 && (s->input / rv / ru < 1 || weights == WEIGHTS_STREAM)))
+		return 0;
+	if (!r)
+		return 1;
+	k = &r->k;
+	memset(r, 0, sizeof *r);
+	r->rows = sp->val[DSE_K_ROWS][i[DSE_K_ROWS]];
+	r->cols = sp->val[DSE_K_COLS][i[DSE_K_COLS]];
+	r->pmu_kib = sp->val[DSE_K_PMU_KIB][i[DSE_K_PMU_KIB]];
+	*k = s->knobs;
+	k->rv = rv;
+	k->hu = hu;
+	k->ru = ru;
+	k->hv = hv;
+	k->candidate = cand;
+	k->hoist_input = hoist;
+	k->folded = sp->val[DSE_K_FOLDED][i[DSE_K_FOLDED]];
+	k->combine = combine;
+	k->epilogue = sp->val[DSE_K_EPILOGUE][i[DSE_K_EPILOGUE]];
+	k->weights = weights;
+	r->wbits = sp->val[DSE_K_WBITS][i[DSE_K_WBITS]];
+	r->abits = sp->val[DSE_K_ABITS][i[DSE_K_ABITS]];
+	r->lut = sp->val[DSE_K_LUT][i[DSE_K_LUT]];
+	r->var = (i[DSE_K_WBITS] * sp->n[DSE_K_ABITS] + i[DSE_K_ABITS]) * sp->n[DSE_K_LUT] +
+	         i[DSE_K_LUT];
+	/* each xh copy issues at most a vector a cycle */
+	r->bound = (int64_t)s->timesteps * s->batch * ceil_div64(ceil_div64(s->hidden, hu), hv) *
+	           ceil_div64(nk, (int64_t)ru * rv);
+	r->sim_cycles = -1;
+	r->dominator = -1;
+	return 1;
+}
+
+/* The odometer: the next positions after i, the last knob turning fastest; 0 past the end. */
+static int
+next_point(const DseSpace *sp, int *i)
+{
+	int d;
+
+	for (d = DSE_NKNOB - 1; d >= 0; d--) {
+		if (++i[d] < sp->n[d])
+			return 1;
+		i[d] = 0;
+	}
+	return 0;
+}
+
 /* The points of the space in order, less those that cannot be a design (sweep.h), into out;
  * with out NULL only counted. */
 int64_t
 dse_enumerate(const DseSweep *w, DseResult *out)
 {
 	const DseSpace *sp = w->space;
-	const CellSpec *s = w->spec;
-	int64_t n = 0, nk = s->input + s->hidden, npcu = 0;
+	int64_t n = 0, npcu = 0;
 	int i[DSE_NKNOB] = {0}, d, lastgrid = -1;
 
 	for (d = 0; d < DSE_NKNOB; d++) {
 		if (sp->n[d] == 0)
 			return 0;
 	}
-	for (;;) {
-		int rv = sp->val[DSE_K_RV][i[DSE_K_RV]], hu = sp->val[DSE_K_HU][i[DSE_K_HU]];
-		int ru = sp->val[DSE_K_RU][i[DSE_K_RU]];
-		int combine = sp->val[DSE_K_COMBINE][i[DSE_K_COMBINE]];
-		int cand = sp->val[DSE_K_CANDIDATE][i[DSE_K_CANDIDATE]];
-		int hv = sp->val[DSE_K_HV][i[DSE_K_HV]];
-		int hoist = sp->val[DSE_K_HOIST][i[DSE_K_HOIST]];
-		int weights = sp->val[DSE_K_WEIGHTS][i[DSE_K_WEIGHTS]];
+	do {
 		int grid = i[DSE_K_ROWS] * sp->n[DSE_K_COLS] + i[DSE_K_COLS];
 
 		if (grid != lastgrid) {
-			Target t = *w->target;
-
-			t.rows = sp->val[DSE_K_ROWS][i[DSE_K_ROWS]];
-			t.cols = sp->val[DSE_K_COLS][i[DSE_K_COLS]];
-			npcu = ir_target_pcus(&t);
+			npcu = dse_grid_pcus(w, i);
 			lastgrid = grid;
 		}
-		/* with one tile both ways of adding are one design: it is the tree's point; the
-		 * merged candidate gate of a space that has both forms only where it can be built
-		 * (rv divides D, one row a token), and likewise hoisting (a vector step of every
-		 * tile reads x only, the weights on chip) */
-		if (ru <= ceil_div64(nk, rv) && hu <= s->hidden && (int64_t)hu * ru <= npcu &&
-		    !(ru == 1 && combine == COMBINE_CHAIN && sp->n[DSE_K_COMBINE] > 1) &&
-		    !(cand == CANDIDATE_MERGED && sp->n[DSE_K_CANDIDATE] > 1 &&
-		      (s->input % rv || hv > 1)) &&
-		    !(hoist && sp->n[DSE_K_HOIST] > 1 &&
-		      (s->input / rv / ru < 1 || weights == WEIGHTS_STREAM))) {
-			if (out) {
-				DseResult *r = &out[n];
-				Knobs *k = &r->k;
+		n += dse_point_at(w, i, npcu, out ? &out[n] : NULL);
+	} while (next_point(sp, i));
+	return n;
+}
 
-				memset(r, 0, sizeof *r);
-				r->rows = sp->val[DSE_K_ROWS][i[DSE_K_ROWS]];
-				r->cols = sp->val[DSE_K_COLS][i[DSE_K_COLS]];
-				r->pmu_kib = sp->val[DSE_K_PMU_KIB][i[DSE_K_PMU_KIB]];
-				*k = s->knobs;
-				k->rv = rv;
-				k->hu = hu;
-				k->ru = ru;
-				k->hv = hv;
-				k->candidate = cand;
-				k->hoist_input = hoist;
-				k->folded = sp->val[DSE_K_FOLDED][i[DSE_K_FOLDED]];
-				k->combine = combine;
-				k->epilogue = sp->val[DSE_K_EPILOGUE][i[DSE_K_EPILOGUE]];
-				k->weights = weights;
-				r->wbits = sp->val[DSE_K_WBITS][i[DSE_K_WBITS]];
-				r->abits = sp->val[DSE_K_ABITS][i[DSE_K_ABITS]];
-				r->lut = sp->val[DSE_K_LUT][i[DSE_K_LUT]];
-				r->var = (i[DSE_K_WBITS] * sp->n[DSE_K_ABITS] + i[DSE_K_ABITS]) *
-				         sp->n[DSE_K_LUT] + i[DSE_K_LUT];
-				/* each xh copy issues at most a vector a cycle */
-				r->bound = (int64_t)s->timesteps * s->batch *
-				           ceil_div64(ceil_div64(s->hidden, hu), hv) *
-				           ceil_div64(nk, (int64_t)ru * rv);
-				r->sim_cycles = -1;
-				r->dominator = -1;
-			}
-			n++;
-		}
-		for (d = DSE_NKNOB - 1; d >= 0; d--) {
-			if (++i[d] < sp->n[d])
-				break;
-			i[d] = 0;
-		}
-		if (d < 0)
-			return n;
+/* The points of the space counted up to limit: limit + 1 when there are more, or when more
+ * than DSE_COUNT_TRIES x limit combinations of values would have to be sorted through. */
+int64_t
+dse_count(const DseSweep *w, int64_t limit)
+{
+	const DseSpace *sp = w->space;
+	int64_t n = 0, npcu = 0, tries = 0;
+	int i[DSE_NKNOB] = {0}, d, lastgrid = -1;
+
+	for (d = 0; d < DSE_NKNOB; d++) {
+		if (sp->n[d] == 0)
+			return 0;
 	}
+	do {
+		int grid = i[DSE_K_ROWS] * sp->n[DSE_K_COLS] + i[DSE_K_COLS];
+
+		if (grid != lastgrid) {
+			npcu = dse_grid_pcus(w, i);
+			lastgrid = grid;
+		}
+		n += dse_point_at(w, i, npcu, NULL);
+		if (n > limit || ++tries > DSE_COUNT_TRIES * limit)
+			return limit + 1;
+	} while (next_point(sp, i));
+	return n;
 }
 
 /* A fixed-point format of `bits` with as many integer bits as f has. */
@@ -261,8 +310,8 @@ dse_ranks_before(const DseResult *res, int64_t a, int64_t b)
 }
 
 /* The objective's value of r: the model's, or with sim the simulator's (area is the same). */
-static double
-objective(const DseResult *r, DseObjective o, int sim)
+double
+dse_objective_value(const DseResult *r, DseObjective o, int sim)
 {
 	switch (o) {
 	case DSE_OBJ_AREA:
@@ -281,7 +330,8 @@ int
 dse_better(const DseResult *res, DseObjective o, int sim, int64_t a, int64_t b)
 {
 	if (o < DSE_NOBJ) {
-		double x = objective(&res[a], o, sim), y = objective(&res[b], o, sim);
+		double x = dse_objective_value(&res[a], o, sim);
+		double y = dse_objective_value(&res[b], o, sim);
 
 		if (x != y)
 			return x < y;

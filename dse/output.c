@@ -29,6 +29,16 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 {
 	int64_t i;
 
+	/* a walk's points are not the space's: one comment line says which they are */
+	if (w->used != DSE_STRATEGY_EXHAUSTIVE && w->used != DSE_STRATEGY_AUTO) {
+		fprintf(out, "# %s, seed %llu, %lld samples: %lld points visited of ",
+		        dse_strategy_name(w->used), (unsigned long long)w->seed, (long long)w->samples,
+		        (long long)w->npoints);
+		if (w->space_points > DSE_EXHAUSTIVE_MAX)
+			fprintf(out, "more than %d\n", DSE_EXHAUSTIVE_MAX);
+		else
+			fprintf(out, "%lld\n", (long long)w->space_points);
+	}
 	fputs("point,rows,cols,pmu_kib,hu,ru,rv,hv,folded,combine,epilogue,candidate,hoist_input,"
 	      "weights,weight_bits,"
 	      "act_bits,lut_entries,maps,reason,unit,need,have,bound_cycles,"
@@ -117,6 +127,15 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 	fprintf(out, "},\n  \"objective\": \"%s\", \"max_area_mm2\": %.4f, \"max_power_mw\": %.2f, "
 	        "\"max_pcus\": %d,\n", dse_objective_name(w->objective), w->max_area_mm2,
 	        w->max_power_mw, w->max_pcus);
+	if (w->used != DSE_STRATEGY_EXHAUSTIVE && w->used != DSE_STRATEGY_AUTO)
+		fprintf(out, "  \"search\": {\"strategy\": \"%s\", \"seed\": %llu, \"samples\": %lld, "
+		        "\"space_points\": %lld, \"space_more_than\": %s},\n",
+		        dse_strategy_name(w->used), (unsigned long long)w->seed, (long long)w->samples,
+		        (long long)(w->space_points > DSE_EXHAUSTIVE_MAX ? DSE_EXHAUSTIVE_MAX :
+		                    w->space_points),
+		        w->space_points > DSE_EXHAUSTIVE_MAX ? "true" : "false");
+	else
+		fputs("  \"search\": {\"strategy\": \"exhaustive\"},\n", out);
 	fprintf(out, "  \"points\": %lld, \"legal\": %lld, \"meets\": %lld, \"front\": %lld, "
 	        "\"simulated\": %d,\n  \"model_error\": {\"mean\": %.4f, \"max\": %.4f},\n"
 	        "  \"best\": %lld,\n  \"results\": [\n", (long long)w->npoints,

@@ -16,6 +16,29 @@ fixed_fail(const MapFail *f)
 	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_FOLDED;
 }
 
+/* The strategy of w's space (w->used, w->space_points; w->npoints for an exhaustive one):
+ * 0 exhaustive, 1 a walk. */
+static int
+pick(DseSweep *w, const DseGoal *goal)
+{
+	w->strategy = goal ? goal->strategy : DSE_STRATEGY_AUTO;
+	w->seed = goal && goal->seed ? goal->seed : DSE_SEED_DEFAULT;
+	w->samples = goal && goal->samples > 0 ? goal->samples : DSE_SAMPLES_DEFAULT;
+	w->jobs = 1;
+	w->used = w->strategy;
+	if (w->strategy == DSE_STRATEGY_EXHAUSTIVE) {
+		w->space_points = w->npoints = dse_enumerate(w, NULL);
+		return 0;
+	}
+	w->space_points = dse_count(w, DSE_EXHAUSTIVE_MAX);
+	if (w->strategy == DSE_STRATEGY_AUTO) {
+		w->switched = w->space_points > DSE_EXHAUSTIVE_MAX;
+		w->used = w->switched ? DSE_STRATEGY_ANNEAL : DSE_STRATEGY_EXHAUSTIVE;
+	}
+	w->npoints = w->space_points;
+	return w->used != DSE_STRATEGY_EXHAUSTIVE;
+}
+
 int
 dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSearchStats *st)
 {
@@ -46,16 +69,25 @@ dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSe
 		w.max_power_mw = goal->max_power_mw;
 		w.max_pcus = goal->max_pcus;
 	}
-	w.npoints = dse_enumerate(&w, NULL);
-	stats.points = w.npoints;
-	w.res = calloc((size_t)(w.npoints ? w.npoints : 1), sizeof *w.res);
-	order = malloc((size_t)(w.npoints ? w.npoints : 1) * sizeof *order);
-	tmp = malloc((size_t)(w.npoints ? w.npoints : 1) * sizeof *tmp);
-	if (!w.res || !order || !tmp)
-		IR_BUG("out of memory");
-	dse_enumerate(&w, w.res);
 	if (dse_make_variants(&c, &w) < 0)
 		IR_BUG("the spec's own numbers make no variant");
+	if (pick(&w, goal) == 0) {
+		w.res = calloc((size_t)(w.npoints ? w.npoints : 1), sizeof *w.res);
+		if (!w.res)
+			IR_BUG("out of memory");
+		dse_enumerate(&w, w.res);
+	} else if (dse_walk(&w) < 0) {
+		IR_BUG("out of memory");
+	}
+	stats.points = w.space_points;
+	stats.used = w.used;
+	stats.switched = w.switched;
+	stats.seed = w.seed;
+	stats.samples = w.samples;
+	order = malloc((size_t)(w.npoints ? w.npoints : 1) * sizeof *order);
+	tmp = malloc((size_t)(w.npoints ? w.npoints : 1) * sizeof *tmp);
+	if (!order || !tmp)
+		IR_BUG("out of memory");
 	for (i = 0; i < w.npoints; i++) {
 		const DseResult *r = &w.res[i];
 
@@ -73,13 +105,15 @@ dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSe
 	for (i = 0; i < w.npoints; i++) {
 		DseResult *r = &w.res[order[i]];
 
-		/* the bound is of cycles: it prunes for the least latency only */
-		if (nfin == DSE_FINALISTS && w.objective == DSE_OBJ_LATENCY &&
+		/* the bound is of cycles: it prunes for the least latency only (a walk's points are
+		 * all modelled already) */
+		if (nfin == DSE_FINALISTS && w.objective == DSE_OBJ_LATENCY && !r->done &&
 		    r->bound > w.res[fin[nfin - 1]].cycles) {
 			stats.pruned = w.npoints - i;
 			break;
 		}
-		dse_evaluate(&scratch, &w, r);
+		if (!r->done)
+			dse_evaluate(&scratch, &w, r);
 		stats.modelled++;
 		if (!r->maps) {
 			if (fixed_fail(&r->why)) {

@@ -27,6 +27,28 @@ dse_objective_find(const char *s)
 	return -1;
 }
 
+static const char *const strategy_names[DSE_NSTRATEGY] = {
+	"auto", "exhaustive", "anneal", "random",
+};
+
+const char *
+dse_strategy_name(DseStrategy s)
+{
+	return s < DSE_NSTRATEGY ? strategy_names[s] : "?";
+}
+
+int
+dse_strategy_find(const char *s)
+{
+	int i;
+
+	for (i = DSE_STRATEGY_EXHAUSTIVE; i < DSE_NSTRATEGY; i++) {
+		if (!strcmp(s, strategy_names[i]))
+			return i;
+	}
+	return -1;
+}
+
 static double
 now_s(void)
 {
@@ -95,8 +117,8 @@ worker(void *arg)
 	return NULL;
 }
 
-static void
-run_pool(DseSweep *w, const int64_t *todo, int64_t n, int sim, const char *what)
+void
+dse_pool_run(DseSweep *w, const int64_t *todo, int64_t n, int sim, const char *what)
 {
 	Pool pl = {w, todo, n, 0, 0, sim, PTHREAD_MUTEX_INITIALIZER, now_s(), 0, what};
 	pthread_t th[64];
@@ -161,36 +183,89 @@ in_shard(const DseSweep *w, int64_t i)
 }
 
 int
+dse_sweep_plan(Ctx *c, DseSweep *w)
+{
+	w->used = w->strategy;
+	if (w->strategy == DSE_STRATEGY_EXHAUSTIVE) {
+		w->space_points = w->npoints = dse_enumerate(w, NULL);
+		return 0;
+	}
+	w->space_points = dse_count(w, DSE_EXHAUSTIVE_MAX);
+	if (w->strategy == DSE_STRATEGY_AUTO) {
+		w->switched = w->space_points > DSE_EXHAUSTIVE_MAX;
+		w->used = w->switched ? DSE_STRATEGY_ANNEAL : DSE_STRATEGY_EXHAUSTIVE;
+	}
+	if (w->used == DSE_STRATEGY_EXHAUSTIVE) {
+		w->npoints = w->space_points;
+		return 0;
+	}
+	if (w->samples <= 0)
+		w->samples = DSE_SAMPLES_DEFAULT;
+	/* a walk's next point depends on the last ones: it is not cut in shards */
+	if (w->shard_n > 1 || w->merge) {
+		ir_error(c, (Loc){0}, "the %s strategy does not run in shards: run it whole (it visits "
+		         "%lld points), or shard an exhaustive sweep (--strategy exhaustive)",
+		         dse_strategy_name(w->used), (long long)w->samples);
+		return -1;
+	}
+	w->npoints = w->space_points;  /* 0: an empty space */
+	return 0;
+}
+
+int
 dse_sweep_run(Ctx *c, DseSweep *w)
 {
 	int64_t i, *order, *tmp, nlegal = 0, ntodo = 0, nsim, nrank = 0;
 
-	w->npoints = dse_enumerate(w, NULL);
 	w->best = -1;
+	if (w->used == DSE_STRATEGY_AUTO && dse_sweep_plan(c, w) < 0)
+		return -1;
 	if (w->npoints == 0) {
 		ir_error(c, (Loc){0}, "the space of the sweep is empty: no point of the knobs' values "
 		         "can be a design on '%s' (%d PCUs)", w->target->name, ir_target_pcus(w->target));
 		return -1;
 	}
-	w->res = calloc((size_t)w->npoints, sizeof *w->res);
-	order = malloc((size_t)w->npoints * sizeof *order);
-	tmp = malloc((size_t)w->npoints * sizeof *tmp);
-	if (!w->res || !order || !tmp) {
-		free(order);
-		free(tmp);
-		ir_error(c, (Loc){0}, "the sweep's %lld points do not fit in memory",
-		         (long long)w->npoints);
-		return -1;
-	}
-	dse_enumerate(w, w->res);
 	if (dse_make_variants(c, w) < 0) {
-		free(order);
-		free(tmp);
 		if (!w->var)
 			ir_error(c, (Loc){0}, "out of memory");
 		return -1;
 	}
-	if (w->cache_dir) {
+	if (w->used != DSE_STRATEGY_EXHAUSTIVE) {
+		/* the walk evaluates as it goes, resuming from the cache's records */
+		if (w->cache_dir && dse_cache_open(c, w, w->cache_dir, "all") < 0) {
+			dse_cache_close(w);
+			return -1;
+		}
+		if (dse_walk(w) < 0) {
+			ir_error(c, (Loc){0}, "out of memory");
+			dse_cache_close(w);
+			return -1;
+		}
+		if (w->npoints == 0) {
+			ir_error(c, (Loc){0}, "the %s walk drew no point that can be a design: narrow the "
+			         "space with --set", dse_strategy_name(w->used));
+			dse_cache_close(w);
+			return -1;
+		}
+	} else {
+		if (!(w->res = calloc((size_t)w->npoints, sizeof *w->res))) {
+			ir_error(c, (Loc){0}, "the sweep's %lld points do not fit in memory",
+			         (long long)w->npoints);
+			return -1;
+		}
+		dse_enumerate(w, w->res);
+	}
+	order = malloc((size_t)w->npoints * sizeof *order);
+	tmp = malloc((size_t)w->npoints * sizeof *tmp);
+	if (!order || !tmp) {
+		free(order);
+		free(tmp);
+		ir_error(c, (Loc){0}, "the sweep's %lld points do not fit in memory",
+		         (long long)w->npoints);
+		dse_cache_close(w);
+		return -1;
+	}
+	if (w->cache_dir && w->used == DSE_STRATEGY_EXHAUSTIVE) {
 		char tag[32] = "all";
 
 		if (w->shard_n > 1)
@@ -208,8 +283,8 @@ dse_sweep_run(Ctx *c, DseSweep *w)
 		         "target or rnnc", (long long)ntodo, (long long)w->npoints, w->cache_dir);
 		goto fail;
 	}
-	w->evaluated = ntodo;
-	run_pool(w, order, ntodo, 0, w->shard_n > 1 ? "shard:" : "sweep:");
+	w->evaluated += ntodo;
+	dse_pool_run(w, order, ntodo, 0, w->shard_n > 1 ? "shard:" : "sweep:");
 	for (i = 0; i < w->npoints; i++) {
 		DseResult *r = &w->res[i];
 
@@ -254,7 +329,7 @@ dse_sweep_run(Ctx *c, DseSweep *w)
 			r->sim_power_mw = r->sim_energy_uj = 0;
 		}
 	}
-	run_pool(w, tmp, w->simulated_here, 1, "simulating:");
+	dse_pool_run(w, tmp, w->simulated_here, 1, "simulating:");
 	w->nsim = (int)nsim;
 	for (i = 0; i < nsim; i++) {
 		const DseResult *r = &w->res[order[i]];

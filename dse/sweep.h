@@ -107,8 +107,15 @@ typedef struct DseSweep {
 	uint64_t key;             /* ... under this key of the spec, target and rnnc */
 	int shard_k, shard_n;     /* --shard K/N: the points i with i % N == K - 1 only */
 	int merge;                /* every point must come from the cache */
+	DseStrategy strategy;     /* as asked (AUTO: by the space's size) */
+	uint64_t seed;            /* the heuristic's */
+	int64_t samples;          /* ... and its budget of points (0: DSE_SAMPLES_DEFAULT) */
 
-	int64_t npoints;
+	DseStrategy used;         /* the strategy run: exhaustive, anneal or random */
+	int switched;             /* ... anneal because the space has more than DSE_EXHAUSTIVE_MAX */
+	int64_t space_points;     /* the space's points; DSE_EXHAUSTIVE_MAX + 1: more than that */
+	int64_t npoints;          /* the points in res: every point of the space, or those the
+	                           * heuristic visited (their index is then their place in res) */
 	DseResult *res;           /* npoints results, in the space's order (malloc'd) */
 	int64_t legal, meets, front;
 	int64_t nfail[MAP_FAIL_OTHER + 1];
@@ -118,12 +125,17 @@ typedef struct DseSweep {
 	int nsim;
 	int64_t cached, evaluated, simulated_here;
 	FILE *cache;
+	struct DseCacheTable *ctab; /* the cache's records by point, for a walk (cache.c) */
 	DseVariant *var;          /* one per choice of the numbers (malloc'd) */
 	int nvar;
 } DseSweep;
 
-/* Visits every point of the space (see the top of this file); 0, or -1 when the space is
- * empty or memory runs out (reported to c). */
+/* The strategy the space gets (w->used, w->switched) and its points counted (w->space_points,
+ * w->npoints); -1 after errors to c (a walk cannot be sharded). dse_sweep_run calls it when
+ * the caller has not. */
+int dse_sweep_plan(Ctx *c, DseSweep *w);
+/* Visits every point of the space (see the top of this file), or the heuristic's samples of
+ * it; 0, or -1 when the space is empty or memory runs out (reported to c). */
 int dse_sweep_run(Ctx *c, DseSweep *w);
 void dse_sweep_free(DseSweep *w);
 
@@ -132,6 +144,9 @@ uint64_t dse_hash(uint64_t h, const void *p, size_t n);
 int dse_cache_open(Ctx *c, DseSweep *w, const char *dir, const char *tag);
 void dse_cache_put(FILE *f, const DseResult *r, int sim);
 void dse_cache_close(DseSweep *w);
+/* A walk's cache (opened with w->used not exhaustive): fills r from the records of its point
+ * when there are any, counting them in w->cached; 1 then. */
+int dse_cache_take(DseSweep *w, DseResult *r);
 
 /* Every point as CSV (a header line, then one line a point) and as JSON; deterministic. */
 void dse_sweep_csv(const DseSweep *w, FILE *out);

@@ -43,6 +43,49 @@ fi
 grep -q "is not a value of hu" "$work/bad.log" || fail "--set hu=0: $(cat "$work/bad.log")"
 [ -e "$work/bad" ] && fail "a failed sweep left an output folder"
 
+# the heuristic: the same seed gives the same files with one worker or two; another seed
+# valid files of its own; the seed in the summary and the files; bad values exit 2
+"$rnnc" sweep "$work/gru.yaml" --strategy anneal --seed 9 --samples 300 -j1 -o "$work/an1" >"$work/an1.log" 2>&1 ||
+	fail "anneal -j1: $(cat "$work/an1.log")"
+"$rnnc" sweep "$work/gru.yaml" --strategy=anneal --seed=9 --samples=300 -j2 -q -o "$work/an2" ||
+	fail "anneal -j2"
+"$rnnc" sweep "$work/gru.yaml" --strategy anneal --seed 10 --samples 300 -j2 -q -o "$work/an3" ||
+	fail "anneal, seed 10"
+for f in $files; do
+	cmp -s "$work/an1/$f" "$work/an2/$f" || fail "$f of anneal differs between -j1 and -j2"
+done
+grep -q "^  search      anneal, seed 9, 300 samples: 300 points visited" "$work/an1.log" ||
+	fail "no seed in the summary: $(cat "$work/an1.log")"
+head -1 "$work/an1/sweep.csv" | grep -q "^# anneal, seed 9, 300 samples: 300 points visited of $points$" ||
+	fail "no seed in sweep.csv: $(head -1 "$work/an1/sweep.csv")"
+grep -q '"search": {"strategy": "anneal", "seed": 9, "samples": 300,' "$work/an1/sweep.json" ||
+	fail "no seed in sweep.json"
+for d in an1 an3; do
+	[ "$(grep -vc '^#' "$work/$d/sweep.csv")" -eq 301 ] || fail "$d/sweep.csv has not 300 points"
+done
+# the exhaustive sweep's best is among the points of a budget of a third of them
+best=$(sed -n 's/^  best        \(hu=[^(]*\)(.*/\1/p' "$work/j1.log")
+"$rnnc" sweep "$work/gru.yaml" --strategy anneal --samples $((points / 3)) -j2 -o "$work/an4" >"$work/an4.log" 2>&1 ||
+	fail "anneal, a third: $(cat "$work/an4.log")"
+grep -qF "  best        $best(" "$work/an4.log" || fail "anneal's best is not '$best': $(grep best "$work/an4.log")"
+"$rnnc" sweep "$work/gru.yaml" --strategy random --samples 50 -q -o "$work/rnd" || fail "random"
+for bad in "--seed x" "--seed -1" "--samples 0" "--samples 2.5" "--strategy annealing"; do
+	# shellcheck disable=SC2086
+	"$rnnc" sweep "$work/gru.yaml" $bad -o "$work/bad2" >"$work/bad2.log" 2>&1
+	[ $? -eq 2 ] || fail "'$bad' did not exit 2: $(cat "$work/bad2.log")"
+	grep -q "needs" "$work/bad2.log" || fail "'$bad': $(cat "$work/bad2.log")"
+done
+# a space past the limit is sampled, and the sweep says so
+"$rnnc" sweep "$work/gru.yaml" --set rows=4..64 --set cols=4..64 --set pmu_kib=16..32 --samples 60 -j2 \
+	-o "$work/auto" >"$work/auto.log" 2>"$work/auto.err" || fail "auto: $(cat "$work/auto.err")"
+grep -q "note: the space has more than [0-9]* points: the sweep samples 60 of them by anneal, seed 1" "$work/auto.err" ||
+	fail "no note of the switch: $(cat "$work/auto.err")"
+grep -q "^  search      anneal, seed 1, 60 samples: 60 points visited" "$work/auto.log" || fail "auto: $(cat "$work/auto.log")"
+if "$rnnc" sweep "$work/gru.yaml" --strategy random --shard 1/2 -o "$work/bad3" >"$work/bad3.log" 2>&1; then
+	fail "a sharded walk accepted"
+fi
+grep -q "does not run in shards" "$work/bad3.log" || fail "sharded walk: $(cat "$work/bad3.log")"
+
 # three shards and a merge give the unsharded files, byte for byte
 for k in 1 2 3; do
 	"$rnnc" sweep "$work/gru.yaml" --shard $k/3 -j1 -o "$work/shards" >"$work/shard$k.log" 2>&1 ||
@@ -84,4 +127,25 @@ for sig in INT KILL; do
 		cmp -s "$work/whole/$f" "$work/killed-$sig/$f" || fail "$f after SIG$sig and a resume differs"
 	done
 done
-echo "PASS: $points points, -j1 and -j3 identical, the shards merged identical, resumed identical"
+# a walk killed and resumed walks the same way: its points come back from the cache
+"$rnnc" sweep "$work/lstm.yaml" --target plasticine-rnn --strategy anneal --samples 1500 -j2 -q -o "$work/walk" ||
+	fail "anneal of lstm.yaml"
+set -m
+"$rnnc" sweep "$work/lstm.yaml" --target plasticine-rnn --strategy anneal --samples 1500 -j2 -q -o "$work/walk-killed" &
+pid=$!
+set +m
+sleep 0.3
+kill -s KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+"$rnnc" sweep "$work/lstm.yaml" --target plasticine-rnn --strategy anneal --samples 1500 -j1 -o "$work/walk-killed" >"$work/walk.log" 2>&1 ||
+	fail "resume of the walk: $(cat "$work/walk.log")"
+for f in $files; do
+	cmp -s "$work/walk/$f" "$work/walk-killed/$f" || fail "$f of the walk after SIGKILL and a resume differs"
+done
+grep -q "^  cache       [1-9]" "$work/walk.log" || echo "note: the walk was killed before its first result"
+"$rnnc" sweep "$work/lstm.yaml" --target plasticine-rnn --strategy anneal --samples 1500 -o "$work/walk-killed" >"$work/walk2.log" 2>&1 ||
+	fail "rerun of the walk"
+grep -q "^  cache       .* 0 points evaluated and 0 simulated here" "$work/walk2.log" ||
+	fail "the rerun of a finished walk evaluated points: $(cat "$work/walk2.log")"
+
+echo "PASS: $points points, -j1 and -j3 identical, the shards merged identical, resumed identical; anneal by seed, -j1 and -j2 identical, resumed identical"

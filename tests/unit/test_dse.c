@@ -265,10 +265,10 @@ static void
 test_search_goal(void)
 {
 	static const DseGoal goals[] = {
-		{DSE_OBJ_LATENCY, 0, 0, 10},
-		{DSE_OBJ_ENERGY, 0, 0, 0},
-		{DSE_OBJ_AREA, 0, 1500, 0},
-		{DSE_OBJ_POWER, 25, 0, 0},
+		{DSE_OBJ_LATENCY, 0, 0, 10, 0, 0, 0},
+		{DSE_OBJ_ENERGY, 0, 0, 0, 0, 0, 0},
+		{DSE_OBJ_AREA, 0, 1500, 0, 0, 0, 0},
+		{DSE_OBJ_POWER, 25, 0, 0, 0, 0, 0},
 	};
 	size_t n;
 
@@ -458,6 +458,265 @@ test_jobs(void)
 	ir_ctx_free(&p.c);
 }
 
+
+/* A sweep by a heuristic: the points it visited, their results those of the exhaustive sweep's
+ * same points, in the space's order, each once. */
+static void
+walk_sweep(Prob *p, DseSweep *w, DseStrategy how, uint64_t seed, int64_t samples, int jobs,
+           DseObjective o)
+{
+	memset(w, 0, sizeof *w);
+	w->spec = &p->s;
+	w->fixed = p->f;
+	w->fp32 = p->fp32;
+	w->target = &p->t;
+	w->space = &p->sp;
+	w->jobs = jobs;
+	w->simulate = DSE_FINALISTS;
+	w->strategy = how;
+	w->seed = seed;
+	w->samples = samples;
+	w->objective = o;
+	CU_ASSERT_FATAL(dse_sweep_run(&p->c, w) == 0);
+	CU_ASSERT_EQUAL(w->used, how);
+}
+
+static int
+same_point(const DseResult *a, const DseResult *b)
+{
+	return a->rows == b->rows && a->cols == b->cols && a->pmu_kib == b->pmu_kib &&
+	       a->k.hu == b->k.hu && a->k.ru == b->k.ru && a->k.rv == b->k.rv && a->k.hv == b->k.hv &&
+	       a->k.folded == b->k.folded && a->k.combine == b->k.combine &&
+	       a->k.epilogue == b->k.epilogue && a->k.candidate == b->k.candidate &&
+	       a->k.weights == b->k.weights && a->wbits == b->wbits && a->abits == b->abits &&
+	       a->lut == b->lut;
+}
+
+/* Every visited point is a point of the exhaustive sweep ex, later in its order than the last,
+ * with the same figures; the front is that of the visited points. */
+static void
+check_visited(const DseSweep *ex, const DseSweep *w)
+{
+	int64_t i, j = 0, a, b;
+
+	CU_ASSERT(w->npoints > 0 && w->npoints <= ex->npoints);
+	CU_ASSERT(w->npoints <= w->samples);
+	CU_ASSERT_EQUAL(w->space_points, ex->npoints);
+	for (i = 0; i < w->npoints; i++) {
+		const DseResult *r = &w->res[i];
+
+		for (; j < ex->npoints && !same_point(&ex->res[j], r); j++)
+			;
+		CU_ASSERT_FATAL(j < ex->npoints);
+		CU_ASSERT(r->done);
+		CU_ASSERT_EQUAL(r->maps, ex->res[j].maps);
+		CU_ASSERT_EQUAL(r->cycles, ex->res[j].cycles);
+		CU_ASSERT_EQUAL(r->bound, ex->res[j].bound);
+		CU_ASSERT(r->area_mm2 == ex->res[j].area_mm2 && r->power_mw == ex->res[j].power_mw);
+		j++;
+	}
+	/* the front: no point on it dominated, every other point dominated by one on it */
+	for (a = 0; a < w->npoints; a++) {
+		const DseResult *x = &w->res[a];
+
+		if (!x->maps)
+			continue;
+		if (!x->front) {
+			CU_ASSERT(x->dominator >= 0 && w->res[x->dominator].front);
+			continue;
+		}
+		for (b = 0; b < w->npoints; b++) {
+			const DseResult *y = &w->res[b];
+
+			CU_ASSERT(!(y->maps && y->cycles <= x->cycles && y->area_mm2 <= x->area_mm2 &&
+			            y->power_mw <= x->power_mw && y->energy_uj <= x->energy_uj &&
+			            (y->cycles < x->cycles || y->area_mm2 < x->area_mm2 ||
+			             y->power_mw < x->power_mw || y->energy_uj < x->energy_uj)));
+		}
+	}
+}
+
+/* On spaces small enough to visit, annealing within a fifth of the points (at most 1500) finds
+ * the exhaustive sweep's best, for several cells, seeds and objectives; random sampling visits
+ * valid points. */
+static void
+test_heuristic(void)
+{
+	static const struct {
+		const char *spec, *set;
+		DseObjective o;
+	} cases[] = {
+		{"cell: lstm\nhidden: 40\ninput: 24\ntimesteps: 3\n", NULL, DSE_OBJ_LATENCY},
+		{"cell: gru\nhidden: 64\ninput: 33\nbatch: 2\ntimesteps: 2\n", NULL, DSE_OBJ_LATENCY},
+		{"cell: rnn\nhidden: 100\ninput: 60\ntimesteps: 4\n", NULL, DSE_OBJ_ENERGY},
+		{"cell: gru\nhidden: 24\ninput: 12\ntimesteps: 2\nbatch: 2\n", "pmu_kib=16,64,256",
+		 DSE_OBJ_LATENCY},
+		{"cell: lstm\nhidden: 32\ninput: 16\ntimesteps: 2\n", "rows=4..8", DSE_OBJ_AREA},
+	};
+	size_t n;
+
+	for (n = 0; n < sizeof cases / sizeof cases[0]; n++) {
+		Prob p;
+		DseSweep ex, an, rnd;
+		int64_t budget;
+		uint64_t seed;
+
+		prob(&p, cases[n].spec);
+		if (cases[n].set)
+			CU_ASSERT_FATAL(set(&p, cases[n].set) == 0);
+		memset(&ex, 0, sizeof ex);
+		ex.spec = &p.s;
+		ex.fixed = p.f;
+		ex.fp32 = p.fp32;
+		ex.target = &p.t;
+		ex.space = &p.sp;
+		ex.jobs = 2;
+		ex.simulate = DSE_FINALISTS;
+		ex.objective = cases[n].o;
+		CU_ASSERT_FATAL(dse_sweep_run(&p.c, &ex) == 0);
+		CU_ASSERT_EQUAL(ex.used, DSE_STRATEGY_EXHAUSTIVE);
+		CU_ASSERT_FATAL(ex.best >= 0);
+		budget = ex.npoints / 5 < 1500 ? ex.npoints / 5 : 1500;
+		for (seed = 1; seed <= 3; seed++) {
+			walk_sweep(&p, &an, DSE_STRATEGY_ANNEAL, seed, budget, 2, cases[n].o);
+			CU_ASSERT_EQUAL(an.npoints, budget);
+			check_visited(&ex, &an);
+			CU_ASSERT_FATAL(an.best >= 0);
+			if (!same_point(&an.res[an.best], &ex.res[ex.best]))
+				fprintf(stderr, "case %zu seed %llu: anneal's best is not the sweep's\n", n,
+				        (unsigned long long)seed);
+			CU_ASSERT(same_point(&an.res[an.best], &ex.res[ex.best]));
+			dse_sweep_free(&an);
+		}
+		walk_sweep(&p, &rnd, DSE_STRATEGY_RANDOM, 7, budget, 1, cases[n].o);
+		CU_ASSERT_EQUAL(rnd.npoints, budget);
+		check_visited(&ex, &rnd);
+		dse_sweep_free(&rnd);
+		/* a budget past the space's size: every point once */
+		walk_sweep(&p, &an, DSE_STRATEGY_ANNEAL, 1, 2 * ex.npoints, 2, cases[n].o);
+		CU_ASSERT_EQUAL(an.npoints, ex.npoints);
+		check_visited(&ex, &an);
+		dse_sweep_free(&an);
+		dse_sweep_free(&ex);
+		ir_ctx_free(&p.c);
+	}
+}
+
+/* The same seed twice, and with one worker or three, gives the same bytes; another seed other
+ * points, each valid. */
+static void
+test_seeds(void)
+{
+	Prob p;
+	DseSweep a, b, c;
+	size_t la, lb;
+	char *ca, *cb;
+	int k;
+
+	prob(&p, "cell: gru\nhidden: 16\ninput: 7\ntimesteps: 2\n");
+	for (k = 0; k < 2; k++) {
+		DseStrategy how = k ? DSE_STRATEGY_RANDOM : DSE_STRATEGY_ANNEAL;
+
+		walk_sweep(&p, &a, how, 5, 200, 1, DSE_OBJ_LATENCY);
+		walk_sweep(&p, &b, how, 5, 200, 3, DSE_OBJ_LATENCY);
+		walk_sweep(&p, &c, how, 6, 200, 2, DSE_OBJ_LATENCY);
+		ca = as_text(&a, dse_sweep_csv, &la);
+		cb = as_text(&b, dse_sweep_csv, &lb);
+		CU_ASSERT(la == lb && !memcmp(ca, cb, la));
+		CU_ASSERT(!strncmp(ca + 2, dse_strategy_name(how), strlen(dse_strategy_name(how))));
+		CU_ASSERT(strstr(ca, ", seed 5, 200 samples: 200 points visited of ") != NULL);
+		free(ca);
+		free(cb);
+		ca = as_text(&a, dse_sweep_json, &la);
+		cb = as_text(&b, dse_sweep_json, &lb);
+		CU_ASSERT(la == lb && !memcmp(ca, cb, la));
+		CU_ASSERT(strstr(ca, "\"seed\": 5,") != NULL);
+		free(ca);
+		free(cb);
+		CU_ASSERT(c.npoints == 200 && c.best >= 0);
+		dse_sweep_free(&a);
+		dse_sweep_free(&b);
+		dse_sweep_free(&c);
+	}
+	ir_ctx_free(&p.c);
+}
+
+/* A space past DSE_EXHAUSTIVE_MAX is sampled by annealing, unless exhaustive is asked for; the
+ * search does the same. */
+static void
+test_too_large(void)
+{
+	Prob p;
+	DseSweep w;
+	DsePoint q;
+	DseGoal g = {DSE_OBJ_LATENCY, 0, 0, 0, DSE_STRATEGY_AUTO, 3, 60};
+	DseSearchStats st;
+	Knobs k;
+	MapFail why;
+
+	prob(&p, "cell: lstm\nhidden: 24\ninput: 12\ntimesteps: 2\n");
+	CU_ASSERT_FATAL(set(&p, "rows=4..64") == 0);
+	CU_ASSERT_FATAL(set(&p, "cols=4..64") == 0);
+	CU_ASSERT_FATAL(set(&p, "pmu_kib=16..32") == 0);
+	memset(&w, 0, sizeof w);
+	w.spec = &p.s;
+	w.fixed = p.f;
+	w.target = &p.t;
+	w.space = &p.sp;
+	w.jobs = 2;
+	w.simulate = 2;
+	w.seed = 3;
+	w.samples = 60;
+	CU_ASSERT_FATAL(dse_sweep_run(&p.c, &w) == 0);
+	CU_ASSERT_EQUAL(w.used, DSE_STRATEGY_ANNEAL);
+	CU_ASSERT(w.switched);
+	CU_ASSERT_EQUAL(w.space_points, DSE_EXHAUSTIVE_MAX + 1);
+	CU_ASSERT_EQUAL(w.npoints, 60);
+	CU_ASSERT(w.best >= 0);
+	dse_sweep_free(&w);
+	/* asked for, the walk does not shard */
+	memset(&w, 0, sizeof w);
+	w.spec = &p.s;
+	w.fixed = p.f;
+	w.target = &p.t;
+	w.space = &p.sp;
+	w.strategy = DSE_STRATEGY_RANDOM;
+	w.shard_k = 1;
+	w.shard_n = 2;
+	CU_ASSERT(dse_sweep_run(&p.c, &w) < 0);
+	dse_sweep_free(&w);
+	ir_ctx_free(&p.c);
+
+	/* the search of a spec on its target: exhaustive unless asked, the best of a walk valid */
+	prob(&p, "cell: gru\nhidden: 64\ninput: 33\nbatch: 2\ntimesteps: 2\n");
+	q.spec = &p.s;
+	q.fixed = p.f;
+	q.target = &p.t;
+	q.knobs = p.s.knobs;
+	CU_ASSERT_FATAL(dse_search(&q, &g, &k, &why, &st) == 0);
+	CU_ASSERT_EQUAL(st.used, DSE_STRATEGY_EXHAUSTIVE);
+	CU_ASSERT(!st.switched);
+	g.strategy = DSE_STRATEGY_ANNEAL;
+	g.samples = st.points / 5;
+	{
+		Knobs ka;
+
+		CU_ASSERT_FATAL(dse_search(&q, &g, &ka, &why, &st) == 0);
+		CU_ASSERT_EQUAL(st.used, DSE_STRATEGY_ANNEAL);
+		CU_ASSERT_EQUAL(st.modelled, g.samples);
+		CU_ASSERT(ka.hu == k.hu && ka.ru == k.ru && ka.rv == k.rv && ka.combine == k.combine &&
+		          ka.epilogue == k.epilogue && ka.candidate == k.candidate);
+	}
+	g.strategy = DSE_STRATEGY_RANDOM;
+	g.samples = 60;
+	CU_ASSERT_FATAL(dse_search(&q, &g, &k, &why, &st) == 0);
+	CU_ASSERT_EQUAL(st.used, DSE_STRATEGY_RANDOM);
+	CU_ASSERT_EQUAL(st.seed, 3);
+	CU_ASSERT_EQUAL(st.modelled, 60);
+	CU_ASSERT_EQUAL(st.simulated, DSE_FINALISTS);
+	ir_ctx_free(&p.c);
+}
+
 static CU_TestInfo dse_tests[] = {
 	{"space", test_space},
 	{"Pareto front", test_front},
@@ -468,6 +727,9 @@ static CU_TestInfo dse_tests[] = {
 	{"fabric knobs", test_fabric},
 	{"widths and LUT sizes", test_numbers},
 	{"workers", test_jobs},
+	{"heuristic against exhaustive", test_heuristic},
+	{"seeds and workers", test_seeds},
+	{"spaces too large", test_too_large},
 	CU_TEST_INFO_NULL,
 };
 
