@@ -488,6 +488,7 @@ same_point(const DseResult *a, const DseResult *b)
 	       a->k.hu == b->k.hu && a->k.ru == b->k.ru && a->k.rv == b->k.rv && a->k.hv == b->k.hv &&
 	       a->k.folded == b->k.folded && a->k.combine == b->k.combine &&
 	       a->k.epilogue == b->k.epilogue && a->k.candidate == b->k.candidate &&
+	       a->k.hoist_input == b->k.hoist_input &&
 	       a->k.weights == b->k.weights && a->wbits == b->wbits && a->abits == b->abits &&
 	       a->lut == b->lut;
 }
