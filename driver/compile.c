@@ -37,7 +37,6 @@ typedef struct Unit {
 	int sized_for_weights;     /* ... because the weights did not fit */
 	int grown_for_map;         /* ... or to make room for the default schedule */
 	DseSearchStats search;     /* when defaulted: what the search did */
-	int split_for_rtl;         /* ... keeping the GRU candidate gate split for --emit=verilog */
 	DseDesign point;           /* the design point: the scheduled nest and its mapping */
 	Mapping *map;              /* the mapped design of one step (none for --target cpu) */
 	Report *report;            /* its simulation */
@@ -268,14 +267,8 @@ run_schedule(Unit *u)
 	if (!u->cpu) {
 		DseGoal goal = {u->o->objective, u->o->max_area_mm2, u->o->max_power_w * 1000,
 		                u->o->max_pcus};
-		CellSpec s = u->spec;
 
-		/* Verilog asked for: the search keeps to the forms the backend builds */
-		if ((u->o->emit & EMIT_VERILOG) && s.cell == CELL_GRU && s.knobs.candidate < 0) {
-			s.knobs.candidate = CANDIDATE_SPLIT;
-			u->split_for_rtl = 1;
-		}
-		if (dse_choose_for(u->c, &s, u->ir, &u->target, &goal, &ch) < 0)
+		if (dse_choose_for(u->c, &u->spec, u->ir, &u->target, &goal, &ch) < 0)
 			return -1;
 		u->target = ch.target;
 		u->knobs = ch.knobs;
@@ -641,9 +634,7 @@ write_outputs(Unit *u)
 
 		if (why && !(u->o->emit & EMIT_VERILOG_ASKED)) {
 			if (u->o->verbosity >= 0)
-				printf("  verilog      not written: %s%s\n", why,
-				       u->map->candidate == MAP_CANDIDATE_MERGED && u->spec.knobs.candidate < 0 ?
-				       " (--emit=verilog searches the split form, which it builds)" : "");
+				printf("  verilog      not written: %s\n", why);
 		} else {
 			if (rtl_emit(c, u->map, &u->spec, dir) < 0)
 				return -1;
@@ -699,7 +690,7 @@ drv_finish(Ctx *c, int rc)
 
 /* What the search did and why its choice won. */
 static void
-print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, FILE *out)
+print_search(const Options *o, const DseSearchStats *st, FILE *out)
 {
 	fprintf(out, "  search       %lld points of hu, ru, rv and the forms: %lld ruled out by the "
 	        "stream bound, %lld lowered (%lld map", (long long)st->points, (long long)st->pruned,
@@ -707,8 +698,6 @@ print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, FILE
 	if (o->max_area_mm2 > 0 || o->max_power_w > 0 || o->max_pcus > 0)
 		fprintf(out, ", %lld within the limits", (long long)st->within);
 	fprintf(out, "), %d simulated", st->simulated);
-	if (split_for_rtl)
-		fprintf(out, ", the candidate gate split (--emit=verilog builds only that form)");
 	if (o->objective != DSE_OBJ_LATENCY)
 		fprintf(out, " for the least %s", dse_objective_name((DseObjective)o->objective));
 	if (st->simulated)
@@ -789,7 +778,7 @@ drv_compile(const Options *o)
 			map_summary(u.map, stdout);
 			print_dot_share(u.map, stdout);
 			if (u.defaulted && !u.no_default)
-				print_search(o, &u.search, u.split_for_rtl, stdout);
+				print_search(o, &u.search, stdout);
 		}
 		print_quant_error(&u, stdout);
 		if (u.report)
