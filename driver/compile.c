@@ -38,8 +38,8 @@ typedef struct Unit {
 	int sized_for_weights;     /* ... because the weights did not fit */
 	int grown_for_map;         /* ... or to make room for the default schedule */
 	DseSearchStats search;     /* when defaulted: what the search did */
-	int split_for_rtl;         /* ... keeping the GRU candidate gate split for --emit=verilog */
-	int unhoisted_for_rtl;     /* ... and the input products in the fused reduction */
+	int unhoisted_for_rtl;     /* the search kept the input products in the fused reduction,
+	                            * for --emit=verilog */
 	DseDesign point;           /* the design point: the scheduled nest and its mapping */
 	Mapping *map;              /* the mapped design of one step (none for --target cpu) */
 	Report *report;            /* its simulation */
@@ -281,10 +281,6 @@ run_schedule(Unit *u)
 		CellSpec s = u->spec;
 
 		/* Verilog asked for: the search keeps to the forms the backend builds */
-		if ((u->o->emit & EMIT_VERILOG) && s.cell == CELL_GRU && s.knobs.candidate < 0) {
-			s.knobs.candidate = CANDIDATE_SPLIT;
-			u->split_for_rtl = 1;
-		}
 		if ((u->o->emit & EMIT_VERILOG) && s.knobs.hoist_input < 0) {
 			s.knobs.hoist_input = 0;
 			u->unhoisted_for_rtl = 1;
@@ -671,9 +667,7 @@ write_outputs(Unit *u)
 
 		if (why && !(u->o->emit & EMIT_VERILOG_ASKED)) {
 			if (u->o->verbosity >= 0)
-				printf("  verilog      not written: %s%s\n", why,
-				       u->map->candidate == MAP_CANDIDATE_MERGED && u->spec.knobs.candidate < 0 ?
-				       " (--emit=verilog searches the split form, which it builds)" : "");
+				printf("  verilog      not written: %s\n", why);
 		} else {
 			if (rtl_emit(c, u->map, &u->spec, dir) < 0)
 				return -1;
@@ -729,8 +723,7 @@ drv_finish(Ctx *c, int rc)
 
 /* What the search did and why its choice won. */
 static void
-print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, int unhoisted,
-             FILE *out)
+print_search(const Options *o, const DseSearchStats *st, int unhoisted, FILE *out)
 {
 	if (st->used == DSE_STRATEGY_EXHAUSTIVE)
 		fprintf(out, "  search       exhaustive, %lld points of hu, ru, rv and the forms: %lld ruled "
@@ -747,8 +740,6 @@ print_search(const Options *o, const DseSearchStats *st, int split_for_rtl, int 
 	if (o->max_area_mm2 > 0 || o->max_power_w > 0 || o->max_pcus > 0)
 		fprintf(out, ", %lld within the limits", (long long)st->within);
 	fprintf(out, "), %d simulated", st->simulated);
-	if (split_for_rtl)
-		fprintf(out, ", the candidate gate split (--emit=verilog builds only that form)");
 	if (unhoisted)
 		fprintf(out, ", the input products not hoisted (--emit=verilog builds only that form)");
 	if (o->objective != DSE_OBJ_LATENCY)
@@ -879,7 +870,7 @@ drv_compile(const Options *o)
 			map_summary(u.map, stdout);
 			print_dot_share(u.map, stdout);
 			if (u.defaulted && !u.no_default)
-				print_search(o, &u.search, u.split_for_rtl, u.unhoisted_for_rtl, stdout);
+				print_search(o, &u.search, u.unhoisted_for_rtl, stdout);
 		}
 		print_quant_error(&u, stdout);
 		if (u.report) {

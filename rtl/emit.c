@@ -86,9 +86,11 @@ rtl_header(const Rtl *x, FILE *out, const char *what)
 	        "point, weights s%d.%d, activations s%d.%d, cell s%d.%d.\n", s->name,
 	        ir_cell_name(s->cell), m->H, m->D, m->B, s->timesteps, p->weight.bits, p->weight.frac,
 	        p->act.bits, p->act.frac, p->cell.bits, p->cell.frac);
-	fprintf(out, "// Schedule hu %d, ru %d, rv %d, %sfolded %d, pack %d; target %s (%d x %d), "
-	        "%d units, %d links.\n", m->hu, m->ru, m->rv,
-	        x->hv > 1 ? ir_sprintf(&x->c->arena, "hv %d, ", x->hv) : "", m->folded, m->pack,
+	fprintf(out, "// Schedule hu %d, ru %d, rv %d, %s%sfolded %d, pack %d; target %s "
+	        "(%d x %d), %d units, %d links.\n", m->hu, m->ru, m->rv,
+	        x->hv > 1 ? ir_sprintf(&x->c->arena, "hv %d, ", x->hv) : "",
+	        m->candidate == MAP_CANDIDATE_MERGED ? "candidate merged, " : "", m->folded,
+	        m->pack,
 	        m->t->name, m->t->rows, m->t->cols, m->nunit, m->nlink);
 	if (x->T < s->timesteps)
 		fprintf(out, "// The testbench runs the first %d of the %d steps (a bound on the check: "
@@ -119,8 +121,6 @@ rtl_unsupported(const Mapping *m, const CellSpec *s)
 		return "hv > 1 with h distributed through hbufs is not built in Verilog";
 	if (m->hoist)
 		return "hoist_input: true is simulated, not yet built in Verilog";
-	if (m->candidate == MAP_CANDIDATE_MERGED)
-		return "candidate: merged is simulated, not yet built in Verilog";
 	for (i = 1; i < f->nnodes; i++) {
 		const Node *n = ir_node(f, i);
 
@@ -173,9 +173,14 @@ analyse(Rtl *x)
 	/* the sums arrive where their links end */
 	for (i = 0; i < m->nlink; i++) {
 		const MapUnit *s = &m->unit[m->link[i].src], *d = &m->unit[m->link[i].dst];
+		const Ref *res = ir_node(f, m->reduce)->l.res;
 
-		if (d->role == MAP_EPI && d->copy == 0 && (s->role == MAP_DOT || s->role == MAP_COMBINE))
-			x->seg[ir_node(f, m->reduce)->l.res[s->prod]] = d->seg;
+		if (d->role != MAP_EPI || d->copy != 0 || (s->role != MAP_DOT && s->role != MAP_COMBINE))
+			continue;
+		x->seg[res[s->prod]] = d->seg;
+		/* the merged candidate gate's token carries the h half's sum too */
+		if (m->prod[s->prod].second >= 0)
+			x->seg[res[m->prod[s->prod].second]] = d->seg;
 	}
 	for (i = 0; i < body->len; i++) {
 		Ref r = body->n[i];
@@ -336,15 +341,17 @@ set_loops(Rtl *x, int64_t t, int64_t b, int64_t i)
 
 /* The weight of row j of the part (relative to it), vector step s, lane l of weight PMU u into
  * *w; 0 for a masked lane. Checks that lane l of vector step s of tile r reads xh element
- * (s x ru + r) x rv + l, the layout of the xh copies. */
+ * (s x ru + r) x rv + l, the layout of the xh copies. The merged candidate gate's PMUs hold
+ * both halves: a block in k >= D is the h half's product's (sim.c: hook_dot). */
 static int
 weight_at(Rtl *x, const MapUnit *u, const SimUnitDesc *du, int64_t j, int64_t s, int64_t l,
           int64_t *w)
 {
 	const Mapping *m = x->m;
-	const SimProd *p = &x->v.prod[u->prod];
+	int64_t k0 = (s * m->ru + u->tile) * m->rv, k = k0 + l, wi, xi;
+	int pi = m->prod[u->prod].second >= 0 && k0 >= m->D ? m->prod[u->prod].second : u->prod;
+	const SimProd *p = &x->v.prod[pi];
 	const Access *wa = &ir_node(x->f, p->wl)->i.acc, *xa = &ir_node(x->f, p->xl)->i.acc;
-	int64_t k = (s * m->ru + u->tile) * m->rv + l, wi, xi;
 
 	set_loops(x, 0, 0, du->lo + j);
 	if (x->v.ks)

@@ -6,8 +6,9 @@
  * link i is l<i> with l<i>_iv/_ir/_id (its producer's side) and l<i>_ov/_or/_od (its
  * consumer's). A unit's n_ov is "a token leaves", n_ordy "every link it sends to has room".
  * Link data, most significant first: xh {b, j, last, vector}, weights {vector}, sums {b, j,
- * sum (64)}, dot segments {b, j, last, partial values}, epilogue values {b, j, values}, h
- * {b, j, h}, h vectors from an hbuf {b, row, count, values}. */
+ * sum (64)} (the merged candidate gate's {b, j, h half's sum, x half's sum}), dot segments
+ * {b, j, last, partial values}, epilogue values {b, j, values}, h {b, j, h}, h vectors from
+ * an hbuf {b, row, count, values}. */
 #include <math.h>
 #include <string.h>
 
@@ -48,6 +49,14 @@ part_values(const Rtl *x, int i)
 	if ((x->m->folded && i > x->m->inlane) || i > x->levels)
 		return 1;
 	return (1 << x->levels) >> i;
+}
+
+/* The 64-bit sums a token of dot product or combine u carries: its row group's (hv), or the
+ * merged candidate gate's two halves (schedule.candidate: merged, hv = 1). */
+static int
+nsums(const Rtl *x, int u)
+{
+	return x->d->unit[u].merged ? 2 : x->hv;
 }
 
 /* Values carried from epilogue segment s to s + 1, in node order. */
@@ -109,11 +118,11 @@ link_width(const Rtl *x, int l)
 		return x->hv * x->m->rv * x->wb;
 	case SIM_DOT:
 		if (s->accumulate)
-			return tag + x->hv * 64;
+			return tag + nsums(x, k->src) * 64;
 		return tag + 1 + x->hv * x->sw *
 		       part_values(x, (s->seg + 1) * x->m->t->pcu.stages - 1);
 	case SIM_COMBINE:
-		return tag + x->hv * 64;
+		return tag + nsums(x, k->src) * 64;
 	case SIM_EPI:
 		return tag + x->hv * (d->role == SIM_EPI ? bundle_bits(x, s->seg) : x->ab);
 	case SIM_HBUF:
@@ -428,6 +437,18 @@ put_epi_lane(const Top *t, int u)
 			        bits - 1, n, res, ls, src->prod);
 			fprintf(out, "    rnnc_sat #(.IW(64), .OW(%d)) %s_sat%d%s (.in_data(%s_od[%d:%d]), "
 			        ".out_data(%s_v%d%s));\n", bits, n, res, ls, n, base + 63, base, n, res, ls);
+			if (src->merged) {
+				/* the merged candidate gate: the h half's sum in the next 64 bits */
+				int p2 = x->m->prod[src->prod].second;
+
+				res = ir_node(f, x->m->reduce)->l.res[p2];
+				bits = ir_node(f, res)->i.ty.bits;
+				fprintf(out, "    wire [%d:0] %s_v%d%s;  // the sum of product %d (the "
+				        "second accumulator), saturated\n", bits - 1, n, res, ls, p2);
+				fprintf(out, "    rnnc_sat #(.IW(64), .OW(%d)) %s_sat%d%s "
+				        "(.in_data(%s_od[%d:%d]), .out_data(%s_v%d%s));\n", bits, n, res,
+				        ls, n, base + 127, base + 64, n, res, ls);
+			}
 		}
 		off += t->lw[l] - tag;
 	}
@@ -783,7 +804,7 @@ put_dot(const Top *t, int u)
 	FILE *out = t->out;
 	int nin = n_in(t, u), k, tag = x->bw + x->jw, rows = du->hi - du->lo, xl = in_link(t, u, 0);
 	int stages = m->t->pcu.stages, lo = du->seg * stages, hi = lo + stages, last, pin, pout;
-	int depth, cl = chain_in(t, u), hv = x->hv, g;
+	int depth, cl = chain_in(t, u), hv = x->hv, ns = nsums(x, u), g;
 	/* a segment after the first takes a step per its input's flits (the first: one a cycle) */
 	int ii = lo ? du->ii : 1;
 
@@ -849,7 +870,7 @@ put_dot(const Top *t, int u)
 	}
 	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire [%d:0] %s_sum;\n    wire [%d:0] %s_part;\n    wire %s_olast;\n",
-	        hv * 64 - 1, n, hv * pout * x->sw - 1, n, n);
+	        (last ? ns : hv) * 64 - 1, n, hv * pout * x->sw - 1, n, n);
 	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire [%d:0] %s_tag;\n", tag - 1, n);
 	if (cl >= 0) {
@@ -863,7 +884,11 @@ put_dot(const Top *t, int u)
 	fprintf(out, "    rnnc_dot #(.LANES(%d), .PACK(%d), .VBITS(%d), .ACCW(64), .FOLDED(%d), "
 	        ".FOLD_LAT(%d), .TW(%d),\n              .S_LO(%d), .S_HI(%d)%s) %s (\n", x->lanes,
 	        x->pack, x->ab, m->folded, ir_target_reduce_latency(m->t), tag, lo, hi,
-	        hv > 1 || ii > 1 ? ir_sprintf(&x->c->arena, ", .GROUPS(%d), .II(%d)", hv, ii) : "", n);
+	        ir_sprintf(&x->c->arena, "%s%s", hv > 1 || ii > 1 ?
+	                   ir_sprintf(&x->c->arena, ", .GROUPS(%d), .II(%d)", hv, ii) : "",
+	                   last && du->merged ? ir_sprintf(&x->c->arena, ",\n              "
+	                                                   ".MERGED(1), .ACC2_STEP(%d)",
+	                                                   du->acc2_step) : ""), n);
 	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir),\n", n, n);
 	if (lo > 0)
 		fprintf(out, "        .in_x(%d'd0), .in_w(%d'd0), .in_mask(%d'd0), .in_last(l%d_od[%d]),\n"
@@ -907,11 +932,11 @@ put_dot(const Top *t, int u)
 	        ".out_tag(%s_tag),\n        .out_part(%s_part), .out_last(%s_olast)\n    );\n", n,
 	        cl >= 0 ? "dv" : "ov", n, cl >= 0 ? ir_sprintf(&x->c->arena, " && l%d_ov", cl) : "",
 	        n, n, n, n);
-	if (last && cl >= 0 && hv > 1) {
-		/* each row's sum plus the chained sum of the row */
+	if (last && cl >= 0 && ns > 1) {
+		/* each row's sum (each half's, merged) plus the chained sum of it */
 		const char *d = ir_sprintf(&x->c->arena, "{%s_tag", n);
 
-		for (g = hv - 1; g >= 0; g--)
+		for (g = ns - 1; g >= 0; g--)
 			d = ir_sprintf(&x->c->arena, "%s, %s_sum[%d:%d] + l%d_od[%d:%d]", d, n, g * 64 + 63,
 			               g * 64, cl, g * 64 + 63, g * 64);
 		put_outs(t, u, ir_sprintf(&x->c->arena, "%s}", d));
@@ -930,7 +955,7 @@ put_combine(const Top *t, int u)
 	const SimUnitDesc *du = &x->d->unit[u];
 	const char *n = un(t, u);
 	FILE *out = t->out;
-	int nin = n_in(t, u), k, tag = x->bw + x->jw, l0 = in_link(t, u, 0), hv = x->hv, g;
+	int nin = n_in(t, u), k, tag = x->bw + x->jw, l0 = in_link(t, u, 0), hv = nsums(x, u), g;
 
 	fprintf(out, "    wire %s_iv = ", n);
 	for (k = 0; k < nin; k++)
@@ -938,7 +963,7 @@ put_combine(const Top *t, int u)
 	fprintf(out, ";\n    wire %s_ir;\n", n);
 	for (k = 0; k < nin; k++)
 		fprintf(out, "    assign l%d_or = %s_iv && %s_ir;\n", in_link(t, u, k), n, n);
-	/* the sum of each row of the group: lane g in bits g x 64 */
+	/* the sum of each row of the group (each half, merged): lane g in bits g x 64 */
 	fprintf(out, "    wire [%d:0] %s_s = %s", hv * 64 - 1, n, hv > 1 ? "{" : "");
 	for (g = hv - 1; g >= 0; g--) {
 		for (k = 0; k < nin; k++)

@@ -34,7 +34,8 @@ done
 for v in "lstm 9 11 3 2|hu: 3, ru: 1, rv: 8, folded: false" "gru 10 7 3 2|hu: 3, ru: 2, rv: 6" \
          "lstm 8 60 1 2|hu: 1, ru: 1, rv: 64, folded: false" "rnn 20 20 2 2|hu: 2, ru: 6, rv: 4" \
          "lstm 7 5 2 2|hu: 1, ru: 1, rv: 4, hv: 4" \
-         "gru 10 9 1 2|hu: 2, ru: 3, rv: 4, hv: 4, combine: chain"; do
+         "gru 10 9 1 2|hu: 2, ru: 3, rv: 4, hv: 4, combine: chain" \
+         "gru 12 32 2 2|hu: 2, ru: 2, rv: 32, folded: false, combine: chain, candidate: merged"; do
 	set -- ${v%%|*}
 	printf 'name: m\ncell: %s\nhidden: %s\ninput: %s\nbatch: %s\ntimesteps: %s\nschedule: {%s}\n' \
 	       "$1" "$2" "$3" "$4" "$5" "${v#*|}" >"$work/m.yaml"
@@ -42,6 +43,16 @@ for v in "lstm 9 11 3 2|hu: 3, ru: 1, rv: 8, folded: false" "gru 10 7 3 2|hu: 3,
 done
 "$rnnc" "$examples/rnn.yaml" -o "$work/all" >"$work/all.txt" || fail "-o alone" "rnnc failed"
 ls "$work/all/verilog"/*_top.v >/dev/null 2>&1 || fail "-o alone" "no Verilog written"
+# the search's choice is built as chosen: on plasticine-rnn this GRU's is the merged candidate
+# gate (tests/golden/cli/summary-plasticine-rnn)
+printf 'name: gru-merged\ncell: gru\nhidden: 64\ntimesteps: 4\n' >"$work/gru-merged.yaml"
+if ! "$rnnc" "$work/gru-merged.yaml" --target plasticine-rnn --emit=verilog -o "$work/gm" \
+     >"$work/gm.txt" 2>&1; then
+	fail "merged" "rnnc failed: $(grep -m1 error "$work/gm.txt")"
+elif ! grep -q "candidate=merged (searched)" "$work/gm.txt" ||
+     ! grep -q "candidate merged" "$work/gm/verilog"/*_top.v; then
+	fail "merged" "the searched merged design was not written"
+fi
 
 # asked for and not buildable: an error
 check_error() {  # name, expected message part, rnnc arguments...

@@ -14,6 +14,11 @@
 //   S_LO      the segment: chain stages [S_LO, S_HI) (MapUnit.stage of passes/map.c, segment
 //   S_HI      k of a chain cut at pcu.stages is [k x stages, min((k + 1) x stages, NCH)));
 //             S_HI = 0 means NCH, the end of the chain. The defaults 0, 0: the whole chain.
+//   MERGED    1: two accumulators (the GRU's merged candidate gate, schedule.candidate:
+//             merged; GROUPS = 1): a row's vector steps from ACC2_STEP on add into the
+//             second; out_data holds both sums, the first in the low ACCW bits. 0: one.
+//   ACC2_STEP with MERGED, the first vector step of a row that goes into the second
+//             accumulator (SimUnitDesc.acc2_step of sim/sim.c)
 // Stages (each registered, one cycle, as the MapStage list of passes/map.c), by index:
 //   0 mul: the exact products of value pairs, masked values give 0;
 //   1 .. INL (INL = log2(PACK)) inlane: pairs of values of a lane added;
@@ -33,7 +38,8 @@
 // in_last: the row's last vector step. in_x, in_w, in_mask feed the mul stage (S_LO = 0 only).
 // in_part (PIN x SW bits, value p in bits p x SW +: SW): the previous segment's out_part
 // (S_LO > 0 only; tie it to 0 otherwise).
-// The last segment (S_HI = 0 or NCH): out_data: the row's exact sum (ACCW bits, signed),
+// The last segment (S_HI = 0 or NCH): out_data: the row's exact sum (ACCW bits, signed; with
+// MERGED, 2 x ACCW: the sum of steps 0 .. ACC2_STEP - 1, then that of the others),
 // out_tag: in_tag of the row's last step, out_last = 1 with out_valid, out_part the step's own
 // sum. A non-last segment: out_part (POUT x SW bits) the step's partial values after stage
 // S_HI - 1, out_last and out_tag its in_last and in_tag, out_data the first partial value
@@ -44,7 +50,8 @@
 //   - the last segment: at the exit a step that is not the row's last is added into the
 //     accumulator and leaves without waiting for anything; the last step offers acc + its sum
 //     (out_valid) and leaves with out_ready, which clears the accumulator; while it waits the
-//     pipeline stalls;
+//     pipeline stalls; with MERGED, a count of the row's steps at the exit picks the
+//     accumulator (a row's steps leave in order), as pcu_drain does with the token's step;
 //   - a non-last segment: every step at the exit is offered (out_valid) and leaves with
 //     out_ready; while it waits the pipeline stalls.
 // rst is synchronous and active high: empty pipeline, zero accumulator.
@@ -60,7 +67,9 @@ module rnnc_dot #(
     parameter S_LO = 0,
     parameter S_HI = 0,
     parameter GROUPS = 1,
-    parameter II = 1
+    parameter II = 1,
+    parameter MERGED = 0,
+    parameter ACC2_STEP = 0
 ) (
     input  wire                      clk,
     input  wire                      rst,
@@ -78,7 +87,7 @@ module rnnc_dot #(
     input  wire [TW-1:0]             in_tag,
     output wire                      out_valid,
     input  wire                      out_ready,
-    output wire [GROUPS*ACCW-1:0]    out_data,
+    output wire [(MERGED != 0 ? 2 : GROUPS)*ACCW-1:0] out_data,
     output wire [TW-1:0]             out_tag,
     // out_part: GROUPS x POUT x SW bits
     output wire [GROUPS * ((S_HI == 0 || S_HI > $clog2(LANES*PACK) + 1 ||
@@ -108,6 +117,10 @@ module rnnc_dot #(
         if (S_LO < 0 || S_LO >= SHI || SHI > NCH) begin : g_bad
             // not a segment of the chain: stop the elaboration
             rnnc_dot_bad_segment_parameters bad ();
+        end
+        if (MERGED != 0 && (GROUPS != 1 || ACC2_STEP < 0)) begin : g_bad_merged
+            // two accumulators are for one row a token
+            rnnc_dot_bad_merged_parameters bad ();
         end
     endgenerate
 
@@ -210,16 +223,49 @@ module rnnc_dot #(
 
                 // the exit: accumulate, or send the row's sum
                 wire [ACCW-1:0] e_sum = {{(ACCW-SW){e_val[SW-1]}}, e_val};
-                reg [ACCW-1:0] acc;
-                always @(posedge clk) begin
-                    if (rst)
-                        acc <= {ACCW{1'b0}};
-                    else if (e_valid && !e_last)
-                        acc <= acc + e_sum;
-                    else if (e_valid && out_ready)
-                        acc <= {ACCW{1'b0}};
+                if (MERGED == 0) begin : g_acc1
+                    reg [ACCW-1:0] acc;
+                    always @(posedge clk) begin
+                        if (rst)
+                            acc <= {ACCW{1'b0}};
+                        else if (e_valid && !e_last)
+                            acc <= acc + e_sum;
+                        else if (e_valid && out_ready)
+                            acc <= {ACCW{1'b0}};
+                    end
+                    assign out_data[g*ACCW +: ACCW] = acc + e_sum;
+                end else begin : g_acc2
+                    // the exit step's vector step within its row picks the accumulator
+                    wire e_hi;
+                    reg [ACCW-1:0] acc, acc2;
+                    if (ACC2_STEP == 0) begin : g_all2
+                        assign e_hi = 1'b1;     // the tile's blocks all lie in k >= D
+                    end else begin : g_count
+                        reg [31:0] e_s;
+                        assign e_hi = e_s >= ACC2_STEP;
+                        always @(posedge clk)
+                            if (rst || (e_valid && e_last && out_ready))
+                                e_s <= 32'd0;
+                            else if (e_valid && !e_last)
+                                e_s <= e_s + 32'd1;
+                    end
+                    always @(posedge clk) begin
+                        if (rst) begin
+                            acc <= {ACCW{1'b0}};
+                            acc2 <= {ACCW{1'b0}};
+                        end else if (e_valid && !e_last) begin
+                            if (e_hi)
+                                acc2 <= acc2 + e_sum;
+                            else
+                                acc <= acc + e_sum;
+                        end else if (e_valid && out_ready) begin
+                            acc <= {ACCW{1'b0}};
+                            acc2 <= {ACCW{1'b0}};
+                        end
+                    end
+                    assign out_data[ACCW-1:0] = e_hi ? acc : acc + e_sum;
+                    assign out_data[2*ACCW-1:ACCW] = e_hi ? acc2 + e_sum : acc2;
                 end
-                assign out_data[g*ACCW +: ACCW] = acc + e_sum;
                 assign out_part[g*POUT*SW +: POUT*SW] = e_val;
             end else begin : g_seg
                 // a plain pipeline: every step leaves with its partial values
@@ -230,6 +276,9 @@ module rnnc_dot #(
                     assign e_part = g_lvl[SHI-1].g_on.val;
                 end
                 assign out_data[g*ACCW +: ACCW] = {{(ACCW-SW){e_part[SW-1]}}, e_part[SW-1:0]};
+                if (MERGED != 0) begin : g_data2
+                    assign out_data[2*ACCW-1:ACCW] = {ACCW{1'b0}};
+                end
                 assign out_part[g*POUT*SW +: POUT*SW] = e_part;
                 wire unused_tree = &{1'b0, tree_out};
             end

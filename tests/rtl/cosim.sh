@@ -2,7 +2,8 @@
 # Cosimulation of emitted designs (docs/rtl.md): for every spec of a matrix of small designs
 # (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches; one
 # on the 2 : 1 pmu2 layout of plasticine-rnn; the chained combine; packed epilogues on 4- and
-# 6-stage PCUs; h through hbufs; row groups, schedule.hv 2, 4 and 16),
+# 6-stage PCUs; h through hbufs; row groups, schedule.hv 2, 4 and 16; the GRU's merged candidate
+# gate with the tree and the chain, cut into segments, packed, on plasticine-rnn),
 #   1. rnnc SPEC --emit=verilog,report writes the design;
 #   2. `make lint` (verilator --lint-only -Wall on the top and the library): zero warnings;
 #   3. `make` (Verilator --binary) runs the testbench: PASS, i.e. every h_t bit-exact and the
@@ -140,6 +141,11 @@ gru-h6-hv2-packed4|gru 6 5 2 2|hu: 1, ru: 1, rv: 8, hv: 2, epilogue: packed||{pc
 lstm-h8-hv4-pmu2|lstm 8 7 1 2|hu: 2, ru: 2, rv: 4, hv: 4||plasticine-rnn
 lstm-h9-hv2-banks|lstm 9 6 1 2|hu: 1, ru: 1, rv: 4, hv: 2||{pmu: {banks: 2}}
 rnn-h8-hv4-split|rnn 8 16 1 2|hu: 1, ru: 1, rv: 16, hv: 4, folded: false||plasticine-rnn
+gru-h8-merged|gru 8 8 2 2|hu: 1, ru: 2, rv: 4, candidate: merged|
+gru-h5-merged-chain5|gru 5 12 2 2|hu: 2, ru: 5, rv: 3, combine: chain, candidate: merged|
+gru-h12-merged-chain-split|gru 12 32 2 2|hu: 2, ru: 2, rv: 32, folded: false, combine: chain, candidate: merged|
+gru-h6-merged-packed4|gru 6 4 2 3|hu: 2, ru: 1, rv: 4, folded: false, epilogue: packed, candidate: merged||{pcu: {stages: 4}}
+gru-h8-merged-pmu2|gru 8 8 2 2|hu: 2, ru: 2, rv: 4, candidate: merged||plasticine-rnn
 EOF
 	set -- "$work"/specs/*.yaml
 fi

@@ -31,6 +31,8 @@ rnnc_dot:-GFOLDED=0,-GS_LO=7 rnnc_dot:-GS_HI=1 rnnc_dot:-GS_LO=1,-GS_HI=3 rnnc_d
 rnnc_dot:-GLANES=1,-GPACK=1,-GS_LO=1 rnnc_dot:-GLANES=5,-GPACK=1,-GFOLDED=0,-GS_LO=2,-GS_HI=3
 rnnc_dot:-GGROUPS=4,-GLANES=4 rnnc_dot:-GGROUPS=16,-GLANES=1,-GS_LO=2,-GII=4
 rnnc_dot:-GGROUPS=3,-GLANES=3,-GPACK=2,-GFOLDED=0,-GS_LO=2,-GS_HI=4,-GII=2
+rnnc_dot:-GMERGED=1,-GACC2_STEP=2 rnnc_dot:-GMERGED=1 rnnc_dot:-GMERGED=1,-GFOLDED=0,-GS_LO=6,-GACC2_STEP=1
+rnnc_dot:-GMERGED=1,-GS_HI=3
 rnnc_sat:-GOW=16 rnnc_rescale:-GIF=7,-GIW=8,-GOF=14,-GOW=16 rnnc_add:-GOP=1 rnnc_add:-GOP=3
 rnnc_mul:-GOF=30,-GOW=32 rnnc_lut:-GN=100 rnnc_hbuf:-GVIN=1,-GN=3 rnnc_hbuf:-GN=1,-GW=1,-GQAW=2
 rnnc_hbuf:-GN=4,-GW=16,-GQAW=5"

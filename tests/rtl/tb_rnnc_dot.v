@@ -7,7 +7,9 @@
 // steps leaving each segment (valid, last, tag, the sum of its partial values) are checked too.
 // With GROUPS > 1 the lanes hold that many row groups, each with its own weights, mask,
 // partial values and accumulator (the hv form), checked group by group; with II > 1 a step
-// enters each segment at most every II cycles (pcu_take's next_issue).
+// enters each segment at most every II cycles (pcu_take's next_issue). With MERGED (the merged
+// candidate gate) a row's steps from ACC2_STEP on add into the second accumulator (pcu_drain
+// with acc2_step) and both sums are checked.
 // Compared every cycle. Prints PASS, or FAIL: <first mismatch>.
 `default_nettype none
 module tb_rnnc_dot_case #(
@@ -19,7 +21,9 @@ module tb_rnnc_dot_case #(
     parameter CYCLES = 1200,
     parameter STAGES = 0,       // > 0: the chain cut into segments of STAGES stages
     parameter GROUPS = 1,
-    parameter II = 1
+    parameter II = 1,
+    parameter MERGED = 0,
+    parameter ACC2_STEP = 0
 ) (
     input  wire       clk,
     output reg        done,
@@ -35,6 +39,7 @@ module tb_rnnc_dot_case #(
     localparam MAXD = NCH + FOLD_LAT;                          // >= every segment's depth
     localparam PW = GROUPS * NVP * SW;                         // room for a segment's out_part
     localparam G = GROUPS;
+    localparam NS = MERGED ? 2 : G;                            // sums of out_data
     reg rst, in_valid, in_last, out_ready;
     reg [NV*8-1:0] in_x;
     reg [G*NV*8-1:0] in_w;
@@ -42,7 +47,7 @@ module tb_rnnc_dot_case #(
     reg [5:0] in_tag;
     wire [5:0] out_tag;
     wire in_ready, out_valid;
-    wire [G*64-1:0] out_data;
+    wire [NS*64-1:0] out_data;
 
     // segment k's stages [seg_lo(k), seg_hi(k)), its depth, the values after stage s - 1
     function integer seg_lo(input integer k);
@@ -76,7 +81,8 @@ module tb_rnnc_dot_case #(
         if (STAGES == 0) begin : g_whole
             // the whole chain, instantiated as before the segment parameters
             rnnc_dot #(.LANES(LANES), .PACK(PACK), .VBITS(8), .ACCW(64), .FOLDED(FOLDED),
-                       .FOLD_LAT(FOLD_LAT), .TW(6), .GROUPS(G), .II(II)) dut (
+                       .FOLD_LAT(FOLD_LAT), .TW(6), .GROUPS(G), .II(II), .MERGED(MERGED),
+                       .ACC2_STEP(ACC2_STEP)) dut (
                 .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(c_ready[0]), .in_x(in_x),
                 .in_w(in_w), .in_mask(in_mask), .in_last(in_last), .in_tag(in_tag),
                 .out_valid(c_valid[1]), .out_ready(out_ready), .out_data(out_data),
@@ -90,9 +96,10 @@ module tb_rnnc_dot_case #(
                 localparam HI = seg_hi(g);
                 localparam PI = nvals(LO);
                 localparam PO = nvals(HI);
-                wire [G*64-1:0] data;
+                wire [NS*64-1:0] data;
                 rnnc_dot #(.LANES(LANES), .PACK(PACK), .VBITS(8), .ACCW(64), .FOLDED(FOLDED),
                            .FOLD_LAT(FOLD_LAT), .TW(6), .GROUPS(G), .II(II), .S_LO(LO),
+                           .MERGED(MERGED), .ACC2_STEP(ACC2_STEP),
                            // odd seeds name the last segment's end, even ones leave it 0
                            .S_HI(g == NSEG - 1 && SEED % 2 == 0 ? 0 : HI)) dut (
                     .clk(clk), .rst(rst), .in_valid(c_valid[g]), .in_ready(c_ready[g]),
@@ -124,6 +131,8 @@ module tb_rnnc_dot_case #(
     reg stl [0:NSEG];
     reg rdy [0:NSEG];           // the segment takes a step this cycle if one is offered
     reg signed [63:0] acc [0:G-1];
+    reg signed [63:0] acc2;     // MERGED: the second accumulator
+    integer es;                 // MERGED: the exit step's vector step within its row
     reg signed [63:0] v, ev;
     reg bad;
     reg signed [SW-1:0] pv;
@@ -155,6 +164,8 @@ module tb_rnnc_dot_case #(
         now = 0;
         for (q = 0; q < G; q = q + 1)
             acc[q] = 0;
+        acc2 = 0;
+        es = 0;
         rows = 0;
         r = SEED;
         for (k = 0; k < NSEG * MAXD; k = k + 1)
@@ -182,17 +193,23 @@ module tb_rnnc_dot_case #(
             eready = rdy[0];
             bad = out_valid !== evalid || in_ready !== eready ||
                   (evalid && (out_tag !== tag[h] || (STAGES > 0 && c_last[NSEG] !== 1'b1)));
-            for (q = 0; q < G; q = q + 1) begin
+            for (q = 0; q < G && !MERGED; q = q + 1) begin
                 ev = acc[q] + val[h*G+q];
                 if (evalid && $signed(out_data[q*64 +: 64]) !== ev)
                     bad = 1;
             end
+            if (MERGED && evalid && ($signed(out_data[63:0]) !==
+                                     (es >= ACC2_STEP ? acc[0] : acc[0] + val[h*G]) ||
+                                     $signed(out_data[NS*64-1:NS*64-64]) !==
+                                     (es >= ACC2_STEP ? acc2 + val[h*G] : acc2)))
+                bad = 1;
             if (bad) begin
                 if (errors == 0)
-                    $display("FAIL: rnnc_dot LANES=%0d PACK=%0d FOLDED=%0d STAGES=%0d GROUPS=%0d II=%0d cycle %0d: out_valid %b out_data[0] %0d tag %h in_ready %b, expected %b %0d %h %b",
-                             LANES, PACK, FOLDED, STAGES, G, II, now, out_valid,
+                    $display("FAIL: rnnc_dot LANES=%0d PACK=%0d FOLDED=%0d STAGES=%0d GROUPS=%0d II=%0d MERGED=%0d cycle %0d: out_valid %b out_data[0] %0d tag %h in_ready %b, expected %b %0d %h %b",
+                             LANES, PACK, FOLDED, STAGES, G, II, MERGED, now, out_valid,
                              $signed(out_data[63:0]), out_tag, in_ready, evalid,
-                             acc[0] + val[h*G], tag[h], eready);
+                             MERGED && es >= ACC2_STEP ? acc[0] : acc[0] + val[h*G], tag[h],
+                             eready);
                 errors = errors + 1;
             end
             // the steps leaving the other segments: their flag, tag and partial values
@@ -225,8 +242,14 @@ module tb_rnnc_dot_case #(
                         if (k == NSEG - 1) begin         // the exit: accumulate, or send
                             if (last[h])
                                 rows = rows + 1;
-                            for (q = 0; q < G; q = q + 1)
-                                acc[q] = last[h] ? 0 : acc[q] + val[h*G+q];
+                            if (MERGED && !last[h] && es >= ACC2_STEP)
+                                acc2 = acc2 + val[h*G];
+                            else
+                                for (q = 0; q < G; q = q + 1)
+                                    acc[q] = last[h] ? 0 : acc[q] + val[h*G+q];
+                            if (last[h])
+                                acc2 = 0;
+                            es = last[h] ? 0 : es + 1;
                         end                              // else taken by segment k + 1
                         full[h] = 0;
                     end
@@ -297,7 +320,7 @@ module tb_rnnc_dot_case #(
 endmodule
 
 module tb_rnnc_dot;
-    localparam NC = 18;
+    localparam NC = 22;
     reg clk = 0;
     always #5 clk = !clk;
     wire [NC-1:0] done;
@@ -332,6 +355,13 @@ module tb_rnnc_dot;
     tb_rnnc_dot_case #(1, 4, 1, 5, 76, 1200, 2, 16) c15 (clk, done[15], e[15*32 +: 32]);
     tb_rnnc_dot_case #(3, 2, 0, 5, 77, 1500, 2, 3, 3) c16 (clk, done[16], e[16*32 +: 32]);
     tb_rnnc_dot_case #(2, 2, 0, 2, 78, 1200, 0, 2, 2) c17 (clk, done[17], e[17*32 +: 32]);
+    // two accumulators (the merged candidate gate): steps from 2 on into the second, folded;
+    // from 1 on, a 3 x 2 tree cut into segments of 2 stages; all steps into the second; from 3
+    // on, folded, cut [0,3) [3,4)
+    tb_rnnc_dot_case #(16, 4, 1, 5, 79, 1200, 0, 1, 1, 1, 2) c18 (clk, done[18], e[18*32 +: 32]);
+    tb_rnnc_dot_case #(3, 2, 0, 5, 80, 1200, 2, 1, 1, 1, 1) c19 (clk, done[19], e[19*32 +: 32]);
+    tb_rnnc_dot_case #(1, 4, 1, 5, 81, 1200, 0, 1, 1, 1, 0) c20 (clk, done[20], e[20*32 +: 32]);
+    tb_rnnc_dot_case #(16, 4, 1, 5, 82, 1200, 3, 1, 1, 1, 3) c21 (clk, done[21], e[21*32 +: 32]);
     initial begin
         wait (&done);
         #1;  // let the error counts settle (Verilator resumes before its ports update)
@@ -340,7 +370,7 @@ module tb_rnnc_dot;
             errs = errs + e[k*32 +: 32];
         if (errs != 0)
             $fatal(1, "rnnc_dot: %0d mismatches", errs);
-        $display("PASS rnnc_dot: %0d cases (10 of them cut into 2 to 5 segments, 4 of row groups) x 1200 cycles",
+        $display("PASS rnnc_dot: %0d cases (12 of them cut into 2 to 5 segments, 4 of row groups, 4 of two accumulators) x 1200 cycles",
                  NC);
         $finish;
     end
