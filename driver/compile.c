@@ -577,52 +577,29 @@ print_quant_error(Unit *u, FILE *out)
 	ir_mem_free(&mq);
 }
 
+/* An output file, through drv_write_file (a temporary name renamed into place). */
+typedef struct UnitFile {
+	const Unit *u;
+	void (*fn)(const Unit *, FILE *);
+} UnitFile;
+
+static void
+put_unit_file(const void *arg, FILE *out)
+{
+	const UnitFile *f = arg;
+
+	f->fn(f->u, out);
+}
+
 static int
 write_file(Unit *u, const char *dir, const char *name, void (*fn)(const Unit *, FILE *))
 {
-	Ctx *c = u->c;
-	const char *path = ir_sprintf(&c->arena, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
+	UnitFile f = {u, fn};
 
-	if (!f) {
-		ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
+	if (drv_write_file(u->c, dir, name, put_unit_file, &f) < 0)
 		return -1;
-	}
-	fn(u, f);
-	if (fclose(f) != 0) {
-		ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
-		return -1;
-	}
 	if (u->o->verbosity > 0)
-		fprintf(stderr, "rnnc: wrote %s\n", path);
-	return 0;
-}
-
-/* mkdir -p */
-static int
-make_dirs(Ctx *c, const char *path)
-{
-	char *p = ir_strdup(&c->arena, path), *q;
-	struct stat st;
-
-	for (q = p + 1; ; q++) {
-		if (*q == '/' || *q == 0) {
-			char save = *q;
-
-			*q = 0;
-			if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-				ir_error(c, (Loc){0}, "cannot create directory '%s': %s", p, strerror(errno));
-				return -1;
-			}
-			*q = save;
-			if (!save)
-				break;
-		}
-	}
-	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		ir_error(c, (Loc){0}, "'%s' exists and is not a directory", path);
-		return -1;
-	}
+		fprintf(stderr, "rnnc: wrote %s/%s\n", dir, name);
 	return 0;
 }
 
@@ -633,7 +610,7 @@ write_outputs(Unit *u)
 	const char *dir = u->o->outdir ? u->o->outdir
 	                               : ir_sprintf(&c->arena, "rnnc-out/%s", u->spec.name);
 
-	if (make_dirs(c, dir) < 0)
+	if (drv_make_dirs(c, dir) < 0)
 		return -1;
 	if ((u->o->emit & EMIT_SPEC) && write_file(u, dir, "spec.yaml", dump_spec) < 0)
 		return -1;

@@ -12,6 +12,7 @@ drv_make_dirs(Ctx *c, const char *path)
 {
 	char buf[4096];
 	size_t n = strlen(path), i;
+	struct stat st;
 
 	if (n >= sizeof buf) {
 		ir_error(c, (Loc){0}, "output folder name too long: '%s'", path);
@@ -27,6 +28,10 @@ drv_make_dirs(Ctx *c, const char *path)
 			return -1;
 		}
 		buf[i] = path[i];
+	}
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		ir_error(c, (Loc){0}, "'%s' exists and is not a directory", path);
+		return -1;
 	}
 	return 0;
 }

@@ -15,54 +15,27 @@
 
 enum { SWEEP_SIMULATE = 8 };  /* the default count of points simulated */
 
-static int
-make_dirs(Ctx *c, const char *path)
-{
-	char buf[4096];
-	size_t i, n = strlen(path);
+/* The sweep's files, through drv_write_file. */
+typedef struct SweepFile {
+	const DseSweep *w;
+	void (*fn)(const DseSweep *, FILE *);
+} SweepFile;
 
-	if (n >= sizeof buf) {
-		ir_error(c, (Loc){0}, "output folder name too long: '%s'", path);
-		return -1;
-	}
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != 0)
-			continue;
-		buf[i] = 0;
-		if (mkdir(buf, 0777) < 0 && errno != EEXIST) {
-			ir_error(c, (Loc){0}, "cannot create '%s': %s", buf, strerror(errno));
-			return -1;
-		}
-		buf[i] = path[i];
-	}
-	return 0;
+static void
+put_sweep_file(const void *arg, FILE *out)
+{
+	const SweepFile *f = arg;
+
+	f->fn(f->w, out);
 }
 
-/* Writes DIR/NAME through a temporary file renamed into place, so that a failed or interrupted
- * run never leaves a file that looks complete. */
 static int
 write_file(Ctx *c, const char *dir, const char *name, const DseSweep *w,
            void (*fn)(const DseSweep *, FILE *))
 {
-	char path[4200], tmp[4300];
-	FILE *fp;
-	int bad;
+	SweepFile f = {w, fn};
 
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if (!(fp = fopen(tmp, "w"))) {
-		ir_error(c, (Loc){0}, "cannot write '%s': %s", tmp, strerror(errno));
-		return -1;
-	}
-	fn(w, fp);
-	bad = ferror(fp);
-	if (fclose(fp) != 0 || bad || rename(tmp, path) != 0) {
-		ir_error(c, (Loc){0}, "cannot write '%s': %s", path, strerror(errno));
-		remove(tmp);
-		return -1;
-	}
-	return 0;
+	return drv_write_file(c, dir, name, put_sweep_file, &f);
 }
 
 /* The legal points for the plots: latency, area, power, energy, on the front or not. */
@@ -446,7 +419,7 @@ drv_sweep(const Options *o)
 		snprintf(dir, sizeof dir, "%s", o->outdir);
 	else
 		snprintf(dir, sizeof dir, "rnnc-out/%s", spec.name);
-	if (make_dirs(&c, dir) < 0 || (!o->merge && write_args(&c, dir, o) < 0))
+	if (drv_make_dirs(&c, dir) < 0 || (!o->merge && write_args(&c, dir, o) < 0))
 		return drv_finish(&c, 1);
 	w.key = cache_key(&spec, &target);
 	w.cache_dir = w.key ? dir : NULL;
