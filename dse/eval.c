@@ -114,35 +114,11 @@ next_point(const DseSpace *sp, int *i)
 	return 0;
 }
 
-/* The points of the space in order, less those that cannot be a design (sweep.h), into out;
- * with out NULL only counted. */
-int64_t
-dse_enumerate(const DseSweep *w, DseResult *out)
-{
-	const DseSpace *sp = w->space;
-	int64_t n = 0, npcu = 0;
-	int i[DSE_NKNOB] = {0}, d, lastgrid = -1;
-
-	for (d = 0; d < DSE_NKNOB; d++) {
-		if (sp->n[d] == 0)
-			return 0;
-	}
-	do {
-		int grid = i[DSE_K_ROWS] * sp->n[DSE_K_COLS] + i[DSE_K_COLS];
-
-		if (grid != lastgrid) {
-			npcu = dse_grid_pcus(w, i);
-			lastgrid = grid;
-		}
-		n += dse_point_at(w, i, npcu, out ? &out[n] : NULL);
-	} while (next_point(sp, i));
-	return n;
-}
-
-/* The points of the space counted up to limit: limit + 1 when there are more, or when more
- * than DSE_COUNT_TRIES x limit combinations of values would have to be sorted through. */
-int64_t
-dse_count(const DseSweep *w, int64_t limit)
+/* The points of the space in order, less those that cannot be a design (sweep.h), into out
+ * (or only counted, out NULL); with limit >= 0 the count stops at limit + 1, or once more than
+ * DSE_COUNT_TRIES x limit combinations of values have been sorted through. */
+static int64_t
+visit(const DseSweep *w, DseResult *out, int64_t limit)
 {
 	const DseSpace *sp = w->space;
 	int64_t n = 0, npcu = 0, tries = 0;
@@ -159,11 +135,25 @@ dse_count(const DseSweep *w, int64_t limit)
 			npcu = dse_grid_pcus(w, i);
 			lastgrid = grid;
 		}
-		n += dse_point_at(w, i, npcu, NULL);
-		if (n > limit || ++tries > DSE_COUNT_TRIES * limit)
+		n += dse_point_at(w, i, npcu, out ? &out[n] : NULL);
+		if (limit >= 0 && (n > limit || ++tries > DSE_COUNT_TRIES * limit))
 			return limit + 1;
 	} while (next_point(sp, i));
 	return n;
+}
+
+int64_t
+dse_enumerate(const DseSweep *w, DseResult *out)
+{
+	return visit(w, out, -1);
+}
+
+/* The points of the space counted up to limit: limit + 1 when there are more, or when more
+ * than DSE_COUNT_TRIES x limit combinations of values would have to be sorted through. */
+int64_t
+dse_count(const DseSweep *w, int64_t limit)
+{
+	return visit(w, NULL, limit);
 }
 
 /* A fixed-point format of `bits` with as many integer bits as f has. */

@@ -16,26 +16,17 @@ fixed_fail(const MapFail *f)
 	return k == MAP_FAIL_SHAPE || k == MAP_FAIL_FOLDED;
 }
 
-/* The strategy of w's space (w->used, w->space_points; w->npoints for an exhaustive one):
- * 0 exhaustive, 1 a walk. */
+/* The strategy of w's space, as a sweep plans it (dse_sweep_plan: w->used, w->space_points,
+ * w->npoints): 0 exhaustive, 1 a walk. */
 static int
-pick(DseSweep *w, const DseGoal *goal)
+pick(Ctx *c, DseSweep *w, const DseGoal *goal)
 {
 	w->strategy = goal ? goal->strategy : DSE_STRATEGY_AUTO;
 	w->seed = goal && goal->seed ? goal->seed : DSE_SEED_DEFAULT;
 	w->samples = goal && goal->samples > 0 ? goal->samples : DSE_SAMPLES_DEFAULT;
 	w->jobs = 1;
-	w->used = w->strategy;
-	if (w->strategy == DSE_STRATEGY_EXHAUSTIVE) {
-		w->space_points = w->npoints = dse_enumerate(w, NULL);
-		return 0;
-	}
-	w->space_points = dse_count(w, DSE_EXHAUSTIVE_MAX);
-	if (w->strategy == DSE_STRATEGY_AUTO) {
-		w->switched = w->space_points > DSE_EXHAUSTIVE_MAX;
-		w->used = w->switched ? DSE_STRATEGY_ANNEAL : DSE_STRATEGY_EXHAUSTIVE;
-	}
-	w->npoints = w->space_points;
+	if (dse_sweep_plan(c, w) < 0)
+		IR_BUG("a search is not cut in shards");
 	return w->used != DSE_STRATEGY_EXHAUSTIVE;
 }
 
@@ -71,7 +62,7 @@ dse_search(const DsePoint *p, const DseGoal *goal, Knobs *k, MapFail *why, DseSe
 	}
 	if (dse_make_variants(&c, &w) < 0)
 		IR_BUG("the spec's own numbers make no variant");
-	if (pick(&w, goal) == 0) {
+	if (pick(&c, &w, goal) == 0) {
 		w.res = calloc((size_t)(w.npoints ? w.npoints : 1), sizeof *w.res);
 		if (!w.res)
 			IR_BUG("out of memory");
