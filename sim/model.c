@@ -442,12 +442,69 @@ backward(Model *s)
  * there). The h links and the hbufs never hold anything back and keep the times above.
  * O(vector steps x units) for a step. */
 
-/* A link's token history in the replay: when each token was pushed and popped (-1: not yet). */
+/* A link's recent tokens in the replay: when each was pushed and popped. The replay walks the
+ * step's positions in lockstep (every unit's token of a position before the next position),
+ * so a producer reads no older pop than the token cap before its own, and a consumer reads
+ * the push of the token just pushed: a ring of more than cap entries, each tagged with its
+ * token, holds every time read, and keeps the replay's working set in the cache. */
+typedef struct RTok {
+	int64_t n;             /* the token in this entry; -1: none yet */
+	int64_t push, pop;     /* -1: not yet */
+} RTok;
+
 typedef struct RLink {
-	int64_t *push, *pop;
+	RTok *ring;
+	int64_t mask;          /* ring entries - 1 (a power of two) */
 	int64_t n;             /* tokens a step */
 	int cap;               /* tokens it holds: fifo_depth + latency (without a token's flits) */
 } RLink;
+
+/* Token n's entry, made when it is pushed. */
+static RTok *
+rl_tok(const RLink *l, int64_t n)
+{
+	return &l->ring[n & l->mask];
+}
+
+/* When token n was pushed into l (-1: not yet). */
+static int64_t
+rl_push(const RLink *l, int64_t n)
+{
+	const RTok *e = rl_tok(l, n);
+
+	return e->n == n ? e->push : -1;
+}
+
+/* When token n was popped from l (-1: not yet; token n - cap is never overwritten before the
+ * token n is pushed, by the ring's size). */
+static int64_t
+rl_pop(const RLink *l, int64_t n)
+{
+	const RTok *e = rl_tok(l, n);
+
+	IR_ASSERT(e->n <= n);
+	return e->n == n ? e->pop : -1;
+}
+
+static void
+rl_set_push(RLink *l, int64_t n, int64_t t)
+{
+	RTok *e = rl_tok(l, n);
+
+	IR_ASSERT(e->n < n);
+	e->n = n;
+	e->push = t;
+	e->pop = -1;
+}
+
+static void
+rl_set_pop(RLink *l, int64_t n, int64_t t)
+{
+	RTok *e = rl_tok(l, n);
+
+	IR_ASSERT(e->n == n);
+	e->pop = t;
+}
 
 /* A PCU in the replay: its last tokens (those still in the pipeline) in a ring. */
 typedef struct RUnit {
@@ -455,6 +512,7 @@ typedef struct RUnit {
 	int64_t n;             /* tokens taken */
 	int64_t last_event;    /* the last cycle it took or dropped a token */
 	int64_t last_take;
+	int64_t stalled;       /* the last token whose leaving waited past its reach; -1: none */
 	int64_t first_push;    /* the first token it sent on */
 	int nout, *outs;       /* the links it pushes into (no h, no side links) */
 	int nh, *h;            /* its h links (never full) */
@@ -472,6 +530,9 @@ replay_take(const Model *s, RUnit *r, int i, int64_t ready, int take, int64_t *r
 
 	if (r->n > 0)
 		t = max64(t, r->last_take + u->ii);
+	/* a pipeline none of whose tokens waited to leave has no stall window */
+	if (r->stalled < n0)
+		n0 = r->n;
 	for (k = n0; k < r->n; k++) {
 		int64_t e = r->reach[k % u->depth], o = r->out[k % u->depth];
 
@@ -513,17 +574,17 @@ replay_leave(Model *s, RLink *rl, RUnit *ru, int i, int64_t t, int64_t reach, in
 			const RLink *l = &rl[r->outs[k]];
 
 			if (o - l->cap >= 0)
-				out = max64(out, l->pop[o - l->cap] + 1);
+				out = max64(out, rl_pop(l, o - l->cap) + 1);
 		}
 		if (r->last_seg && u->chain >= 0) {
 			const RLink *c = &rl[u->chain];
 
-			out = max64(out, c->push[row] + s->lat[u->chain]);
+			out = max64(out, rl_push(c, row) + s->lat[u->chain]);
 		}
 		for (k = 0; k < r->nout; k++)
-			rl[r->outs[k]].push[o] = out;
+			rl_set_push(&rl[r->outs[k]], o, out);
 		if (r->last_seg && u->chain >= 0)
-			rl[u->chain].pop[row] = out;
+			rl_set_pop(&rl[u->chain], row, out);
 		if (r->first_push < 0)
 			r->first_push = out;
 		u->out1 = out;
@@ -533,6 +594,8 @@ replay_leave(Model *s, RLink *rl, RUnit *ru, int i, int64_t t, int64_t reach, in
 	r->take[r->n % u->depth] = t;
 	r->reach[r->n % u->depth] = reach;
 	r->out[r->n % u->depth] = out;
+	if (out > reach)
+		r->stalled = r->n;
 	if (r->n == 0)
 		u->take0 = t;
 	u->take1 = t;
@@ -554,6 +617,8 @@ replay(Model *s)
 	                                                                    sizeof *gn);
 	int *streams = zalloc((size_t)m->nunit, sizeof *streams), nstream = 0;
 	int *pcus = zalloc((size_t)m->nunit, sizeof *pcus), npcu = 0;
+	int *dots = zalloc((size_t)m->nunit, sizeof *dots), ndot = 0;
+	int64_t *nrow = zalloc((size_t)m->nunit, sizeof *nrow);
 	int i, j, k, x, fail = 0;
 
 	s->harr = zalloc((size_t)(m->nlink + m->nunit), sizeof *s->harr);
@@ -574,10 +639,12 @@ replay(Model *s)
 		rl[k].n = tokens(s, k);
 		rl[k].cap = MODEL_FIFO_DEPTH + (l->hops * s->t->net.hop_cycles > 1 ?
 		                                l->hops * s->t->net.hop_cycles : 1);
-		rl[k].push = zalloc((size_t)rl[k].n, sizeof *rl[k].push);
-		rl[k].pop = zalloc((size_t)rl[k].n, sizeof *rl[k].pop);
-		for (n = 0; n < rl[k].n; n++)
-			rl[k].push[n] = rl[k].pop[n] = -1;
+		for (n = 8; n < rl[k].cap + 2; n *= 2)
+			;
+		rl[k].mask = n - 1;
+		rl[k].ring = zalloc((size_t)n, sizeof *rl[k].ring);
+		while (n-- > 0)
+			rl[k].ring[n].n = -1;
 		ru[l->src].nout++;
 	}
 	for (i = 0; i < m->nunit; i++) {
@@ -587,7 +654,7 @@ replay(Model *s)
 		ru[i].outs = zalloc((size_t)ru[i].nout, sizeof *ru[i].outs);
 		ru[i].h = zalloc((size_t)ru[i].nh, sizeof *ru[i].h);
 		ru[i].nout = ru[i].nh = 0;
-		ru[i].last_event = ru[i].last_take = ru[i].first_push = -1;
+		ru[i].last_event = ru[i].last_take = ru[i].first_push = ru[i].stalled = -1;
 		if (mu->role == MAP_WEIGHT) {
 			/* a part holds whole row groups of its copy */
 			glo[i] = (mu->slice[0].lo[1] - m->copy[mu->copy].lo) / hv;
@@ -600,6 +667,9 @@ replay(Model *s)
 		if (mu->kind != MAP_PCU)
 			continue;
 		pcus[npcu++] = i;
+		if (mu->role == MAP_DOT)
+			dots[ndot++] = i;
+		nrow[i] = rows_of(m, mu->copy);
 		ru[i].take = zalloc((size_t)u->depth, sizeof *ru[i].take);
 		ru[i].reach = zalloc((size_t)u->depth, sizeof *ru[i].reach);
 		ru[i].out = zalloc((size_t)u->depth, sizeof *ru[i].out);
@@ -609,7 +679,7 @@ replay(Model *s)
 	for (k = 0; k < m->nlink; k++) {
 		if (m->link[k].what == MAP_L_H)
 			ru[m->link[k].src].h[ru[m->link[k].src].nh++] = k;
-		if (rl[k].push) {
+		if (rl[k].ring) {
 			int src = m->link[k].src;
 
 			ru[src].outs[ru[src].nout++] = k;
@@ -619,6 +689,9 @@ replay(Model *s)
 	}
 	for (p = 0; p < L && !fail; p++) {
 		int64_t b = p / (s->maxrows * nt), jr = p / nt % s->maxrows, st = p % nt;
+		/* (a position that ends no row is the dot segments' alone) */
+		int nx = st == nt - 1 ? npcu : ndot;
+		const int *list = st == nt - 1 ? pcus : dots;
 
 		/* the streams: xh copies every position, a weight part the rows it holds; token
 		 * q no earlier than ii after the one before and than the cycle after every
@@ -635,10 +708,10 @@ replay(Model *s)
 				const RLink *l = &rl[r->outs[k]];
 
 				if (q - l->cap >= 0)
-					t = max64(t, l->pop[q - l->cap] + 1);
+					t = max64(t, rl_pop(l, q - l->cap) + 1);
 			}
 			for (k = 0; k < r->nout; k++)
-				rl[r->outs[k]].push[q] = t;
+				rl_set_push(&rl[r->outs[k]], q, t);
 			if (m->unit[i].role == MAP_XH)
 				s->harr[m->nlink + i][q] = t;
 			r->last_event = t;
@@ -647,11 +720,11 @@ replay(Model *s)
 		/* the PCUs, producers first: a dot segment takes every vector step of its copy's
 		 * rows (and pops the xh vectors of longer copies' rows), a combine or epilogue
 		 * segment every row */
-		for (x = 0; x < npcu && !fail; x++) {
-			const MapUnit *mu = &m->unit[i = pcus[x]];
+		for (x = 0; x < nx && !fail; x++) {
+			const MapUnit *mu = &m->unit[i = list[x]];
 			MUnit *u = &s->u[i];
 			RUnit *r = &ru[i];
-			int64_t R = rows_of(m, mu->copy), ready = 0, t, reach = 0, tok, row, n[8];
+			int64_t R = nrow[i], ready = 0, t, reach = 0, tok, row, n[8], q, at;
 			int pred = -1, nin = 0, in[8];
 
 			if (mu->role != MAP_DOT && (st != nt - 1 || jr >= R))
@@ -660,53 +733,54 @@ replay(Model *s)
 			tok = mu->role == MAP_DOT ? row * nt + st : row;
 			for (j = s->in0[i]; j < s->in0[i + 1]; j++) {
 				k = s->in[j];
-				if (!rl[k].push || k == u->chain)
+				if (!rl[k].ring || k == u->chain)
 					continue;
 				if (m->link[k].what == MAP_L_XH && jr >= R) {
 					/* a row of a longer copy: popped, these lanes idle */
-					rl[k].pop[p] = replay_take(s, r, i, rl[k].push[p] + s->lat[k], 0,
-					                           NULL);
+					rl_set_pop(&rl[k], p, replay_take(s, r, i, rl_push(&rl[k], p) +
+					                                                s->lat[k], 0, NULL));
 					break;
 				}
 				if (jr >= R)
 					continue;
 				if (m->link[k].what == MAP_L_XH) {
-					n[nin] = p;
+					q = p;
 				} else if (m->link[k].what == MAP_L_WEIGHTS) {
 					int w = m->link[k].src;
 
 					if (jr < glo[w] || jr >= glo[w] + gn[w])
 						continue;
-					n[nin] = (b * gn[w] + jr - glo[w]) * nt + st;
+					q = (b * gn[w] + jr - glo[w]) * nt + st;
 				} else {
-					n[nin] = tok;
+					q = tok;
 				}
-				if (rl[k].push[n[nin]] < 0 || nin == 8) {
+				if (nin == 8 || (at = rl_push(&rl[k], q)) < 0) {
 					fail = 1;
 					break;
 				}
-				if (rl[k].push[n[nin]] + s->lat[k] >= ready) {
-					ready = rl[k].push[n[nin]] + s->lat[k];
+				if (at + s->lat[k] >= ready) {
+					ready = at + s->lat[k];
 					pred = k;
 				}
+				n[nin] = q;
 				in[nin++] = k;
 			}
 			if (fail || jr >= R)
 				continue;
-			if (u->chain >= 0 && st == nt - 1 && rl[u->chain].push[row] < 0) {
+			if (u->chain >= 0 && st == nt - 1 && rl_push(&rl[u->chain], row) < 0) {
 				fail = 1;
 				break;
 			}
 			t = replay_take(s, r, i, ready, 1, &reach);
 			for (j = 0; j < nin; j++)
-				rl[in[j]].pop[n[j]] = t;
+				rl_set_pop(&rl[in[j]], n[j], t);
 			u->pred = pred;
 			t = replay_leave(s, rl, ru, i, t, reach,
 			                 !r->last_seg ? tok : st == nt - 1 ? row : -1);
 			for (j = 0; j < r->nh; j++)
 				s->harr[r->h[j]][row] = t + s->lat[r->h[j]];
 			if (u->chain >= 0 && st == nt - 1 && t > reach &&
-			    rl[u->chain].push[row] + s->lat[u->chain] == t)
+			    rl_push(&rl[u->chain], row) + s->lat[u->chain] == t)
 				u->pred = u->chain;
 		}
 	}
@@ -721,10 +795,8 @@ replay(Model *s)
 			u->shift = ru[i].last_event - (ru[i].n - 1) * u->ii;
 		}
 	}
-	for (k = 0; k < m->nlink; k++) {
-		free(rl[k].push);
-		free(rl[k].pop);
-	}
+	for (k = 0; k < m->nlink; k++)
+		free(rl[k].ring);
 	for (i = 0; i < m->nunit; i++) {
 		free(ru[i].outs);
 		free(ru[i].h);
@@ -738,6 +810,8 @@ replay(Model *s)
 	free(gn);
 	free(streams);
 	free(pcus);
+	free(dots);
+	free(nrow);
 	if (fail) {
 		for (k = 0; k < m->nlink + m->nunit; k++)
 			free(s->harr[k]);
