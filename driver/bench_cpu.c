@@ -43,8 +43,6 @@ typedef struct PeerBench {
 	int nrow;
 } PeerBench;
 
-static const char *const thread_col[NPEER_THREADS] = {"1 core", "all cores"};
-
 static double
 speedup(const PeerRow *w, int k, int th)
 {
@@ -214,8 +212,8 @@ write_csv(const void *arg, FILE *out)
 	const PeerBench *b = arg;
 	int i, k, th;
 
-	fputs("problem,cell,hidden,input,timesteps,batch,measured_on,cores,peer,threads,latency_us,"
-	      "plasticine_us,plasticine_speedup,h_rel_diff,note\n", out);
+	fputs("problem,cell,hidden,input,timesteps,batch,measured_on,cpu_model,cores,peer,threads,"
+	      "latency_us,plasticine_us,plasticine_speedup,h_rel_diff,note\n", out);
 	for (i = 0; i < b->nrow; i++) {
 		const PeerRow *w = &b->row[i];
 
@@ -223,9 +221,9 @@ write_csv(const void *arg, FILE *out)
 			for (th = 0; th < NPEER_THREADS; th++) {
 				const CpuPeer *p = &w->peer[k];
 
-				fprintf(out, "%s,%s,%d,%d,%d,%d,\"%s\",%d,%s,%d", w->name,
+				fprintf(out, "%s,%s,%d,%d,%d,%d,\"%s\",\"%s\",%d,%s,%d", w->name,
 				        ir_cell_name(w->spec.cell), w->spec.hidden, w->spec.input,
-				        w->spec.timesteps, w->spec.batch, b->host.model, b->host.cores,
+				        w->spec.timesteps, w->spec.batch, b->on, b->host.model, b->host.cores,
 				        cpu_peer_key((CpuPeerKind)k), th == PEER_1T ? 1 : b->host.cores);
 				csv_field(out, p->sec[th] > 0 ? p->sec[th] * 1e6 : -1, 3);
 				csv_field(out, w->plasticine_us, 4);
@@ -252,9 +250,10 @@ write_json(const void *arg, FILE *out)
 	const PeerBench *b = arg;
 	int i, k, th;
 
-	fprintf(out, "{\n  \"measured_on\": {\"cpu_model\": \"%s\", \"cores\": %d, "
-	        "\"load_average\": %.2f, \"onednn\": \"%s\", \"openblas\": \"%s\"},\n",
-	        b->host.model, b->host.cores, b->host.load, b->onednn, b->openblas);
+	fprintf(out, "{\n  \"measured_on\": {\"label\": \"%s\", \"cpu_model\": \"%s\", "
+	        "\"cores\": %d, \"load_average\": %.2f, \"onednn\": \"%s\", \"openblas\": "
+	        "\"%s\"},\n", b->on, b->host.model, b->host.cores, b->host.load, b->onednn,
+	        b->openblas);
 	fputs("  \"timing\": \"best of 3 measurements of at least 0.2 s; one inference = all T "
 	      "steps\",\n  \"problems\": [", out);
 	for (i = 0; i < b->nrow; i++) {
@@ -327,7 +326,6 @@ write_md(const void *arg, FILE *out)
 	}
 	fprintf(out, "\nSource: measured by `rnnc bench --cpu` on %s; Plasticine: rnnc's simulated "
 	        "design.\n", b->on);
-	(void)thread_col;
 }
 
 int
