@@ -651,6 +651,8 @@ drv_bench(const Options *o)
 	ir_ctx_init(&c);
 	if (o->ablations)
 		return drv_finish(&c, run_ablations(o, &c));
+	if (o->cpu_peers)
+		return drv_finish(&c, drv_bench_cpu(o, &c));
 	memset(&b, 0, sizeof b);
 	b.c = &c;
 	if (load_tables(&b) < 0)

@@ -39,6 +39,7 @@ typedef struct Options {
 	int shard_k, shard_n;      /* sweep: --shard K/N */
 	int merge;                 /* sweep: every point from the cache (rnnc merge) */
 	int ablations;             /* bench: the ablations, not the suite */
+	int cpu_peers;             /* bench: the measured CPU peers (bench_cpu.c) */
 	const char *spec_extra;    /* YAML keys added to a deepbench: spec (bench's ablations) */
 	int strategy;              /* search and sweep: DseStrategy (0: by the space's size) */
 	uint64_t seed;             /* ... the heuristic's seed and samples (0: the default) */
@@ -57,6 +58,8 @@ const Pass *drv_find_pass(const char *name);
 int drv_compile(const Options *o);
 int drv_sweep(const Options *o);
 int drv_bench(const Options *o);
+/* rnnc bench --cpu: 0, or 1 after reporting errors (to c, or for a problem to stderr). */
+int drv_bench_cpu(const Options *o, Ctx *c);
 int drv_print_target(const Options *o, const char *name_or_file);
 int drv_list_deepbench(const Options *o);
 int drv_opt(const Options *o);

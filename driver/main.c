@@ -58,6 +58,8 @@ static const char help[] =
 	"  --shard K/N         sweep: the K-th of N parts, for a job array; then rnnc merge DIR\n"
 	"  --ablations         bench: each problem's design against the same fabric without each\n"
 	"                      of its ideas (docs/bench.md); default: the paper's problems\n"
+	"  --cpu               bench: measured CPU peers (oneDNN, OpenBLAS, rnnc's LLVM code) on\n"
+	"                      this machine, beside rnnc's Plasticine design (docs/bench.md)\n"
 	"  --passes=LIST       opt: the passes to run in order (fuse, quantize, schedule), each\n"
 	"                      followed by the verifier; none: parse, verify and print\n"
 	"  --spec FILE         opt: the spec whose precision and schedule knobs the passes use\n"
@@ -89,7 +91,7 @@ static const char *const long_opts[] = {
 	"--emit", "--dump-after", "--target", "--arch", "--print-target", "--list-deepbench",
 	"--quiet", "--verbose", "--help", "--version", "--passes", "--spec", "--set", "--simulate",
 	"--objective", "--max-area", "--max-power", "--max-pcu", "--shard", "--strategy", "--seed",
-	"--samples", "--ablations", NULL,
+	"--samples", "--ablations", "--cpu", NULL,
 };
 
 static const char *
@@ -279,6 +281,8 @@ parse_args(int argc, char **argv, int i, Options *o, const char **print_target, 
 				return usage_error("option '--print-target' needs a target name or file");
 		} else if (!strcmp(a, "--ablations")) {
 			o->ablations = 1;
+		} else if (!strcmp(a, "--cpu")) {
+			o->cpu_peers = 1;
 		} else if (!strcmp(a, "--list-deepbench")) {
 			*list_db = 1;
 		} else if (a[0] == '-' && a[1]) {

@@ -2,7 +2,7 @@
 # Installs the Debian packages rnnc needs, when some are missing (as root, or through sudo).
 set -euo pipefail
 
-pkgs=(cmake make gcc g++ pkg-config libyaml-dev libcunit1-dev libopenblas-dev llvm-16-dev verilator iverilog yosys gnuplot-nox)
+pkgs=(cmake make gcc g++ pkg-config libyaml-dev libcunit1-dev libopenblas-dev llvm-16-dev libdnnl-dev verilator iverilog yosys gnuplot-nox)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
