@@ -8,15 +8,23 @@
 # and prints one line per design: PASS/FAIL, the cycles from both, each simulator's speed in
 # simulated cycles per second and the ratio (C simulator / Verilator), measured in this run.
 #
-#   rtl_deepbench.sh RNNC WORKDIR [NAME ...]
+#   rtl_deepbench.sh [--target T] RNNC WORKDIR [NAME ...]
+#
+# --target T compiles for target T (default: rnnc's, plasticine); each line then names the
+# schedule rnnc chose, which is the design `rnnc bench --target T` reports for the problem.
 #
 # NAME is a DeepBench problem (rnnc --list-deepbench); by default the smaller inference
 # problems of the suite. WORKDIR receives a folder per problem (emptied first if this script
 # made it).
 set -u
 
+target=()
+if [ "${1:-}" = --target ] && [ $# -ge 2 ]; then
+	target=(--target "$2")
+	shift 2
+fi
 if [ $# -lt 2 ]; then
-	echo "usage: rtl_deepbench.sh RNNC WORKDIR [NAME ...]" >&2
+	echo "usage: rtl_deepbench.sh [--target T] RNNC WORKDIR [NAME ...]" >&2
 	exit 2
 fi
 rnnc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -37,8 +45,8 @@ fails=0
 for name in "$@"; do
 	out=$work/$name
 	mkdir -p "$out"
-	if ! "$rnnc" "deepbench:$name" --emit=verilog,sim -o "$out" -q >"$out/rnnc.log" 2>&1; then
-		printf '%-18s FAIL  rnnc: %s\n' "$name" "$(head -1 "$out/rnnc.log")"
+	if ! "$rnnc" "deepbench:$name" "${target[@]}" --emit=verilog,sim -o "$out" >"$out/rnnc.log" 2>&1; then
+		printf '%-18s FAIL  rnnc: %s\n' "$name" "$(grep -m1 'error:' "$out/rnnc.log" || head -1 "$out/rnnc.log")"
 		fails=$((fails + 1))
 		continue
 	fi
@@ -74,6 +82,7 @@ for name in "$@"; do
 		vs = (rc == "-" || tv <= 0) ? 0 : rc / tv; cs = tc > 0 ? cc / tc : 0;
 		printf "%-18s %-5s %12s %12s %14.0f %14.0f %8.1f %d units, %.0f s\n", n, r, rc, cc,
 		       vs, cs, (vs > 0 ? cs / vs : 0), u, tb }'
+	sed -n 's/^  mapping *\([^:]*\).*/    design: \1/p' "$out/rnnc.log" | head -1
 	[ "$res" = FAIL ] && sed 's/^/    /' "$out/verilator.log" | grep -m3 'FAIL'
 done
 exit $((fails != 0))

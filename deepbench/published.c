@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ir/ir.h"
 #include "db.h"
 #include "published.h"
 
@@ -166,18 +167,6 @@ db_compare_print(Ctx *c, const CellSpec *s, double latency_us, FILE *out)
 		        "reports it\n", prob);
 }
 
-static void
-json_string(const char *s, FILE *out)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 void
 db_compare_json(Ctx *c, const CellSpec *s, double latency_us, FILE *out)
 {
@@ -198,7 +187,7 @@ db_compare_json(Ctx *c, const CellSpec *s, double latency_us, FILE *out)
 		if (!strcmp(f->metric, "latency"))
 			fprintf(out, "\"rnnc_speedup\": %.6f, ", f->value * 1000 / latency_us);
 		fputs("\"source\": ", out);
-		json_string(f->source, out);
+		ir_json_string(out, f->source);
 		fputc('}', out);
 	}
 	fprintf(out, "%s]},\n", any ? "\n  " : "");

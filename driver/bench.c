@@ -9,8 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../cpu/peers.h"
 #include "../deepbench/db.h"
+#include "../deepbench/measured.h"
 #include "../deepbench/published.h"
+#include "../frontend/fe.h"
 #include "driver.h"
 
 /* The platforms compared, in the table's order. */
@@ -27,6 +30,7 @@ typedef struct Row {
 	double paper_power_w;      /* the paper's Plasticine power for it, -1: none */
 	int draft;                 /* its paper figures are the earlier draft's (not in the means) */
 	int device;                /* of DeepBench's device set: shown, not compared */
+	const DbMeasured *gpu;     /* its GPU latency measured by bench/gpu_cudnn.py, or NULL */
 } Row;
 
 typedef struct Bench {
@@ -37,6 +41,10 @@ typedef struct Bench {
 	int npub, nplat;
 	double area[NPLAT], power[NPLAT];  /* die area, TDP; -1: not public */
 	double stated_v100, stated_bw;     /* the paper's own geometric means, -1: none */
+	const DbMeasured *gpu;     /* bench/gpu_cudnn.py's lines (ngpu of them), read from gpu_file */
+	int ngpu;
+	const char *gpu_file;
+	const Options *o;          /* for results.md: the command, the target, the cosimulation */
 } Bench;
 
 static double
@@ -48,6 +56,42 @@ speedup(const Row *w, int p)
 /* Performance per mm2 of the chip simulated, and per watt, against platform p: -1 where p's
  * figure is not public. The paper's Plasticine is held to its per-problem power, the others to
  * their TDP. */
+/* rnnc's speedup over the measured GPU latency, -1: none. */
+static double
+gpu_speedup(const Row *w)
+{
+	return w->ok && w->gpu && w->r.latency_us > 0 ? w->gpu->latency_ms * 1e3 / w->r.latency_us
+	                                               : -1;
+}
+
+/* The geometric mean of the speedups over the measured GPU; n: over how many problems. */
+static double
+gpu_geomean(const Bench *b, int *n)
+{
+	double s = 0;
+	int i;
+
+	*n = 0;
+	for (i = 0; i < b->nrow; i++) {
+		if (gpu_speedup(&b->row[i]) > 0) {
+			s += log(gpu_speedup(&b->row[i]));
+			++*n;
+		}
+	}
+	return *n ? exp(s / *n) : -1;
+}
+
+/* What measured the GPU figures, for a reader. */
+static void
+gpu_label(const Bench *b, FILE *out)
+{
+	const DbMeasured *g = &b->gpu[0];
+
+	fprintf(out, "%s (driver %s, cuDNN %s, PyTorch %s, %s), %s on %s (%s)", g->device,
+	        *g->driver ? g->driver : "-", *g->cudnn ? g->cudnn : "-", *g->torch ? g->torch : "-",
+	        g->precision, g->source, *g->date ? g->date : "an unknown date", b->gpu_file);
+}
+
 static double
 per_area(const Bench *b, const Row *w, int p)
 {
@@ -121,10 +165,12 @@ put_ratio(FILE *out, int width, double v)
 		fprintf(out, " %*s", width, "-");
 }
 
+static void print_means(const Bench *b, FILE *out);
+
 static void
 print_table(const Bench *b, FILE *out)
 {
-	int i, p, n;
+	int i, p;
 	char fb[48], nm[96];
 
 	fprintf(out, "%-20s %-14s %11s %8s %6s %8s %7s %12s", "problem", "fabric", "latency us",
@@ -173,7 +219,30 @@ print_table(const Bench *b, FILE *out)
 			put_ratio(out, 11, per_watt(b, w, p));
 		fputc('\n', out);
 	}
+	if (b->ngpu) {
+		fputs("\nmeasured GPU: ", out);
+		gpu_label(b, out);
+		fprintf(out, "\n%-21s %12s %12s\n", "problem", "GPU ms", "rnnc over it");
+		for (i = 0; i < b->nrow; i++) {
+			const Row *w = &b->row[i];
+
+			if (gpu_speedup(w) < 0)
+				continue;
+			fprintf(out, "%-21s %12.4f", w->name, w->gpu->latency_ms);
+			put_ratio(out, 13, gpu_speedup(w));
+			fputc('\n', out);
+		}
+	}
 	fputs("\ngeometric means of the speedup\n", out);
+	print_means(b, out);
+}
+
+/* The geometric means, a line each. */
+static void
+print_means(const Bench *b, FILE *out)
+{
+	int p, n;
+
 	for (p = 0; p < NPLAT; p++) {
 		double g = geomean(b, f_speedup, p, p != P_TITANXP, &n);
 
@@ -194,6 +263,9 @@ print_table(const Bench *b, FILE *out)
 	if (geomean(b, f_speedup, P_PAPER, 1, &n) > 0)
 		fprintf(out, "  rnnc over the paper's Plasticine %.2fx over %d problem%s\n",
 		        geomean(b, f_speedup, P_PAPER, 1, &n), n, n == 1 ? "" : "s");
+	if (gpu_geomean(b, &n) > 0)
+		fprintf(out, "  rnnc over the measured GPU %.2fx over %d problem%s (all it measures)\n",
+		        gpu_geomean(b, &n), n, n == 1 ? "" : "s");
 }
 
 /* A CSV field: the number, or empty where it is missing. */
@@ -215,7 +287,7 @@ write_csv(const void *arg, FILE *out)
 	for (p = 0; p < NPLAT; p++)
 		fprintf(out, ",%s_ms,speedup_%s,per_mm2_%s,per_w_%s", plat_key[p], plat_key[p],
 		        plat_key[p], plat_key[p]);
-	fputc('\n', out);
+	fputs(",gpu_measured_ms,speedup_gpu_measured\n", out);
 	for (i = 0; i < b->nrow; i++) {
 		const Row *w = &b->row[i];
 
@@ -223,7 +295,7 @@ write_csv(const void *arg, FILE *out)
 			fprintf(out, "%s,,,,,,,,,,failed,,,,,,,", w->name);
 			for (p = 0; p < NPLAT; p++)
 				fputs(",,,,", out);
-			fputc('\n', out);
+			fputs(",,\n", out);
 			continue;
 		}
 		fprintf(out, "%s,%s,%d,%d,%d,%s,%d,%d,%d,%d,%s,%.4f,%.4f,%.4f,%.2f,%.2f,%.3f,%.4f",
@@ -241,6 +313,10 @@ write_csv(const void *arg, FILE *out)
 			fputc(',', out);
 			put_num(out, per_watt(b, w, p));
 		}
+		fputc(',', out);
+		put_num(out, w->gpu ? w->gpu->latency_ms : -1);
+		fputc(',', out);
+		put_num(out, gpu_speedup(w));
 		fputc('\n', out);
 	}
 }
@@ -270,8 +346,27 @@ write_json(const void *arg, FILE *out)
 	json_num(out, "paper_over_v100_recomputed", geomean(b, f_paper, P_V100, 1, &n), 0);
 	json_num(out, "paper_over_bw_recomputed", geomean(b, f_paper, P_BW, 1, &n), 0);
 	json_num(out, "paper_over_v100_stated", b->stated_v100, 0);
-	json_num(out, "paper_over_bw_stated", b->stated_bw, 1);
-	fputs("},\n  \"problems\": [", out);
+	json_num(out, "paper_over_bw_stated", b->stated_bw, 0);
+	json_num(out, "rnnc_over_gpu_measured", gpu_geomean(b, &n), 1);
+	fputs("},\n  \"gpu_measured\": ", out);
+	if (b->ngpu) {
+		const DbMeasured *g = &b->gpu[0];
+
+		const char *key[] = {"device", "driver", "cudnn", "torch", "date", "precision",
+		                     "source"};
+		const char *val[] = {g->device, g->driver, g->cudnn, g->torch, g->date,
+		                     g->precision, g->source};
+		size_t k;
+
+		for (k = 0; k < sizeof key / sizeof key[0]; k++) {
+			fprintf(out, "%s\"%s\": ", k ? ", " : "{", key[k]);
+			ir_json_string(out, val[k]);
+		}
+		fputc('}', out);
+	} else {
+		fputs("null", out);
+	}
+	fputs(",\n  \"problems\": [", out);
 	for (i = 0; i < b->nrow; i++) {
 		const Row *w = &b->row[i];
 
@@ -296,6 +391,9 @@ write_json(const void *arg, FILE *out)
 			json_num(out, "per_w", per_watt(b, w, p), 1);
 			fputc('}', out);
 		}
+		fputs("}, \"gpu_measured\": {", out);
+		json_num(out, "latency_ms", w->gpu ? w->gpu->latency_ms : -1, 0);
+		json_num(out, "speedup", gpu_speedup(w), 1);
 		fputs("}}", out);
 	}
 	fputs("\n  ],\n  \"sources\": [", out);
@@ -305,8 +403,10 @@ write_json(const void *arg, FILE *out)
 
 		for (k = 0; k < i && !seen; k++)
 			seen = !strcmp(f->source, (k < b->npub ? &b->pub[k] : &b->plat[k - b->npub])->source);
-		if (!seen)
-			fprintf(out, "%s\n    \"%s\"", i ? "," : "", f->source);
+		if (!seen) {
+			fputs(i ? ",\n    " : "\n    ", out);
+			ir_json_string(out, f->source);
+		}
 	}
 	fputs("\n  ]\n}\n", out);
 }
@@ -321,10 +421,12 @@ write_md(const void *arg, FILE *out)
 	fputs("| problem | fabric | schedule | latency (us) | TFLOPS | MAC util | power (W) |", out);
 	for (p = 0; p < NPLAT; p++)
 		fprintf(out, " vs %s |", plat_col[p]);
+	if (b->ngpu)
+		fputs(" vs GPU (measured) |", out);
 	fputs("\n|---|---|---|---|---|---|---|", out);
 	for (p = 0; p < NPLAT; p++)
 		fputs("---|", out);
-	fputc('\n', out);
+	fputs(b->ngpu ? "---|\n" : "\n", out);
 	for (i = 0; i < b->nrow; i++) {
 		const Row *w = &b->row[i];
 
@@ -338,10 +440,19 @@ write_md(const void *arg, FILE *out)
 				fprintf(out, " %.2fx |", speedup(w, p));
 			else
 				fputs(" - |", out);
+		if (b->ngpu && gpu_speedup(w) > 0)
+			fprintf(out, " %.2fx |", gpu_speedup(w));
+		else if (b->ngpu)
+			fputs(" - |", out);
 		fputc('\n', out);
 	}
 	fputs("\nSources: deepbench/published.csv and deepbench/platforms.csv (each figure with its "
 	      "own).\n", out);
+	if (b->ngpu) {
+		fputs("The measured GPU: ", out);
+		gpu_label(b, out);
+		fputs(".\n", out);
+	}
 }
 
 /* The bar chart's data: the speedups over V100, BW and the paper's Plasticine, by problem. */
@@ -421,6 +532,76 @@ load_tables(Bench *b)
 	return 0;
 }
 
+/* results.md: the report as a document, with how it was made: the command, the machine, the
+ * target description, the table and means, and the designs cosimulated with their Verilog
+ * (the output of bench/rtl_deepbench.sh given with --cosim). Nothing in it is written by hand;
+ * tools/results.sh makes docs/results.md this way. */
+static void
+write_results(const void *arg, FILE *out)
+{
+	const Bench *b = arg;
+	const Options *o = b->o;
+	const char *tname = o->target ? o->target : "plasticine-rnn";
+	const Embedded *e = o->arch ? NULL : fe_find_builtin_target(tname);
+	CpuHost host;
+	int i;
+
+	cpu_host(&host);
+	fputs("# rnnc on DeepBench: results\n\n"
+	      "Written by `rnnc bench` (docs/bench.md); `tools/results.sh` runs it with the "
+	      "cosimulation and copies it here. Do not edit: run it again.\n\n## Command\n\n"
+	      "    rnnc bench", out);
+	for (i = 0; i < o->nargs; i++)
+		fprintf(out, " %s", o->args[i]);
+	fprintf(out, "\n\n## Machine\n\n%s, %d cores. The simulated figures do not depend on "
+	        "it; only the measured peers do (`rnnc bench --cpu`, and a GPU's CSV).\n\n"
+	        "## Target\n\n", host.model, host.cores);
+	if (e) {
+		fprintf(out, "`%s` (built in), as `rnnc --print-target %s` prints it:\n\n```yaml\n",
+		        tname, tname);
+		fwrite(e->data, 1, e->len, out);
+		fputs(e->len && ((const char *)e->data)[e->len - 1] == '\n' ? "```\n" : "\n```\n", out);
+	} else {
+		Ctx tc;
+		Target t;
+
+		ir_ctx_init(&tc);
+		tc.verbosity = -1;
+		fprintf(out, "`%s`:\n\n```yaml\n", o->arch);
+		if (fe_load_target(&tc, o->arch, &t) == 0)
+			fe_print_target(&t, out);
+		fputs("```\n", out);
+		ir_ctx_free(&tc);
+	}
+	fputs("\n## The problems\n\n", out);
+	write_md(b, out);
+	fputs("\n## Geometric means\n\n```\n", out);
+	print_means(b, out);
+	fputs("```\n\n## Cosimulated with their Verilog\n\n", out);
+	if (!o->cosim) {
+		fputs("None in this run (`rnnc bench --cosim FILE` lists the output of "
+		      "bench/rtl_deepbench.sh; tools/results.sh runs it).\n", out);
+	} else {
+		Ctx cc;
+		const SrcFile *sf;
+
+		ir_ctx_init(&cc);
+		cc.verbosity = -1;
+		sf = fe_read_file(&cc, o->cosim);
+		fprintf(out, "The designs of these problems, compiled by `rnnc deepbench:NAME "
+		        "--target %s --emit=verilog,sim` (the same search as above, so the same "
+		        "design), their Verilog run under Verilator against the C simulator: PASS is "
+		        "every h_t bit-exact and the cycles equal (bench/rtl_deepbench.sh):\n\n```\n",
+		        tname);
+		if (sf)
+			fwrite(sf->text, 1, sf->len, out);
+		else
+			fprintf(out, "(%s could not be read)\n", o->cosim);
+		fputs(sf && sf->len && sf->text[sf->len - 1] != '\n' ? "\n```\n" : "```\n", out);
+		ir_ctx_free(&cc);
+	}
+}
+
 /* The outputs, in the folder. */
 static int
 write_outputs(Bench *b, const char *dir, int verbose)
@@ -430,7 +611,7 @@ write_outputs(Bench *b, const char *dir, int verbose)
 		void (*fn)(const void *, FILE *);
 	} files[] = {
 		{"bench.csv", write_csv}, {"bench.json", write_json}, {"bench.md", write_md},
-		{"speedup.dat", write_dat}, {"speedup.gp", write_gp},
+		{"speedup.dat", write_dat}, {"speedup.gp", write_gp}, {"results.md", write_results},
 	};
 	size_t i;
 	int rc;
@@ -445,7 +626,7 @@ write_outputs(Bench *b, const char *dir, int verbose)
 	if (rc < 0)
 		return -1;
 	if (verbose >= 0)
-		printf("\nwritten      %s/bench.csv, bench.json, bench.md; %s\n", dir,
+		printf("\nwritten      %s/bench.csv, bench.json, bench.md, results.md; %s\n", dir,
 		       rc ? "gnuplot is not installed: no speedup.svg (speedup.gp and speedup.dat are "
 		       "there)" : "speedup.svg (gnuplot speedup.gp, data speedup.dat)");
 	return 0;
@@ -655,8 +836,19 @@ drv_bench(const Options *o)
 		return drv_finish(&c, drv_bench_cpu(o, &c));
 	memset(&b, 0, sizeof b);
 	b.c = &c;
+	b.o = o;
 	if (load_tables(&b) < 0)
 		return drv_finish(&c, 1);
+	{
+		/* a GPU's figures: the file named, or bench/gpu_cudnn.py's default one in DIR */
+		const char *dir = o->outdir ? o->outdir : "rnnc-out/bench";
+		char *path = ir_alloc(&c.arena, strlen(dir) + sizeof "/gpu_cudnn.csv");
+
+		sprintf(path, "%s/gpu_cudnn.csv", dir);
+		b.gpu_file = o->gpu_csv ? o->gpu_csv : path;
+		if (db_measured_read(&c, b.gpu_file, !o->gpu_csv, &b.gpu, &b.ngpu) < 0)
+			return drv_finish(&c, 1);
+	}
 	b.row = ir_alloc_array(&c.arena, n, sizeof *b.row);
 	for (i = 0; i < n; i++) {
 		Ctx pc;
@@ -694,6 +886,7 @@ drv_bench(const Options *o)
 		if (drv_finish(&pc, 0))
 			rc = 1;
 		load_row(&b, w);
+		w->gpu = db_measured_find(b.gpu, b.ngpu, w->name);
 	}
 	if (tty)
 		fprintf(stderr, "\r%60s\r", "");

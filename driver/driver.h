@@ -40,6 +40,8 @@ typedef struct Options {
 	int merge;                 /* sweep: every point from the cache (rnnc merge) */
 	int ablations;             /* bench: the ablations, not the suite */
 	int cpu_peers;             /* bench: the measured CPU peers (bench_cpu.c) */
+	const char *gpu_csv;       /* bench: a CSV of bench/gpu_cudnn.py (NULL: DIR's, if any) */
+	const char *cosim;         /* bench: bench/rtl_deepbench.sh's output, for results.md */
 	const char *spec_extra;    /* YAML keys added to a deepbench: spec (bench's ablations) */
 	int strategy;              /* search and sweep: DseStrategy (0: by the space's size) */
 	uint64_t seed;             /* ... the heuristic's seed and samples (0: the default) */

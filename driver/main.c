@@ -60,6 +60,9 @@ static const char help[] =
 	"                      of its ideas (docs/bench.md); default: the paper's problems\n"
 	"  --cpu               bench: measured CPU peers (oneDNN, OpenBLAS, rnnc's LLVM code) on\n"
 	"                      this machine, beside rnnc's Plasticine design (docs/bench.md)\n"
+	"  --gpu FILE          bench: GPU latencies measured by bench/gpu_cudnn.py (default:\n"
+	"                      DIR/gpu_cudnn.csv when it is there)\n"
+	"  --cosim FILE        bench: the output of bench/rtl_deepbench.sh, for results.md\n"
 	"  --passes=LIST       opt: the passes to run in order (fuse, quantize, schedule), each\n"
 	"                      followed by the verifier; none: parse, verify and print\n"
 	"  --spec FILE         opt: the spec whose precision and schedule knobs the passes use\n"
@@ -91,7 +94,7 @@ static const char *const long_opts[] = {
 	"--emit", "--dump-after", "--target", "--arch", "--print-target", "--list-deepbench",
 	"--quiet", "--verbose", "--help", "--version", "--passes", "--spec", "--set", "--simulate",
 	"--objective", "--max-area", "--max-power", "--max-pcu", "--shard", "--strategy", "--seed",
-	"--samples", "--ablations", "--cpu", NULL,
+	"--samples", "--ablations", "--cpu", "--gpu", "--cosim", NULL,
 };
 
 static const char *
@@ -283,6 +286,12 @@ parse_args(int argc, char **argv, int i, Options *o, const char **print_target, 
 			o->ablations = 1;
 		} else if (!strcmp(a, "--cpu")) {
 			o->cpu_peers = 1;
+		} else if (is_opt(a, "--gpu")) {
+			if (!(o->gpu_csv = take_value(argc, argv, &i, "--gpu")))
+				return usage_error("option '--gpu' needs a CSV file");
+		} else if (is_opt(a, "--cosim")) {
+			if (!(o->cosim = take_value(argc, argv, &i, "--cosim")))
+				return usage_error("option '--cosim' needs a file");
 		} else if (!strcmp(a, "--list-deepbench")) {
 			*list_db = 1;
 		} else if (a[0] == '-' && a[1]) {

@@ -81,21 +81,6 @@ dse_sweep_csv(const DseSweep *w, FILE *out)
 	}
 }
 
-static void
-json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(out, "\\u%04x", (unsigned char)*s);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 void
 dse_sweep_json(const DseSweep *w, FILE *out)
 {
@@ -103,9 +88,9 @@ dse_sweep_json(const DseSweep *w, FILE *out)
 	int k;
 
 	fputs("{\n  \"spec\": ", out);
-	json_str(out, w->spec->name);
+	ir_json_string(out, w->spec->name);
 	fputs(",\n  \"target\": {\"name\": ", out);
-	json_str(out, w->target->name);
+	ir_json_string(out, w->target->name);
 	fprintf(out, ", \"rows\": %d, \"cols\": %d, \"pcus\": %d, \"pmus\": %d},\n  \"space\": {",
 	        w->target->rows, w->target->cols, ir_target_pcus(w->target),
 	        ir_target_pmus(w->target));

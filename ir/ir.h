@@ -249,6 +249,8 @@ void ir_copy_block(Builder *b, IrMap *m, const Block *blk);
 /* ---- text, checks, execution ------------------------------------------------------------- */
 
 void ir_print(const Func *f, FILE *out);
+/* s as a JSON string, quoted, with '"', '\\' and control characters escaped. */
+void ir_json_string(FILE *out, const char *s);
 /* Parses one function; NULL after reporting errors (`file:line:col: error: ...`). */
 Func *ir_parse(Ctx *c, const SrcFile *src);
 /* Checks every rule of docs/ir.md; reports each violation, naming the loop and tensor, and
