@@ -2,7 +2,7 @@
 # Cosimulation of emitted designs (docs/rtl.md): for every spec of a matrix of small designs
 # (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches; one
 # on the 2 : 1 pmu2 layout of plasticine-rnn; the chained combine; packed epilogues on 4- and
-# 6-stage PCUs; h through hbufs; row groups, schedule.hv 2, 4 and 16),
+# 6-stage PCUs; h through hbufs; row groups, schedule.hv 2, 4 and 16; hoisted input products),
 #   1. rnnc SPEC --emit=verilog,report writes the design;
 #   2. `make lint` (verilator --lint-only -Wall on the top and the library): zero warnings;
 #   3. `make` (Verilator --binary) runs the testbench: PASS, i.e. every h_t bit-exact and the
@@ -140,6 +140,11 @@ gru-h6-hv2-packed4|gru 6 5 2 2|hu: 1, ru: 1, rv: 8, hv: 2, epilogue: packed||{pc
 lstm-h8-hv4-pmu2|lstm 8 7 1 2|hu: 2, ru: 2, rv: 4, hv: 4||plasticine-rnn
 lstm-h9-hv2-banks|lstm 9 6 1 2|hu: 1, ru: 1, rv: 4, hv: 2||{pmu: {banks: 2}}
 rnn-h8-hv4-split|rnn 8 16 1 2|hu: 1, ru: 1, rv: 16, hv: 4, folded: false||plasticine-rnn
+lstm-h8-hoist|lstm 8 12 1 4|hu: 2, ru: 2, rv: 4, hoist_input: true|
+gru-h10-hoist-chain|gru 10 16 1 4|hu: 2, ru: 2, rv: 4, combine: chain, hoist_input: true|
+rnn-h9-hoist-packed4|rnn 9 16 2 3|hu: 3, ru: 1, rv: 4, epilogue: packed, hoist_input: true||{pcu: {stages: 4}}
+rnn-h13-hoist-hu5|rnn 13 16 1 3|hu: 5, ru: 2, rv: 4, hoist_input: true|
+lstm-h8-hoist-pmu2|lstm 8 16 2 3|hu: 2, ru: 2, rv: 4, hoist_input: true||plasticine-rnn
 EOF
 	set -- "$work"/specs/*.yaml
 fi
