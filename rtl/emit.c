@@ -119,8 +119,6 @@ rtl_unsupported(const Mapping *m, const CellSpec *s)
 		       "built in Verilog";
 	if (m->hv > 1 && m->hvec > 0)
 		return "hv > 1 with h distributed through hbufs is not built in Verilog";
-	if (m->hoist)
-		return "hoist_input: true is simulated, not yet built in Verilog";
 	for (i = 1; i < f->nnodes; i++) {
 		const Node *n = ir_node(f, i);
 
@@ -633,6 +631,7 @@ rtl_emit(Ctx *c, const Mapping *m, const CellSpec *s, const char *outdir)
 	x.wb = x.f->tensors[m->prod[0].weight].ty.bits;
 	x.bw = rtl_clog2(m->B);
 	x.jw = rtl_clog2(x.d->maxrows);
+	x.xw = m->hoist ? 1 : 0;
 	x.hv = m->hv > 1 ? m->hv : 1;
 	x.half = m->B * m->nt * m->rv;
 	/* the values a lane reduces: the packing, or for a narrower vector the next power of two
