@@ -86,10 +86,12 @@ rtl_header(const Rtl *x, FILE *out, const char *what)
 	        "point, weights s%d.%d, activations s%d.%d, cell s%d.%d.\n", s->name,
 	        ir_cell_name(s->cell), m->H, m->D, m->B, s->timesteps, p->weight.bits, p->weight.frac,
 	        p->act.bits, p->act.frac, p->cell.bits, p->cell.frac);
-	fprintf(out, "// Schedule hu %d, ru %d, rv %d, %s%sfolded %d, pack %d; target %s "
+	fprintf(out, "// Schedule hu %d, ru %d, rv %d, %s%s%sfolded %d, pack %d; target %s "
 	        "(%d x %d), %d units, %d links.\n", m->hu, m->ru, m->rv,
 	        x->hv > 1 ? ir_sprintf(&x->c->arena, "hv %d, ", x->hv) : "",
-	        m->candidate == MAP_CANDIDATE_MERGED ? "candidate merged, " : "", m->folded,
+	        m->candidate == MAP_CANDIDATE_MERGED ? "candidate merged, " : "",
+	        m->hoist ? ir_sprintf(&x->c->arena, "hoist_input sx %d, ",
+	                              m->sx) : "", m->folded,
 	        m->pack,
 	        m->t->name, m->t->rows, m->t->cols, m->nunit, m->nlink);
 	if (x->T < s->timesteps)

@@ -573,7 +573,8 @@ put_epi_take_x(const Top *t, int u, int xs)
 		fprintf(out, "    assign l%d_or = %s_iv && %s_ir%s;\n", in_link(t, u, k), n, n,
 		        is_sum_in(t, u, k) ? "" : ir_sprintf(&x->c->arena, " && !%s_xin", n));
 	for (k = 0; k < nin; k++) {
-		int l = in_link(t, u, k), pw = x->hv * 64;
+		/* each row's sum of the group, or each half's (merged): both kept, both added */
+		int l = in_link(t, u, k), ns = nsums(x, x->d->link[l].src), pw = ns * 64;
 
 		if (!is_sum_in(t, u, k))
 			continue;
@@ -582,7 +583,7 @@ put_epi_take_x(const Top *t, int u, int xs)
 		        "            %s_xs%d[%s_xi] <= l%d_od[%d:0];\n", n, n, n, n, k, n, l, pw - 1);
 		fprintf(out, "    wire [%d:0] %s_xr%d = %s_xs%d[%s_xi];\n", pw - 1, n, k, n, k, n);
 		fprintf(out, "    wire [%d:0] %s_s%d = {", pw - 1, n, k);
-		for (g = x->hv - 1; g >= 0; g--)
+		for (g = ns - 1; g >= 0; g--)
 			fprintf(out, "l%d_od[%d:%d] + %s_xr%d[%d:%d]%s", l, g * 64 + 63, g * 64, n, k,
 			        g * 64 + 63, g * 64, g ? ", " : "};\n");
 	}
@@ -1044,8 +1045,10 @@ put_dot(const Top *t, int u)
 	        ir_sprintf(&x->c->arena, "%s%s", hv > 1 || ii > 1 ?
 	                   ir_sprintf(&x->c->arena, ", .GROUPS(%d), .II(%d)", hv, ii) : "",
 	                   last && du->merged ? ir_sprintf(&x->c->arena, ",\n              "
-	                                                   ".MERGED(1), .ACC2_STEP(%d)",
-	                                                   du->acc2_step) : ""), n);
+	                                                   ".MERGED(1), .ACC2_STEP(%d)%s",
+	                                                   du->acc2_step, m->hoist ?
+	                                                   ir_sprintf(&x->c->arena, ", .SX(%d)",
+	                                                              m->sx) : "") : ""), n);
 	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir),\n", n, n);
 	if (lo > 0)
 		fprintf(out, "        .in_x(%d'd0), .in_w(%d'd0), .in_mask(%d'd0), .in_last(l%d_od[%d]),\n"
