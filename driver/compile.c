@@ -38,8 +38,6 @@ typedef struct Unit {
 	int sized_for_weights;     /* ... because the weights did not fit */
 	int grown_for_map;         /* ... or to make room for the default schedule */
 	DseSearchStats search;     /* when defaulted: what the search did */
-	int unhoisted_for_rtl;     /* the search kept the input products in the fused reduction,
-	                            * for --emit=verilog */
 	DseDesign point;           /* the design point: the scheduled nest and its mapping */
 	Mapping *map;              /* the mapped design of one step (none for --target cpu) */
 	Report *report;            /* its simulation */
@@ -278,14 +276,7 @@ run_schedule(Unit *u)
 		DseGoal goal = {u->o->objective, u->o->max_area_mm2, u->o->max_power_w * 1000,
 		                u->o->max_pcus, (DseStrategy)u->o->strategy, u->o->seed,
 		                u->o->samples};
-		CellSpec s = u->spec;
-
-		/* Verilog asked for: the search keeps to the forms the backend builds */
-		if ((u->o->emit & EMIT_VERILOG) && s.knobs.hoist_input < 0) {
-			s.knobs.hoist_input = 0;
-			u->unhoisted_for_rtl = 1;
-		}
-		if (dse_choose_for(u->c, &s, u->ir, &u->target, &goal, &ch) < 0)
+		if (dse_choose_for(u->c, &u->spec, u->ir, &u->target, &goal, &ch) < 0)
 			return -1;
 		u->target = ch.target;
 		u->knobs = ch.knobs;
@@ -700,7 +691,7 @@ drv_finish(Ctx *c, int rc)
 
 /* What the search did and why its choice won. */
 static void
-print_search(const Options *o, const DseSearchStats *st, int unhoisted, FILE *out)
+print_search(const Options *o, const DseSearchStats *st, FILE *out)
 {
 	if (st->used == DSE_STRATEGY_EXHAUSTIVE)
 		fprintf(out, "  search       exhaustive, %lld points of hu, ru, rv and the forms: %lld ruled "
@@ -717,8 +708,6 @@ print_search(const Options *o, const DseSearchStats *st, int unhoisted, FILE *ou
 	if (o->max_area_mm2 > 0 || o->max_power_w > 0 || o->max_pcus > 0)
 		fprintf(out, ", %lld within the limits", (long long)st->within);
 	fprintf(out, "), %d simulated", st->simulated);
-	if (unhoisted)
-		fprintf(out, ", the input products not hoisted (--emit=verilog builds only that form)");
 	if (o->objective != DSE_OBJ_LATENCY)
 		fprintf(out, " for the least %s", dse_objective_name((DseObjective)o->objective));
 	if (st->simulated)
@@ -847,7 +836,7 @@ drv_compile(const Options *o)
 			map_summary(u.map, stdout);
 			print_dot_share(u.map, stdout);
 			if (u.defaulted && !u.no_default)
-				print_search(o, &u.search, u.unhoisted_for_rtl, stdout);
+				print_search(o, &u.search, stdout);
 		}
 		print_quant_error(&u, stdout);
 		if (u.report) {

@@ -86,10 +86,12 @@ rtl_header(const Rtl *x, FILE *out, const char *what)
 	        "point, weights s%d.%d, activations s%d.%d, cell s%d.%d.\n", s->name,
 	        ir_cell_name(s->cell), m->H, m->D, m->B, s->timesteps, p->weight.bits, p->weight.frac,
 	        p->act.bits, p->act.frac, p->cell.bits, p->cell.frac);
-	fprintf(out, "// Schedule hu %d, ru %d, rv %d, %s%sfolded %d, pack %d; target %s "
+	fprintf(out, "// Schedule hu %d, ru %d, rv %d, %s%s%sfolded %d, pack %d; target %s "
 	        "(%d x %d), %d units, %d links.\n", m->hu, m->ru, m->rv,
 	        x->hv > 1 ? ir_sprintf(&x->c->arena, "hv %d, ", x->hv) : "",
-	        m->candidate == MAP_CANDIDATE_MERGED ? "candidate merged, " : "", m->folded,
+	        m->candidate == MAP_CANDIDATE_MERGED ? "candidate merged, " : "",
+	        m->hoist ? ir_sprintf(&x->c->arena, "hoist_input sx %d, ",
+	                              m->sx) : "", m->folded,
 	        m->pack,
 	        m->t->name, m->t->rows, m->t->cols, m->nunit, m->nlink);
 	if (x->T < s->timesteps)
@@ -119,8 +121,6 @@ rtl_unsupported(const Mapping *m, const CellSpec *s)
 		       "built in Verilog";
 	if (m->hv > 1 && m->hvec > 0)
 		return "hv > 1 with h distributed through hbufs is not built in Verilog";
-	if (m->hoist)
-		return "hoist_input: true is simulated, not yet built in Verilog";
 	for (i = 1; i < f->nnodes; i++) {
 		const Node *n = ir_node(f, i);
 
@@ -633,6 +633,7 @@ rtl_emit(Ctx *c, const Mapping *m, const CellSpec *s, const char *outdir)
 	x.wb = x.f->tensors[m->prod[0].weight].ty.bits;
 	x.bw = rtl_clog2(m->B);
 	x.jw = rtl_clog2(x.d->maxrows);
+	x.xw = m->hoist ? 1 : 0;
 	x.hv = m->hv > 1 ? m->hv : 1;
 	x.half = m->B * m->nt * m->rv;
 	/* the values a lane reduces: the packing, or for a narrower vector the next power of two

@@ -24,6 +24,8 @@ typedef struct Rtl {
 
 	int ab, wb;               /* bits of an xh word, of a weight */
 	int bw, jw;               /* tag bits: batch, row within a copy (with hv > 1: row group) */
+	int xw;                   /* hoist_input: 1, the tag's x-phase bit above b on the links
+	                           * of the sums' way (xh, dot products, combines); else 0 */
 	int hv;                   /* rows a token carries: schedule.hv, 1 without row groups */
 	int half;                 /* words of one half of an xh copy: B x nt x rv */
 	int pack, lanes, nv, sw;  /* dot product: values a lane reduces, lanes, values (lanes x pack),

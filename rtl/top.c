@@ -8,7 +8,8 @@
  * Link data, most significant first: xh {b, j, last, vector}, weights {vector}, sums {b, j,
  * sum (64)} (the merged candidate gate's {b, j, h half's sum, x half's sum}), dot segments
  * {b, j, last, partial values}, epilogue values {b, j, values}, h {b, j, h}, h vectors from
- * an hbuf {b, row, count, values}. */
+ * an hbuf {b, row, count, values}. With hoist_input the tags of xh, dot products and combines
+ * begin with the x-phase bit: {xp, b, j, ...}. */
 #include <math.h>
 #include <string.h>
 
@@ -39,6 +40,15 @@ static int
 is_data(const Top *t, int l)
 {
 	return t->x->d->link[l].kind != SIM_LINK_SIDE;
+}
+
+/* The tag bits of data link l: {b, j}, and the x-phase bit first on the sums' way. */
+static int
+tag_bits(const Top *t, int l)
+{
+	const Rtl *x = t->x;
+
+	return x->bw + x->jw + (x->d->unit[x->d->link[l].src].role == SIM_EPI ? 0 : x->xw);
 }
 
 /* The dot product's values after chain stage i: the padded values after the multiply, half
@@ -107,7 +117,7 @@ link_width(const Rtl *x, int l)
 {
 	const SimLinkDesc *k = &x->d->link[l];
 	const SimUnitDesc *s = &x->d->unit[k->src], *d = &x->d->unit[k->dst];
-	int tag = x->bw + x->jw;
+	int tag = x->bw + x->jw + (s->role == SIM_EPI ? 0 : x->xw);
 
 	if (k->kind == SIM_LINK_SIDE)
 		return 0;
@@ -410,12 +420,13 @@ put_epi_lane(const Top *t, int u)
 	const Block *body = &ir_node(f, x->m->hidden_loop)->l.body;
 	const char *n = un(t, u), *ls = sfx(t);
 	FILE *out = t->out;
-	int nin = n_in(t, u), k, i, off, tag = x->bw + x->jw, s = x->d->unit[u].seg;
+	int nin = n_in(t, u), k, i, off, s = x->d->unit[u].seg;
 
 	put_lane_row(t, u);
 	/* the values that entered: each input's payload holds hv lanes, lane 0 lowest */
 	for (k = 0, off = 0; k < nin; k++) {
-		int l = in_link(t, u, k), lw = (t->lw[l] - tag) / x->hv, base = off + t->lane * lw;
+		int l = in_link(t, u, k), lw = (t->lw[l] - tag_bits(t, l)) / x->hv;
+		int base = off + t->lane * lw;
 		const SimUnitDesc *src = &x->d->unit[x->d->link[l].src];
 
 		if (src->role == SIM_EPI) {
@@ -450,7 +461,7 @@ put_epi_lane(const Top *t, int u)
 				        ls, n, base + 127, base + 64, n, res, ls);
 			}
 		}
-		off += t->lw[l] - tag;
+		off += t->lw[l] - tag_bits(t, l);
 	}
 	/* the loads first used here */
 	for (i = 0; i < body->len; i++) {
@@ -487,9 +498,102 @@ put_epi_lane(const Top *t, int u)
 	}
 }
 
+/* hoist_input: the x-sum PMU beside epilogue segment u (the side link's other end), or -1. */
+static int
+xsum_of(const Top *t, int u)
+{
+	const SimDesign *d = t->x->d;
+	int l;
+
+	for (l = 0; l < d->nlink; l++) {
+		if (d->link[l].kind == SIM_LINK_SIDE && d->link[l].src == u && d->unit[d->link[l].dst].xsum)
+			return d->link[l].dst;
+	}
+	return -1;
+}
+
+/* Input k of epilogue segment u brings a sum (from a dot product or a combine). */
+static int
+is_sum_in(const Top *t, int u, int k)
+{
+	return t->x->d->unit[t->x->d->link[in_link(t, u, k)].src].role != SIM_EPI;
+}
+
+/* hoist_input, an epilogue segment u that takes sums (epi_take_x of sim/core.c): a row's
+ * x-phase tokens come on its sum inputs alone (the first one's x-phase bit, NAME_xin) and are
+ * written into the x-sum memory of each (NAME_xs<k>, per batch and row), one issue after the
+ * x-sum PMU's II; an h half's token takes every input, and each sum input's payload is its sum
+ * plus the row's x sum (NAME_s<k>, exact in 64 bits). The issue intervals are kept here, the
+ * pipeline's own II being 1. */
+static void
+put_epi_take_x(const Top *t, int u, int xs)
+{
+	const Rtl *x = t->x;
+	const SimUnitDesc *du = &x->d->unit[u];
+	const char *n = un(t, u);
+	FILE *out = t->out;
+	int nin = n_in(t, u), k, g, ls = -1, n0 = 0;
+	int iih = du->ii, iix = x->d->unit[xs].ii, rows = rtl_groups(x, du->hi - du->lo);
+	int aw = rtl_clog2((int64_t)x->m->B * rows), lw;
+
+	for (k = 0; k < nin && ls < 0; k++) {
+		if (is_sum_in(t, u, k))
+			ls = in_link(t, u, k);
+	}
+	lw = t->lw[ls];
+	fprintf(out, "    wire %s_xin = l%d_od[%d];  // the x phase: its sums wait for the h half\n",
+	        n, ls, lw - 1);
+	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire [31:0] %s_xk = {%d'd0, l%d_od[%d:%d]} * 32'd%d + {%d'd0, l%d_od[%d:%d]};\n",
+	        n, 32 - x->bw, ls, lw - 2, lw - 1 - x->bw, rows, 32 - x->jw, ls, lw - 2 - x->bw,
+	        lw - 1 - x->bw - x->jw);
+	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire [%d:0] %s_xi = %s_xk[%d:0];\n", aw - 1, n, n, aw - 1);
+	fprintf(out, "    wire %s_tx = ", n);
+	for (k = 0; k < nin; k++) {
+		if (is_sum_in(t, u, k))
+			fprintf(out, "%sl%d_ov", n0++ ? " && " : "", in_link(t, u, k));
+	}
+	fprintf(out, " && %s_xin;\n    wire %s_th = ", n, n);
+	for (k = 0; k < nin; k++)
+		fprintf(out, "%sl%d_ov", k ? " && " : "", in_link(t, u, k));
+	fprintf(out, " && !%s_xin;\n", n);
+	if (iih > 1 || iix > 1) {
+		fprintf(out, "    reg [7:0] %s_wq;  // cycles still to wait before the next take\n", n);
+		fprintf(out, "    always @(posedge clk)\n        if (rst)\n            %s_wq <= 8'd0;\n"
+		        "        else if (%s_iv && %s_ir)\n            %s_wq <= %s_xin ? 8'd%d : 8'd%d;\n"
+		        "        else if (%s_wq != 8'd0)\n            %s_wq <= %s_wq - 8'd1;\n", n, n, n,
+		        n, n, iix - 1, iih - 1, n, n, n);
+		fprintf(out, "    wire %s_iv = (%s_tx || %s_th) && %s_wq == 8'd0;\n", n, n, n, n);
+	} else {
+		fprintf(out, "    wire %s_iv = %s_tx || %s_th;\n", n, n, n);
+	}
+	fprintf(out, "    wire %s_ir;\n", n);
+	for (k = 0; k < nin; k++)
+		fprintf(out, "    assign l%d_or = %s_iv && %s_ir%s;\n", in_link(t, u, k), n, n,
+		        is_sum_in(t, u, k) ? "" : ir_sprintf(&x->c->arena, " && !%s_xin", n));
+	for (k = 0; k < nin; k++) {
+		/* each row's sum of the group, or each half's (merged): both kept, both added */
+		int l = in_link(t, u, k), ns = nsums(x, x->d->link[l].src), pw = ns * 64;
+
+		if (!is_sum_in(t, u, k))
+			continue;
+		fprintf(out, "    reg [%d:0] %s_xs%d [0:%d];\n", pw - 1, n, k, (1 << aw) - 1);
+		fprintf(out, "    always @(posedge clk)\n        if (%s_iv && %s_ir && %s_xin)\n"
+		        "            %s_xs%d[%s_xi] <= l%d_od[%d:0];\n", n, n, n, n, k, n, l, pw - 1);
+		fprintf(out, "    wire [%d:0] %s_xr%d = %s_xs%d[%s_xi];\n", pw - 1, n, k, n, k, n);
+		fprintf(out, "    wire [%d:0] %s_s%d = {", pw - 1, n, k);
+		for (g = ns - 1; g >= 0; g--)
+			fprintf(out, "l%d_od[%d:%d] + %s_xr%d[%d:%d]%s", l, g * 64 + 63, g * 64, n, k,
+			        g * 64 + 63, g * 64, g ? ", " : "};\n");
+	}
+}
+
 /* An epilogue segment: a pipeline carrying the row's tag (the row group's, hv > 1) and the
  * values that enter it, and at its exit, for each of the group's hv lanes, the stage
- * instructions, the loads they read and the stores they do. */
+ * instructions, the loads they read and the stores they do. Hoisted, a segment that takes
+ * sums carries the x-phase bit above the tag; an x-phase token leaves at the exit without
+ * waiting and without doing anything (pcu_drain). */
 static void
 put_epi(const Top *t, int u)
 {
@@ -499,37 +603,50 @@ put_epi(const Top *t, int u)
 	const char *n = un(t, u);
 	FILE *out = t->out;
 	int nin = n_in(t, u), k, w = 0, tag = x->bw + x->jw, l0 = in_link(t, u, 0);
-	int s = du->seg;
+	int s = du->seg, xs = x->xw ? xsum_of(t, u) : -1, xb = xs >= 0, lt = l0;
 	Top tl = *t;
 
-	/* the payload: the first input's tag, then each input's data without its tag, the first
-	 * input in the least significant bits */
+	/* the payload: the first input's tag (the first sum input's, hoisted), then each
+	 * input's data without its tag, the first input in the least significant bits */
 	for (k = 0; k < nin; k++)
-		w += t->lw[in_link(t, u, k)] - tag;
-	fprintf(out, "    wire %s_iv = ", n);
-	for (k = 0; k < nin; k++)
-		fprintf(out, "%sl%d_ov", k ? " && " : "", in_link(t, u, k));
-	fprintf(out, ";\n    wire %s_ir;\n", n);
-	for (k = 0; k < nin; k++)
-		fprintf(out, "    assign l%d_or = %s_iv && %s_ir;\n", in_link(t, u, k), n, n);
-	fprintf(out, "    wire [%d:0] %s_od;\n", tag + w - 1, n);
+		w += t->lw[in_link(t, u, k)] - tag_bits(t, in_link(t, u, k));
+	if (xb) {
+		put_epi_take_x(t, u, xs);
+		for (k = 0; !is_sum_in(t, u, k); k++)
+			;
+		lt = in_link(t, u, k);
+	} else {
+		fprintf(out, "    wire %s_iv = ", n);
+		for (k = 0; k < nin; k++)
+			fprintf(out, "%sl%d_ov", k ? " && " : "", in_link(t, u, k));
+		fprintf(out, ";\n    wire %s_ir;\n", n);
+		for (k = 0; k < nin; k++)
+			fprintf(out, "    assign l%d_or = %s_iv && %s_ir;\n", in_link(t, u, k), n, n);
+	}
+	fprintf(out, "    wire [%d:0] %s_od;\n", xb + tag + w - 1, n);
 	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire %s_en;\n    wire [%d:0] %s_slots;\n", n, du->depth - 1, n);
 	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
-	fprintf(out, "    rnnc_pipe #(.WIDTH(%d), .DEPTH(%d), .II(%d)) %s (\n", tag + w, du->depth,
-	        du->ii, n);
+	fprintf(out, "    rnnc_pipe #(.WIDTH(%d), .DEPTH(%d), .II(%d)) %s (\n", xb + tag + w,
+	        du->depth, xb ? 1 : du->ii, n);
 	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir),\n", n, n);
-	fprintf(out, "        .in_data({l%d_od[%d:%d]", l0, t->lw[l0] - 1, t->lw[l0] - tag);
+	fprintf(out, "        .in_data({%sl%d_od[%d:%d]", xb ? ir_sprintf(&x->c->arena, "%s_xin, ", n) : "",
+	        lt, t->lw[lt] - 1 - (tag_bits(t, lt) - tag), t->lw[lt] - tag_bits(t, lt));
 	for (k = nin - 1; k >= 0; k--) {
 		int l = in_link(t, u, k);
 
-		fprintf(out, ", l%d_od[%d:0]", l, t->lw[l] - tag - 1);
+		if (xb && is_sum_in(t, u, k))
+			fprintf(out, ", %s_s%d", n, k);
+		else
+			fprintf(out, ", l%d_od[%d:0]", l, t->lw[l] - tag_bits(t, l) - 1);
 	}
-	fprintf(out, "}),\n        .out_valid(%s_ov), .out_ready(%s_ordy), .out_data(%s_od), "
-	        ".en(%s_en), .slot_valid(%s_slots)\n    );\n", n, n, n, n, n);
+	fprintf(out, "}),\n        .out_valid(%s_ov), .out_ready(%s_ordy%s), .out_data(%s_od), "
+	        ".en(%s_en), .slot_valid(%s_slots)\n    );\n", n, n,
+	        xb ? ir_sprintf(&x->c->arena, " || %s_od[%d]", n, tag + w) : "", n, n, n);
 	fprintf(out, "    wire [%d:0] %s_b = %s_od[%d:%d];\n", x->bw - 1, n, n, tag + w - 1, w + x->jw);
 	fprintf(out, "    wire [%d:0] %s_j = %s_od[%d:%d];\n", x->jw - 1, n, n, w + x->jw - 1, w);
-	fprintf(out, "    wire %s_fire = %s_ov && %s_ordy;\n", n, n, n);
+	fprintf(out, "    wire %s_fire = %s_ov && %s_ordy%s;\n", n, n, n,
+	        xb ? ir_sprintf(&x->c->arena, " && !%s_od[%d]", n, tag + w) : "");
 	for (tl.lane = 0; tl.lane < x->hv; tl.lane++)
 		put_epi_lane(&tl, u);
 	/* what leaves: the values the next segment needs, or h, of each lane */
@@ -688,6 +805,38 @@ put_xh_h(const Top *t, int u, int l, int p, int q, int aw, int64_t kc)
 	        p * x->ab, l, (q + 1) * x->ab - 1, q * x->ab);
 }
 
+/* The gate of xh or weight PMU u's walk (NAME_hold), its phase and step: without hoisting a
+ * walk a step from go, never held. Hoisted (walk_ready of sim/core.c), the walk starts with
+ * step 0 (go0) and goes on through the barriers: an h half issues once its step has started,
+ * the x phase of step 0 once step 0 has, the x phase of step t + 1 of an xh copy once x_{t+1}
+ * is in (its DRAM time passed since step t started, and the testbench's writes done), of a
+ * weight PMU at once. An xh copy reads the half of its walk's step. */
+static void
+put_walk_gate(const Top *t, int u, int aw)
+{
+	const Rtl *x = t->x;
+	const char *n = un(t, u);
+	FILE *out = t->out;
+
+	fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
+	fprintf(out, "    wire %s_xp, %s_hold;\n    wire [31:0] %s_step;\n", n, n, n);
+	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
+	if (!x->m->hoist) {
+		fprintf(out, "    assign %s_hold = 1'b0;\n", n);
+		return;
+	}
+	fprintf(out, "    assign %s_hold = %s_xp ? ", n, n);
+	if (x->d->unit[u].role == SIM_XH)
+		fprintf(out, "!(%s_step == 32'd0 ? nxt != 32'd0 : %s_step < nxt ||\n"
+		        "        (%s_step == nxt && now >= dram_at && x_ready))", n, n, n);
+	else
+		fprintf(out, "%s_step == 32'd0 && nxt == 32'd0", n);
+	fprintf(out, "\n        : !(running && cur == %s_step);\n", n);
+	if (x->d->unit[u].role == SIM_XH)
+		fprintf(out, "    wire [%d:0] %s_rb = %s_step[0] ? %d'd%d : %d'd0;\n", aw - 1, n, n, aw,
+		        x->half, aw);
+}
+
 static void
 put_pmu(const Top *t, int u)
 {
@@ -721,23 +870,29 @@ put_pmu(const Top *t, int u)
 	fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire [%d:0] %s_wen;\n    wire [%d:0] %s_wa;\n    wire [%d:0] %s_wd;\n",
 	        wp - 1, n, wp * aw - 1, n, wp * bits - 1, n);
+	put_walk_gate(t, u, aw);
 	fprintf(out, "    rnnc_pmu #(.WIDTH(%d), .VEC(%d), .WORDS(%lld), .BANKS(%d), .INIT(\"%s.hex\"), "
 	        ".NB(%d), .NR(%d), .NT(%d),\n", bits, vec, (long long)words, vec,
 	        xh ? ir_sprintf(&x->c->arena, "xh_r%d", du->tile) : n, m->B, rows, m->nt);
-	fprintf(out, "               .SB(%d), .SR(%d), .SS(%d), .WPORTS(%d), .PW(%d)) %s (\n",
-	        xh ? m->nt * m->rv : 0, xh ? 0 : m->nt * vec, vec, wp, pw, n);
-	fprintf(out, "        .clk(clk), .rst(rst), .start(go), .rd_base(%s), .out_valid(%s_ov),\n",
+	fprintf(out, "               .SB(%d), .SR(%d), .SS(%d), .WPORTS(%d), .PW(%d)%s) %s (\n",
+	        xh ? m->nt * m->rv : 0, xh ? 0 : m->nt * vec, vec, wp, pw,
+	        m->hoist ? ir_sprintf(&x->c->arena, ", .SX(%d), .NSTEP(T)", m->sx) : "", n);
+	fprintf(out, "        .clk(clk), .rst(rst), .start(%s), .rd_base(%s), .out_valid(%s_ov),\n",
+	        m->hoist ? "go0" : "go",
+	        m->hoist && xh ? ir_sprintf(&x->c->arena, "%s_rb", n) :
 	        xh ? "xh_base" : ir_sprintf(&x->c->arena, "%d'd0", aw), n);
 	fprintf(out, "        .out_ready(%s_ordy), .out_data(%s_vec), .out_pos(%s_pos), "
-	        ".out_last(%s_last),\n        .busy(%s_busy), .wr_en(%s_wen), .wr_addr(%s_wa), "
-	        ".wr_data(%s_wd)\n    );\n", n, n, n, n, n, n, n, n);
+	        ".out_last(%s_last),\n        .busy(%s_busy), .hold(%s_hold), .out_xp(%s_xp), "
+	        ".out_step(%s_step),\n        .wr_en(%s_wen), .wr_addr(%s_wa), .wr_data(%s_wd)\n"
+	        "    );\n", n, n, n, n, n, n, n, n, n, n, n);
 	if (!xh) {
 		fprintf(out, "    assign %s_wen = 1'b0;\n    assign %s_wa = %d'd0;\n    assign %s_wd = "
 		        "%d'd0;\n", n, n, aw, n, bits);
 		put_outs(t, u, ir_sprintf(&x->c->arena, "%s_vec", n));
 		return;
 	}
-	put_outs(t, u, ir_sprintf(&x->c->arena, "{%s_pos[%d:%d], %s_pos[%d:%d], %s_last, %s_vec}", n,
+	put_outs(t, u, ir_sprintf(&x->c->arena, "{%s%s_pos[%d:%d], %s_pos[%d:%d], %s_last, %s_vec}",
+	                          x->xw ? ir_sprintf(&x->c->arena, "%s_xp, ", n) : "", n,
 	                          2 * pw + x->bw - 1, 2 * pw, n, pw + x->jw - 1, pw, n, n));
 	/* h_t from each epilogue into the other half, where this tile holds it */
 	{
@@ -802,9 +957,9 @@ put_dot(const Top *t, int u)
 	const SimUnitDesc *du = &x->d->unit[u];
 	const char *n = un(t, u);
 	FILE *out = t->out;
-	int nin = n_in(t, u), k, tag = x->bw + x->jw, rows = du->hi - du->lo, xl = in_link(t, u, 0);
-	int stages = m->t->pcu.stages, lo = du->seg * stages, hi = lo + stages, last, pin, pout;
-	int depth, cl = chain_in(t, u), hv = x->hv, ns = nsums(x, u), g;
+	int nin = n_in(t, u), k, tag = x->xw + x->bw + x->jw, rows = du->hi - du->lo;
+	int xl = in_link(t, u, 0), stages = m->t->pcu.stages, lo = du->seg * stages, hi = lo + stages;
+	int last, pin, pout, depth, cl = chain_in(t, u), hv = x->hv, ns = nsums(x, u), g;
 	/* a segment after the first takes a step per its input's flits (the first: one a cycle) */
 	int ii = lo ? du->ii : 1;
 
@@ -829,8 +984,11 @@ put_dot(const Top *t, int u)
 		 * dropped */
 		fprintf(out, "    wire [%d:0] %s_xj = l%d_od[%d:%d];\n", x->jw - 1, n, xl,
 		        1 + m->rv * x->ab + x->jw - 1, 1 + m->rv * x->ab);
-		fprintf(out, "    wire [%d:0] %s_xb = l%d_od[%d:%d];\n", x->bw - 1, n, xl, t->lw[xl] - 1,
-		        t->lw[xl] - x->bw);
+		fprintf(out, "    wire [%d:0] %s_xb = l%d_od[%d:%d];\n", x->bw - 1, n, xl,
+		        t->lw[xl] - x->xw - 1, t->lw[xl] - x->xw - x->bw);
+		if (x->xw)
+			fprintf(out, "    wire %s_xp = l%d_od[%d];  // the x phase\n", n, xl,
+			        t->lw[xl] - 1);
 		if (rtl_groups(x, rows) < rtl_groups(x, x->d->maxrows))
 			fprintf(out, "    wire %s_drop = l%d_ov && %s_xj >= %d'd%d;  // a row of a longer "
 			        "copy\n", n, xl, n, x->jw, rtl_groups(x, rows));
@@ -887,8 +1045,10 @@ put_dot(const Top *t, int u)
 	        ir_sprintf(&x->c->arena, "%s%s", hv > 1 || ii > 1 ?
 	                   ir_sprintf(&x->c->arena, ", .GROUPS(%d), .II(%d)", hv, ii) : "",
 	                   last && du->merged ? ir_sprintf(&x->c->arena, ",\n              "
-	                                                   ".MERGED(1), .ACC2_STEP(%d)",
-	                                                   du->acc2_step) : ""), n);
+	                                                   ".MERGED(1), .ACC2_STEP(%d)%s",
+	                                                   du->acc2_step, m->hoist ?
+	                                                   ir_sprintf(&x->c->arena, ", .SX(%d)",
+	                                                              m->sx) : "") : ""), n);
 	fprintf(out, "        .clk(clk), .rst(rst), .in_valid(%s_iv), .in_ready(%s_ir),\n", n, n);
 	if (lo > 0)
 		fprintf(out, "        .in_x(%d'd0), .in_w(%d'd0), .in_mask(%d'd0), .in_last(l%d_od[%d]),\n"
@@ -925,8 +1085,9 @@ put_dot(const Top *t, int u)
 				fprintf(out, "{%d{{{%d{1'b0}}, %s_xj} * 32'd%d + 32'd%d < 32'd%d}}%s", x->nv,
 				        32 - x->jw, n, hv, g, rows, g ? ", " : "}");
 		}
-		fprintf(out, "), .in_last(l%d_od[%d]), .in_tag({%s_xb, %s_xj}), "
-		        ".in_part(%d'd0),\n", xl, m->rv * x->ab, n, n, hv * pin * x->sw);
+		fprintf(out, "), .in_last(l%d_od[%d]), .in_tag({%s%s_xb, %s_xj}), "
+		        ".in_part(%d'd0),\n", xl, m->rv * x->ab,
+		        x->xw ? ir_sprintf(&x->c->arena, "%s_xp, ", n) : "", n, n, hv * pin * x->sw);
 	}
 	fprintf(out, "        .out_valid(%s_%s), .out_ready(%s_ordy%s), .out_data(%s_sum), "
 	        ".out_tag(%s_tag),\n        .out_part(%s_part), .out_last(%s_olast)\n    );\n", n,
@@ -955,7 +1116,8 @@ put_combine(const Top *t, int u)
 	const SimUnitDesc *du = &x->d->unit[u];
 	const char *n = un(t, u);
 	FILE *out = t->out;
-	int nin = n_in(t, u), k, tag = x->bw + x->jw, l0 = in_link(t, u, 0), hv = nsums(x, u), g;
+	int nin = n_in(t, u), k, tag = x->xw + x->bw + x->jw, l0 = in_link(t, u, 0), hv = nsums(x, u);
+	int g;
 
 	fprintf(out, "    wire %s_iv = ", n);
 	for (k = 0; k < nin; k++)
@@ -1167,7 +1329,11 @@ rtl_top(const Rtl *x, FILE *out)
 	fprintf(out, "    localparam [31:0] DRAM_X = 32'd%lld;      // x_t from DRAM\n",
 	        (long long)dramx);
 	fprintf(out, "    reg [31:0] now, nxt, cur, dram_at, end_at;\n    reg running, fin;\n");
+	if (m->hoist)
+		fprintf(out, "    /* verilator lint_off UNUSEDSIGNAL */\n");
 	fprintf(out, "    reg [%d:0] xh_base;\n", xaw - 1);
+	if (m->hoist)
+		fprintf(out, "    /* verilator lint_on UNUSEDSIGNAL */\n");
 	fprintf(out, "    wire [31:0] xh_wbase = cur[0] ? 32'd0 : 32'd%d;  // h_t: the other half\n",
 	        x->half);
 	fprintf(out, "    wire complete;\n");
@@ -1175,6 +1341,9 @@ rtl_top(const Rtl *x, FILE *out)
 	        "its h in\n    // every xh copy (the barrier) and x has arrived\n");
 	fprintf(out, "    wire go = nxt < T && (!running || complete) && now + 32'd1 >= dram_at && "
 	        "x_ready;\n");
+	if (m->hoist)
+		fprintf(out, "    // hoist_input: the walks start with step 0 and go on through the "
+		        "barriers\n    wire go0 = go && nxt == 32'd0;\n");
 	fprintf(out, "    always @(posedge clk) begin\n        if (rst) begin\n"
 	        "            now <= 32'd0;\n            nxt <= 32'd0;\n            cur <= 32'd0;\n"
 	        "            running <= 1'b0;\n            fin <= 1'b0;\n            end_at <= 32'd0;\n"

@@ -53,6 +53,15 @@ elif ! grep -q "candidate=merged (searched)" "$work/gm.txt" ||
      ! grep -q "candidate merged" "$work/gm/verilog"/*_top.v; then
 	fail "merged" "the searched merged design was not written"
 fi
+# ... and this vanilla RNN's hoists the input products (the search keeps every form for Verilog)
+printf 'name: rnn-hoist\ncell: rnn\nhidden: 128\ntimesteps: 8\n' >"$work/rnn-hoist.yaml"
+if ! "$rnnc" "$work/rnn-hoist.yaml" --target plasticine-rnn --emit=verilog -o "$work/rh" \
+     >"$work/rh.txt" 2>&1; then
+	fail "hoisted" "rnnc failed: $(grep -m1 error "$work/rh.txt")"
+elif ! grep -q "hoist_input=true (searched)" "$work/rh.txt" ||
+     ! grep -q "hoist_input sx" "$work/rh/verilog"/*_top.v; then
+	fail "hoisted" "the searched hoisted design was not written"
+fi
 
 # asked for and not buildable: an error
 check_error() {  # name, expected message part, rnnc arguments...

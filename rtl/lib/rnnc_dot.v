@@ -19,6 +19,9 @@
 //             second; out_data holds both sums, the first in the low ACCW bits. 0: one.
 //   ACC2_STEP with MERGED, the first vector step of a row that goes into the second
 //             accumulator (SimUnitDesc.acc2_step of sim/sim.c)
+//   SX        with MERGED and hoist_input, the x phase's vector steps (SimDesign.sx): the
+//             tag's most significant bit is the x-phase bit, and a row of the h half begins
+//             at vector step SX (an x phase's row at 0); 0: every row begins at step 0
 // Stages (each registered, one cycle, as the MapStage list of passes/map.c), by index:
 //   0 mul: the exact products of value pairs, masked values give 0;
 //   1 .. INL (INL = log2(PACK)) inlane: pairs of values of a lane added;
@@ -50,8 +53,9 @@
 //   - the last segment: at the exit a step that is not the row's last is added into the
 //     accumulator and leaves without waiting for anything; the last step offers acc + its sum
 //     (out_valid) and leaves with out_ready, which clears the accumulator; while it waits the
-//     pipeline stalls; with MERGED, a count of the row's steps at the exit picks the
-//     accumulator (a row's steps leave in order), as pcu_drain does with the token's step;
+//     pipeline stalls; with MERGED, a count of the row's steps at the exit (from SX for an
+//     h half's row) picks the accumulator (a row's steps leave in order), as pcu_drain does
+//     with the token's step;
 //   - a non-last segment: every step at the exit is offered (out_valid) and leaves with
 //     out_ready; while it waits the pipeline stalls.
 // rst is synchronous and active high: empty pipeline, zero accumulator.
@@ -69,7 +73,8 @@ module rnnc_dot #(
     parameter GROUPS = 1,
     parameter II = 1,
     parameter MERGED = 0,
-    parameter ACC2_STEP = 0
+    parameter ACC2_STEP = 0,
+    parameter SX = 0
 ) (
     input  wire                      clk,
     input  wire                      rst,
@@ -242,7 +247,12 @@ module rnnc_dot #(
                         assign e_hi = 1'b1;     // the tile's blocks all lie in k >= D
                     end else begin : g_count
                         reg [31:0] e_s;
-                        assign e_hi = e_s >= ACC2_STEP;
+                        if (SX == 0) begin : g_nx
+                            assign e_hi = e_s >= ACC2_STEP;
+                        end else begin : g_hx
+                            // an h half's row: its steps counted from SX
+                            assign e_hi = (e_tag[TW-1] ? e_s : e_s + SX) >= ACC2_STEP;
+                        end
                         always @(posedge clk)
                             if (rst || (e_valid && e_last && out_ready))
                                 e_s <= 32'd0;

@@ -12,6 +12,10 @@
 //               addr = rd_base + b x SB + j x SR + s x SS, reading words addr .. addr + VEC - 1
 //               (xh: SB = N, SR = 0, SS = VEC; weights: SB = 0, SR = NT x VEC, SS = VEC)
 //   WPORTS      write ports (one per link bringing h values into the xh double buffer)
+//   SX, NSTEP   hoist_input (SX > 0): the walk of NSTEP steps, each the x phase of the step (its
+//               first SX vector steps of every row) and then its h half (the other NT - SX),
+//               both along (batch, row, vector step); a phase follows the one before it with
+//               no gap, and `start` begins the whole walk. SX = 0: a walk of one step per start
 // Cycle behaviour:
 //   - start in cycle n begins a walk of NB x NR x NT vectors; the first is offered in n + 1;
 //   - while the walk lasts, out_valid is high in the cycles where II cycles have passed since
@@ -20,6 +24,9 @@
 //   - out_data is the vector at the current position (word w in bits w x WIDTH +: WIDTH),
 //     out_pos its {b, j, s} (PW bits each, PW = $clog2 of the largest bound + 1), out_last
 //     s == NT - 1 (the row's last vector step), busy the walk in progress;
+//   - hold high keeps the current vector back (out_valid low): the top's gate of a hoisted
+//     walk, whose phases wait for their step (out_xp: the x phase, out_step: its step; both 0
+//     with SX = 0); out_last is then the phase's last vector step;
 //   - a write (wr_en[p]) in cycle n is seen by reads from cycle n + 1; two ports must not
 //     write one word in the same cycle (each h and x word has one writer). The xh double
 //     buffer is two halves of the words: the top walks one (rd_base) while the epilogue
@@ -40,6 +47,8 @@ module rnnc_pmu #(
     parameter SR = 8,
     parameter SS = 4,
     parameter WPORTS = 1,
+    parameter SX = 0,
+    parameter [31:0] NSTEP = 32'd1,
     parameter AW = $clog2(WORDS),
     parameter PW = $clog2((NB > NR ? (NB > NT ? NB : NT) : (NR > NT ? NR : NT)) + 1)
 ) (
@@ -53,6 +62,9 @@ module rnnc_pmu #(
     output wire [3*PW-1:0]       out_pos,
     output wire                  out_last,
     output wire                  busy,
+    input  wire                  hold,
+    output wire                  out_xp,
+    output wire [31:0]           out_step,
     input  wire [WPORTS-1:0]     wr_en,
     input  wire [WPORTS*AW-1:0]  wr_addr,
     input  wire [WPORTS*WIDTH-1:0] wr_data
@@ -66,22 +78,68 @@ module rnnc_pmu #(
         end
     endgenerate
 
-    localparam [95:0] WALK = NB * 96'h1_0000_0000_0000_0000 + NR * 96'h1_0000_0000 + NT * 96'h1;
     /* verilator lint_off UNUSEDSIGNAL */
     wire [2:0] at_max;      // only the vector step's is used: out_last
-    wire [2:0] wrap;
-    wire done;
     /* verilator lint_on UNUSEDSIGNAL */
     wire [3*PW-1:0] pos;
     wire run, ii_ok;
     wire issue = out_valid && out_ready;
 
-    rnnc_counter #(
-        .LEVELS(3), .W(PW), .BOUNDS(WALK)
-    ) walk (
-        .clk(clk), .rst(rst), .start(start), .en(issue), .cnt(pos), .at_max(at_max),
-        .wrap(wrap), .busy(run), .done(done)
-    );
+    generate
+        if (SX == 0) begin : g_walk
+            localparam [95:0] WALK = NB * 96'h1_0000_0000_0000_0000 + NR * 96'h1_0000_0000 +
+                                     NT * 96'h1;
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [2:0] wrap;
+            wire done;
+            /* verilator lint_on UNUSEDSIGNAL */
+            rnnc_counter #(
+                .LEVELS(3), .W(PW), .BOUNDS(WALK)
+            ) walk (
+                .clk(clk), .rst(rst), .start(start), .en(issue), .cnt(pos), .at_max(at_max),
+                .wrap(wrap), .busy(run), .done(done)
+            );
+            assign out_xp = 1'b0;
+            assign out_step = 32'd0;
+        end else begin : g_hoist
+            // the x phase (counter cx) and the h half (ch) of step ts, one after the other
+            localparam [95:0] WX = NB * 96'h1_0000_0000_0000_0000 + NR * 96'h1_0000_0000 +
+                                   SX * 96'h1;
+            localparam integer NH = NT - SX;
+            localparam [95:0] WH = NB * 96'h1_0000_0000_0000_0000 + NR * 96'h1_0000_0000 +
+                                   NH * 96'h1;
+            localparam [PW-1:0] SXP = SX[PW-1:0];
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [2:0] mx, mh, wx, wh;
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire [3*PW-1:0] px, ph;
+            wire rx, rh, dx, dh;
+            reg [31:0] ts;
+            rnnc_counter #(
+                .LEVELS(3), .W(PW), .BOUNDS(WX)
+            ) cx (
+                .clk(clk), .rst(rst), .start(start || (dh && ts + 32'd1 < NSTEP)),
+                .en(issue), .cnt(px), .at_max(mx), .wrap(wx), .busy(rx), .done(dx)
+            );
+            rnnc_counter #(
+                .LEVELS(3), .W(PW), .BOUNDS(WH)
+            ) ch (
+                .clk(clk), .rst(rst), .start(dx), .en(issue), .cnt(ph), .at_max(mh),
+                .wrap(wh), .busy(rh), .done(dh)
+            );
+            always @(posedge clk) begin
+                if (rst || start)
+                    ts <= 32'd0;
+                else if (dh)
+                    ts <= ts + 32'd1;
+            end
+            assign run = rx || rh;
+            assign pos = rx ? px : {ph[3*PW-1:PW], ph[PW-1:0] + SXP};
+            assign at_max = rx ? mx : mh;
+            assign out_xp = rx;
+            assign out_step = ts;
+        end
+    endgenerate
 
     // the address of the current vector (32-bit arithmetic, then the AW address bits)
     /* verilator lint_off UNUSEDSIGNAL */
@@ -115,7 +173,7 @@ module rnnc_pmu #(
         end
     endgenerate
 
-    assign out_valid = run && ii_ok;
+    assign out_valid = run && ii_ok && !hold;
     assign out_pos = pos;
     assign out_last = at_max[0];
     assign busy = run;

@@ -3,7 +3,8 @@
 # (LSTM, GRU, vanilla; non-divisor sizes; hu, ru, rv variants; folded on and off; batches; one
 # on the 2 : 1 pmu2 layout of plasticine-rnn; the chained combine; packed epilogues on 4- and
 # 6-stage PCUs; h through hbufs; row groups, schedule.hv 2, 4 and 16; the GRU's merged candidate
-# gate with the tree and the chain, cut into segments, packed, on plasticine-rnn),
+# gate with the tree and the chain, cut into segments, packed, on plasticine-rnn; hoisted input
+# products),
 #   1. rnnc SPEC --emit=verilog,report writes the design;
 #   2. `make lint` (verilator --lint-only -Wall on the top and the library): zero warnings;
 #   3. `make` (Verilator --binary) runs the testbench: PASS, i.e. every h_t bit-exact and the
@@ -146,6 +147,13 @@ gru-h5-merged-chain5|gru 5 12 2 2|hu: 2, ru: 5, rv: 3, combine: chain, candidate
 gru-h12-merged-chain-split|gru 12 32 2 2|hu: 2, ru: 2, rv: 32, folded: false, combine: chain, candidate: merged|
 gru-h6-merged-packed4|gru 6 4 2 3|hu: 2, ru: 1, rv: 4, folded: false, epilogue: packed, candidate: merged||{pcu: {stages: 4}}
 gru-h8-merged-pmu2|gru 8 8 2 2|hu: 2, ru: 2, rv: 4, candidate: merged||plasticine-rnn
+lstm-h8-hoist-pmu2|lstm 8 16 2 3|hu: 2, ru: 2, rv: 4, hoist_input: true||plasticine-rnn
+lstm-h7-hoist-hv2|lstm 7 12 1 3|hu: 1, ru: 2, rv: 4, hv: 2, hoist_input: true|
+gru-h10-hoist-chain|gru 10 16 1 4|hu: 2, ru: 2, rv: 4, combine: chain, hoist_input: true|
+gru-h8-hoist-merged|gru 8 12 2 3|hu: 1, ru: 2, rv: 4, candidate: merged, hoist_input: true|
+gru-h6-hoist-merged-chain-pmu2|gru 6 16 1 3|hu: 2, ru: 3, rv: 4, combine: chain, candidate: merged, hoist_input: true||plasticine-rnn
+rnn-h8-hoist-hv2-chain-packed4|rnn 8 16 2 3|hu: 2, ru: 2, rv: 4, hv: 2, combine: chain, epilogue: packed, hoist_input: true||{pcu: {stages: 4}}
+rnn-h13-hoist-hu5|rnn 13 16 1 3|hu: 5, ru: 2, rv: 4, hoist_input: true|
 EOF
 	set -- "$work"/specs/*.yaml
 fi

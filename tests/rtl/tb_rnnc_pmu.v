@@ -43,7 +43,7 @@ module tb_rnnc_pmu_case #(
     ) dut (
         .clk(clk), .rst(rst), .start(start), .rd_base(rd_base), .out_valid(out_valid),
         .out_ready(out_ready), .out_data(out_data), .out_pos(out_pos), .out_last(out_last),
-        .busy(busy), .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data)
+        .busy(busy), .hold(1'b0), .out_xp(), .out_step(), .wr_en(wr_en), .wr_addr(wr_addr), .wr_data(wr_data)
     );
 
     reg [WIDTH-1:0] mem [0:WORDS-1];

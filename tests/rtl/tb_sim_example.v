@@ -29,13 +29,13 @@ module tb_sim_example;
                .SR(0), .SS(4), .WPORTS(1)) xh (
         .clk(clk), .rst(rst), .start(start), .rd_base(rd_base), .out_valid(xh_valid),
         .out_ready(xh_ready), .out_data(xh_vec), .out_pos(xh_pos), .out_last(xh_last),
-        .busy(xh_busy), .wr_en(h_valid), .wr_addr(h_addr), .wr_data(h_tok[7:0])
+        .busy(xh_busy), .hold(1'b0), .out_xp(), .out_step(), .wr_en(h_valid), .wr_addr(h_addr), .wr_data(h_tok[7:0])
     );
     rnnc_pmu #(.WIDTH(8), .VEC(4), .WORDS(8), .BANKS(16), .NB(1), .NR(2), .NT(1), .SB(0),
                .SR(4), .SS(4), .WPORTS(1)) w (
         .clk(clk), .rst(rst), .start(start), .rd_base(3'd0), .out_valid(w_valid),
         .out_ready(w_ready), .out_data(w_vec), .out_pos(w_pos), .out_last(w_last),
-        .busy(w_busy), .wr_en(1'b0), .wr_addr(3'd0), .wr_data(8'd0)
+        .busy(w_busy), .hold(1'b0), .out_xp(), .out_step(), .wr_en(1'b0), .wr_addr(3'd0), .wr_data(8'd0)
     );
 
     // xh -> dot (1 hop): {row, last, vector}; weights -> dot (1 hop)
